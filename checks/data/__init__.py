@@ -1,0 +1,1 @@
+"""Rules, word lists and other data files, read with importlib.resources."""

@@ -1,0 +1,232 @@
+"""The analysed document every check shares: paragraphs, sentences and tokens with exact code-point offsets.
+
+Analysis is done once per text. Anything expensive (part-of-speech tags) is computed lazily, per sentence,
+only for the sentences a check asks about: see `Document.tags`.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+import tomllib
+from collections import Counter
+from dataclasses import dataclass
+from functools import cached_property, lru_cache
+from importlib import resources
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    text: str
+    start: int
+    end: int
+
+    @property
+    def lower(self) -> str:
+        return self.text.lower()
+
+    @property
+    def is_word(self) -> bool:
+        return self.text[:1].isalpha()
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    index: int
+    start: int
+    end: int
+    text: str
+    tokens: tuple[Token, ...]
+
+    @property
+    def words(self) -> tuple[Token, ...]:
+        return tuple(t for t in self.tokens if t.is_word)
+
+
+_MARKS = "\u0300-\u036f\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed"  # combining marks stay inside a word
+_WORD = rf"[^\W_][{_MARKS}]*(?:(?:['’\-‐]|[{_MARKS}])*[^\W_][{_MARKS}]*)*"
+_TOKEN_RE = re.compile(
+    r"(?:https?://|www\.)[^\s<>\"“”]+[^\s<>\"“”.,;:!?)\]’”']"  # URLs (trailing punctuation left out)
+    r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"  # e-mail addresses
+    r"|[@#][^\W][\w]*"  # @handles and #tags
+    r"|(?:[^\W\d_]\.){2,}"  # dotted abbreviations: U.S., e.g.
+    rf"|\d[\d.,:/]*\d(?:{_WORD})?|\d(?:{_WORD})?"  # numbers, with units glued on (5km, 18:00, 4x4)
+    rf"|{_WORD}"
+    r"|\S",
+)
+_POSSESSIVE_RE = re.compile(r"['’][sS]$")
+
+
+def tokenize(text: str, offset: int = 0) -> list[Token]:
+    """Split text into tokens with offsets into the whole document; a possessive 's is its own token."""
+    tokens: list[Token] = []
+    for match in _TOKEN_RE.finditer(text):
+        start, end = match.start() + offset, match.end() + offset
+        word = match.group()
+        if len(word) > 2 and _POSSESSIVE_RE.search(word) and word[0].isalpha():
+            tokens.append(Token(word[:-2], start, end - 2))
+            tokens.append(Token(word[-2:], end - 2, end))
+        else:
+            tokens.append(Token(word, start, end))
+    return tokens
+
+
+@dataclass(frozen=True)
+class _Abbreviations:
+    never_final: frozenset[str]
+    may_end: frozenset[str]
+    openers: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def _abbreviations() -> _Abbreviations:
+    data = tomllib.loads(resources.files("checks.data").joinpath("abbreviations.toml").read_text("utf-8"))
+    return _Abbreviations(*(frozenset(data[key]) for key in ("never_final", "may_end", "openers")))
+
+
+_PARAGRAPH_BREAK_RE = re.compile(r"\n[ \t\r\f\v\u00a0]*\n\s*|\r[ \t\f\v\u00a0]*\r\s*")
+_LINE_BREAK_RE = re.compile(r"\r\n|\r|\n|\u2028|\u2029")
+# Terminal punctuation, closing quotes or brackets after it, then space, then a plausible sentence opening.
+_BOUNDARY_RE = re.compile(r"[.!?…]+[\"”’'»)\]]*(?=\s+[\"“‘'«(\[]?[\w¿¡])")
+_WORD_BEFORE_RE = re.compile(r"([\w.’'-]+)\.$")
+_NEXT_WORD_RE = re.compile(r"\s+[\"“‘'«(\[]?([\w’'-]+)")
+
+
+def _spans_between(text: str, pattern: re.Pattern, start: int, end: int) -> list[tuple[int, int]]:
+    """Non-blank spans of text[start:end] separated by matches of `pattern`, stripped of surrounding space."""
+    spans, cursor = [], start
+    for match in pattern.finditer(text, start, end):
+        spans.append((cursor, match.start()))
+        cursor = match.end()
+    spans.append((cursor, end))
+    return [_strip(text, a, b) for a, b in spans if text[a:b].strip()]
+
+
+def _strip(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _is_boundary(text: str, match: re.Match, end: int) -> bool:
+    """Decide whether terminal punctuation really ends the sentence (news abbreviations, initials, quotes)."""
+    punct = match.group()
+    if not punct.startswith("."):
+        following = _NEXT_WORD_RE.match(text, match.end(), end)
+        # "?" or "!" inside a quote followed by a lower-case word continues the sentence: "Why?" he asked.
+        return bool(following) and not following.group(1)[:1].islower()
+    before = _WORD_BEFORE_RE.search(text, 0, match.start() + 1)
+    following = _NEXT_WORD_RE.match(text, match.end(), end)
+    next_word = following.group(1) if following else ""
+    if next_word[:1].islower():
+        return False
+    if before and punct == ".":
+        word = before.group(1).lower()
+        abbreviations = _abbreviations()
+        if len(word) == 1 and word.isalpha():  # an initial: "J. K. Rowling"
+            return False
+        if word in abbreviations.never_final:
+            return False
+        if word.rstrip(".") in abbreviations.may_end or re.fullmatch(r"(?:\w\.)+\w", word):
+            return next_word.lower() in abbreviations.openers
+    return True
+
+
+def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Sentence spans inside one paragraph. A line break ends a sentence unless the next line starts in lower case."""
+    spans: list[tuple[int, int]] = []
+    for line_start, line_end in _joined_lines(text, start, end):
+        cursor = line_start
+        for match in _BOUNDARY_RE.finditer(text, line_start, line_end):
+            if _is_boundary(text, match, line_end):
+                spans.append(_strip(text, cursor, match.end()))
+                cursor = match.end()
+        if text[cursor:line_end].strip():
+            spans.append(_strip(text, cursor, line_end))
+    return spans
+
+
+def _joined_lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Lines of a paragraph, with hard-wrapped continuations (next line starts in lower case) joined back."""
+    lines = _spans_between(text, _LINE_BREAK_RE, start, end)
+    joined: list[tuple[int, int]] = []
+    for line in lines:
+        if joined and text[line[0]].islower():
+            joined[-1] = (joined[-1][0], line[1])
+        else:
+            joined.append(line)
+    return joined
+
+
+class Document:
+    """A text analysed once: paragraphs, sentences, tokens. Offsets are code points into `text`, never altered."""
+
+    def __init__(self, text: str, source: str = "<text>") -> None:
+        if not isinstance(text, str):
+            raise TypeError("Document text must be str")
+        self.text = text
+        self.source = source
+        self.paragraphs: tuple[tuple[int, int], ...] = tuple(
+            _spans_between(text, _PARAGRAPH_BREAK_RE, 0, len(text))
+        )
+        sentences: list[Sentence] = []
+        for para_start, para_end in self.paragraphs:
+            for sent_start, sent_end in split_sentences(text, para_start, para_end):
+                chunk = text[sent_start:sent_end]
+                sentences.append(
+                    Sentence(len(sentences), sent_start, sent_end, chunk, tuple(tokenize(chunk, sent_start)))
+                )
+        self.sentences: tuple[Sentence, ...] = tuple(sentences)
+        self._sentence_starts = [s.start for s in self.sentences]
+        self._tags: dict[int, tuple] = {}
+        self.cache: dict[str, object] = {}  # per-document derived data a check wants to share or reuse
+
+    @cached_property
+    def tokens(self) -> tuple[Token, ...]:
+        return tuple(token for sentence in self.sentences for token in sentence.tokens)
+
+    @cached_property
+    def words(self) -> tuple[Token, ...]:
+        return tuple(token for token in self.tokens if token.is_word)
+
+    @cached_property
+    def word_counts(self) -> Counter:
+        """How often each word form occurs, case-folded: a draft's own recurring words are rarely typos."""
+        return Counter(token.lower for token in self.words)
+
+    def sentence_at(self, offset: int) -> Sentence | None:
+        """The sentence containing a code-point offset, or None when the offset falls between sentences."""
+        i = bisect.bisect_right(self._sentence_starts, offset) - 1
+        if i >= 0 and self.sentences[i].start <= offset < max(self.sentences[i].end, self.sentences[i].start + 1):
+            return self.sentences[i]
+        return None
+
+    def paragraph_of(self, sentence: Sentence) -> int:
+        starts = [p[0] for p in self.paragraphs]
+        return max(0, bisect.bisect_right(starts, sentence.start) - 1)
+
+    def tags(self, sentence: Sentence) -> tuple:
+        """Part-of-speech tags for one sentence, aligned with its tokens; tagged on first request, then cached."""
+        if sentence.index not in self._tags:
+            from checks.tagging import tag_sentences
+
+            pending = [sentence]
+            self._tags.update(tag_sentences(pending))
+        return self._tags[sentence.index]
+
+    def tag_many(self, sentences) -> None:
+        """Tag several sentences in one batch (faster than one at a time) ahead of `tags` calls."""
+        from checks.tagging import tag_sentences
+
+        pending = [s for s in sentences if s.index not in self._tags]
+        if pending:
+            self._tags.update(tag_sentences(pending))
+
+    @property
+    def tagged_sentence_count(self) -> int:
+        return len(self._tags)
+
+
+def analyse(text: str, source: str = "<text>") -> Document:
+    return Document(text, source)

@@ -1,0 +1,399 @@
+"""Token-pattern rules read from TOML data files, in the spirit of LanguageTool's grammar.xml and Vale's YAML rules.
+
+A rule file has optional `[defaults]` (category, severity, confidence) and a list of `[[rule]]` tables:
+
+    [[rule]]
+    id = "grammar.despite-of"            # stable, unique: family.name
+    pattern = "[despite of] the?"        # elements separated by spaces; [ ] marks the span to flag
+    unless = ["in despite of"]           # antipatterns: a match overlapping this one silences it
+    message = "'Despite' takes no 'of'."  # {N} quotes what element N matched
+    suggest = ["despite"]                # templates for the marked span, best first: {1}, {3:ing}
+    fire = ["Despite of the rain we went. => Despite the rain we went."]   # must flag (=> text after fix 1)
+    quiet = ["In spite of the rain we went."]                               # must not flag
+
+Pattern elements (each matches one token; case-insensitive unless `re:` says otherwise):
+    word | w1|w2      a literal form, or alternatives
+    @lemma            any inflected form of a lemma (@assist: assist, assists, assisted, assisting)
+    tag:VB|VBG        Penn tag (needs the tagger)       pos:VERB|AUX   universal POS (needs the tagger)
+    re:REGEX          a regular expression on the token text (full match, case-sensitive)
+    *                 any token           ^  sentence start (zero width, first element only)
+    a&b               both must hold      !x  any token except x      x?  optional element
+
+Every pattern needs one literal word at a fixed position: that word indexes the rule, so a sentence is looked at
+(and tagged, for tag: and pos: elements) only when the word occurs in it.
+"""
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Callable, Iterable, Sequence
+
+from checks.document import Document, Sentence, Token
+from checks.flags import Flag, RuleInfo, make_flag
+
+_OPENERS = frozenset("\"“‘'«([")
+_TEMPLATE_RE = re.compile(r"\{(\d+)(?::(\w+))?\}")
+_RULE_ID_RE = re.compile(r"^[a-z]+\.[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+class RuleError(ValueError):
+    """A rule file that cannot be compiled: the message names the file and the rule."""
+
+
+@dataclass(frozen=True)
+class Element:
+    raw: str
+    words: frozenset[str] | None = None
+    regex: re.Pattern | None = None
+    tags: frozenset[str] | None = None
+    pos: frozenset[str] | None = None
+    negate: bool = False
+    optional: bool = False
+    marked: bool = False
+
+    @property
+    def needs_tags(self) -> bool:
+        return self.tags is not None or self.pos is not None
+
+    def matches(self, token: Token, tag) -> bool:
+        """`tag` is None while matching lexically only: tag constraints are then assumed to hold."""
+        ok = (
+            (self.words is None or token.text.lower() in self.words)
+            and (self.regex is None or self.regex.fullmatch(token.text) is not None)
+            and (tag is None or self.tags is None or tag.tag in self.tags)
+            and (tag is None or self.pos is None or tag.pos in self.pos)
+        )
+        if self.negate:
+            # Without tags a negated tag constraint cannot be decided yet; let the tagged pass decide.
+            return (not ok) or (tag is None and self.needs_tags)
+        return ok
+
+
+@dataclass(frozen=True)
+class Pattern:
+    source: str
+    elements: tuple[Element, ...]
+    at_start: bool
+    anchor: int  # index of the element whose literal words index the rule
+    anchor_words: frozenset[str]
+
+    @property
+    def needs_tags(self) -> bool:
+        return any(e.needs_tags for e in self.elements)
+
+    def match_at(self, tokens: Sequence[Token], start: int, tags) -> list[int] | None:
+        """Token index matched by each element (-1 where an optional element matched nothing), or None."""
+        if self.at_start and any(t.text not in _OPENERS for t in tokens[:start]):
+            return None
+        chosen: list[int] = []
+
+        def walk(e: int, t: int) -> bool:
+            if e == len(self.elements):
+                return True
+            element = self.elements[e]
+            if t < len(tokens) and element.matches(tokens[t], tags[t] if tags else None):
+                chosen.append(t)
+                if walk(e + 1, t + 1):
+                    return True
+                chosen.pop()
+            if element.optional:
+                chosen.append(-1)
+                if walk(e + 1, t):
+                    return True
+                chosen.pop()
+            return False
+
+        return list(chosen) if walk(0, start) else None
+
+    def starts_for(self, anchor_position: int) -> range:
+        """Possible start positions given the token where the anchor element matched (anchor has a fixed offset)."""
+        return range(anchor_position - self.anchor, anchor_position - self.anchor + 1)
+
+    def find_all(self, tokens: Sequence[Token], tags) -> Iterable[list[int]]:
+        for start in range(len(tokens)):
+            found = self.match_at(tokens, start, tags)
+            if found:
+                yield found
+
+
+def _parse_element(raw: str, lemma_forms: Callable[[str], Iterable[str]]) -> Element:
+    text, marked, optional, negate = raw, False, False, False
+    if text.endswith("?") and len(text) > 1:
+        optional, text = True, text[:-1]
+    if text.startswith("!") and len(text) > 1:
+        negate, text = True, text[1:]
+    words: set[str] | None = None
+    regex = tags = pos = None
+    for part in text.split("&") if not text.startswith("re:") else [text]:
+        if part == "*":
+            continue
+        if part.startswith("tag:"):
+            tags = frozenset(part[4:].split("|"))
+        elif part.startswith("pos:"):
+            pos = frozenset(part[4:].split("|"))
+        elif part.startswith("re:"):
+            regex = re.compile(part[3:])
+        else:
+            forms: set[str] = set()
+            for alt in part.split("|"):
+                forms.update(lemma_forms(alt[1:]) if alt.startswith("@") else (alt.lower(),))
+            words = forms if words is None else words & forms
+    return Element(
+        raw=raw,
+        words=frozenset(words) if words is not None else None,
+        regex=regex,
+        tags=tags,
+        pos=pos,
+        negate=negate,
+        optional=optional,
+        marked=marked,
+    )
+
+
+def compile_pattern(source: str, lemma_forms: Callable[[str], Iterable[str]]) -> Pattern:
+    """Compile one pattern string; `[` and `]` (alone or glued to an element) mark the span to flag."""
+    elements: list[Element] = []
+    at_start, in_mark, any_mark = False, False, False
+    for raw in source.split():
+        if raw == "^" and not elements:
+            at_start = True
+            continue
+        opens, closes = raw.startswith("["), raw.endswith("]") or raw.endswith("]?")
+        core = raw[1:] if opens else raw
+        if closes:
+            core = core[:-2] + "?" if core.endswith("]?") else core[:-1]
+        if opens:
+            in_mark = any_mark = True
+        if core:
+            element = _parse_element(core, lemma_forms)
+            elements.append(Element(**{**element.__dict__, "marked": in_mark}))
+        if closes:
+            in_mark = False
+    if not elements:
+        raise RuleError(f"empty pattern {source!r}")
+    if not any_mark:
+        elements = [Element(**{**e.__dict__, "marked": True}) for e in elements]
+    anchor = next(
+        (
+            i
+            for i, e in enumerate(elements)
+            if e.words and not e.negate and not e.optional and not any(p.optional for p in elements[:i])
+        ),
+        None,
+    )
+    if anchor is None:
+        raise RuleError(f"pattern {source!r} needs a literal word at a fixed position (it indexes the rule)")
+    return Pattern(source, tuple(elements), at_start, anchor, elements[anchor].words)
+
+
+@dataclass(frozen=True)
+class PatternRule:
+    id: str
+    category: str
+    severity: str
+    confidence: float
+    message: str
+    pattern: Pattern
+    unless: tuple[Pattern, ...] = ()
+    suggest: tuple[str, ...] = ()
+    fire: tuple[str, ...] = ()
+    quiet: tuple[str, ...] = ()
+    description: str = ""
+    source: str = ""
+    extra: dict = field(default_factory=dict)
+
+    def info(self) -> RuleInfo:
+        example = self.fire[0] if self.fire else ""
+        return RuleInfo(self.id, self.category, self.description or self.message, example, self.severity, self.source)
+
+
+def fill_template(template: str, texts: Sequence[str]) -> str:
+    """Replace {N} and {N:transform} with what element N matched (1-based)."""
+    from checks.inflect import inflect
+
+    def repl(m: re.Match) -> str:
+        i = int(m.group(1)) - 1
+        if not 0 <= i < len(texts):
+            raise RuleError(f"template {template!r} refers to element {i + 1}, the pattern has {len(texts)}")
+        value = texts[i]
+        return inflect(value, m.group(2)) if (m.group(2) and value) else value
+
+    return re.sub(r"\s{2,}", " ", _TEMPLATE_RE.sub(repl, template)).strip()
+
+
+def match_case(suggestion: str, original: str) -> str:
+    """Keep the capital a sentence start needs: "Despite of" -> "Despite", "U.S." stays as the rule wrote it."""
+    if original[:1].isupper() and suggestion[:1].islower():
+        return suggestion[:1].upper() + suggestion[1:]
+    return suggestion
+
+
+class RuleSet:
+    """Rules indexed by their anchor words; `check` visits only sentences containing an anchor word."""
+
+    def __init__(self, rules: Sequence[PatternRule]) -> None:
+        self.rules = tuple(rules)
+        self._index: dict[str, list[PatternRule]] = {}
+        for rule in self.rules:
+            for word in rule.pattern.anchor_words:
+                self._index.setdefault(word, []).append(rule)
+
+    def __len__(self) -> int:
+        return len(self.rules)
+
+    def infos(self) -> list[RuleInfo]:
+        return [rule.info() for rule in self.rules]
+
+    def check(self, doc: Document, enabled: Callable[[str], bool] = lambda rule_id: True) -> list[Flag]:
+        flags: list[Flag] = []
+        for sentence in doc.sentences:
+            candidates = self._candidates(sentence, enabled)
+            for rule, position in candidates:
+                flag = self._try(rule, doc, sentence, position)
+                if flag is not None:
+                    flags.append(flag)
+        return _unique(flags)
+
+    def _candidates(self, sentence: Sentence, enabled) -> list[tuple[PatternRule, int]]:
+        found = []
+        for position, token in enumerate(sentence.tokens):
+            for rule in self._index.get(token.text.lower(), ()):
+                if enabled(rule.id):
+                    found.append((rule, position))
+        return found
+
+    def _try(self, rule: PatternRule, doc: Document, sentence: Sentence, position: int) -> Flag | None:
+        tokens = sentence.tokens
+        for start in rule.pattern.starts_for(position):
+            if start < 0:
+                continue
+            chosen = rule.pattern.match_at(tokens, start, None)
+            if chosen is None:
+                continue
+            if rule.pattern.needs_tags or any(u.needs_tags for u in rule.unless):
+                tags = doc.tags(sentence)
+                if rule.pattern.needs_tags:
+                    chosen = rule.pattern.match_at(tokens, start, tags)
+                    if chosen is None:
+                        continue
+            else:
+                tags = None
+            if self._silenced(rule, tokens, tags, chosen):
+                continue
+            return self._flag(rule, doc, tokens, chosen)
+        return None
+
+    @staticmethod
+    def _silenced(rule: PatternRule, tokens, tags, chosen: list[int]) -> bool:
+        used = [i for i in chosen if i >= 0]
+        lo, hi = min(used), max(used)
+        for anti in rule.unless:
+            for found in anti.find_all(tokens, tags):
+                hit = [i for i in found if i >= 0]
+                if hit and min(hit) <= hi and max(hit) >= lo:
+                    return True
+        return False
+
+    @staticmethod
+    def _flag(rule: PatternRule, doc: Document, tokens, chosen: list[int]) -> Flag:
+        marked = [i for e, i in zip(rule.pattern.elements, chosen) if e.marked and i >= 0]
+        start, end = tokens[marked[0]].start, tokens[marked[-1]].end
+        texts = [tokens[i].text if i >= 0 else "" for i in chosen]
+        original = doc.text[start:end]
+        suggestions = []
+        for template in rule.suggest:
+            suggestion = match_case(fill_template(template, texts), original)
+            if suggestion != original and suggestion not in suggestions:
+                suggestions.append(suggestion)
+        return make_flag(
+            doc.text,
+            start,
+            end,
+            category=rule.category,
+            rule=rule.id,
+            message=fill_template(rule.message, texts),
+            suggestions=tuple(suggestions),
+            severity=rule.severity,
+            confidence=rule.confidence,
+        )
+
+
+def _unique(flags: list[Flag]) -> list[Flag]:
+    seen, out = set(), []
+    for flag in flags:
+        key = (flag.rule, flag.start, flag.end)
+        if key not in seen:
+            seen.add(key)
+            out.append(flag)
+    return out
+
+
+def _as_tuple(value) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return (value,)
+    return tuple(value)
+
+
+def parse_rules(data: dict, source: str, lemma_forms: Callable[[str], Iterable[str]] | None = None) -> list[PatternRule]:
+    """Compile the rules of one parsed rule file; every error names the file and the rule."""
+    if lemma_forms is None:
+        from checks.inflect import forms_of as lemma_forms
+    defaults = data.get("defaults", {})
+    rules = []
+    known = {"id", "pattern", "unless", "message", "suggest", "fire", "quiet", "category", "severity",
+             "confidence", "description"}
+    for entry in data.get("rule", []):
+        rule_id = entry.get("id", "?")
+        try:
+            if not _RULE_ID_RE.match(rule_id):
+                raise RuleError("id must look like family.some-name (lower case, digits, hyphens)")
+            for key in ("pattern", "message"):
+                if key not in entry:
+                    raise RuleError(f"missing {key!r}")
+            rules.append(
+                PatternRule(
+                    id=rule_id,
+                    category=entry.get("category", defaults.get("category", "grammar")),
+                    severity=entry.get("severity", defaults.get("severity", "warning")),
+                    confidence=float(entry.get("confidence", defaults.get("confidence", 0.9))),
+                    message=entry["message"],
+                    pattern=compile_pattern(entry["pattern"], lemma_forms),
+                    unless=tuple(compile_pattern(p, lemma_forms) for p in _as_tuple(entry.get("unless"))),
+                    suggest=_as_tuple(entry.get("suggest")),
+                    fire=_as_tuple(entry.get("fire")),
+                    quiet=_as_tuple(entry.get("quiet")),
+                    description=entry.get("description", ""),
+                    source=source,
+                    extra={k: v for k, v in entry.items() if k not in known},
+                )
+            )
+        except (RuleError, re.error, KeyError, TypeError, ValueError) as exc:
+            raise RuleError(f"{source}: rule {rule_id}: {exc}") from exc
+    return rules
+
+
+def load_rule_file(name: str) -> RuleSet:
+    """Load a rule file shipped in checks/data (by file name)."""
+    text = resources.files("checks.data").joinpath(name).read_text("utf-8")
+    return RuleSet(parse_rules(tomllib.loads(text), f"checks/data/{name}"))
+
+
+def lemmas_used(data: dict) -> set[str]:
+    """Every @lemma a parsed rule file mentions (for the pre-generated inflection table)."""
+    found = set()
+    for entry in data.get("rule", []):
+        for pattern in (entry.get("pattern", ""), *_as_tuple(entry.get("unless"))):
+            for raw in pattern.split():
+                for part in raw.strip("[]?!").split("&"):
+                    found.update(alt[1:].lower() for alt in part.split("|") if alt.startswith("@"))
+    return found
+
+
+def split_example(example: str) -> tuple[str, str | None]:
+    """A `fire` example is "text" or "text => text after applying the first suggestion"."""
+    text, sep, fixed = example.partition(" => ")
+    return text, (fixed if sep else None)

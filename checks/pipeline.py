@@ -1,0 +1,106 @@
+"""The one pipeline the command line, the dashboard and the batch engine all call, so a document scores the same
+everywhere: analyse once, run every enabled family, filter by the house style, de-duplicate, sort."""
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from typing import Iterable
+
+from checks.config import Config
+from checks.document import Document
+from checks.flags import Flag
+from checks.registry import Family, families
+
+log = logging.getLogger(__name__)
+SECONDARY_PREFIX = "LT:"  # flags from an outside backend give way to ours on the same words
+
+
+@dataclass
+class Report:
+    """The result of checking one document: the JSON contract's `source`, `metrics` and `issues`, plus status."""
+
+    source: str
+    text: str
+    metrics: dict = field(default_factory=dict)
+    issues: list[Flag] = field(default_factory=list)
+    status: dict = field(default_factory=dict)  # backend modes and any check that failed, for the user to see
+    error: str | None = None  # set when the input could not be checked at all
+    timings: dict = field(default_factory=dict)  # seconds per family (for the benchmark; not in the JSON)
+
+    def to_dict(self) -> dict:
+        out = {"source": self.source, "metrics": self.metrics, "issues": [f.to_dict() for f in self.issues]}
+        if self.status:
+            out["status"] = self.status
+        if self.error is not None:
+            out["error"] = self.error
+        return out
+
+
+def select_families(
+    config: Config, names: Iterable[str] | None = None, offline: bool | None = None
+) -> list[Family]:
+    offline = config.offline if offline is None else offline
+    wanted = set(names) if names is not None else None
+    chosen = []
+    for fam in families():
+        if wanted is not None and fam.name not in wanted:
+            continue
+        if wanted is None and not fam.default:
+            continue
+        if offline and not fam.offline:
+            continue
+        chosen.append(fam)
+    return chosen
+
+
+def check_document(
+    doc: Document,
+    config: Config | None = None,
+    family_names: Iterable[str] | None = None,
+    categories: Iterable[str] | None = None,
+) -> Report:
+    """Run the chosen families (default: all default ones) on an analysed document."""
+    config = config or Config()
+    report = Report(source=doc.source, text=doc.text)
+    flags: list[Flag] = []
+    for fam in select_families(config, family_names):
+        started = time.perf_counter()
+        try:
+            if fam.metrics is not None:
+                report.metrics.update(fam.metrics(doc, config))
+            flags.extend(fam.check(doc, config))
+        except Exception as exc:  # one broken check must not lose the others' results
+            log.exception("check family %s failed on %s", fam.name, doc.source)
+            report.status.setdefault("failed_checks", {})[fam.name] = f"{type(exc).__name__}: {exc}"
+        report.timings[fam.name] = time.perf_counter() - started
+        status = doc.cache.get(f"status:{fam.name}")
+        if status:
+            report.status[fam.name] = status
+    report.issues = _finish(flags, config, set(categories) if categories else None)
+    return report
+
+
+def check_text(text: str, source: str = "<text>", config: Config | None = None, **kwargs) -> Report:
+    return check_document(Document(text, source), config, **kwargs)
+
+
+def _finish(flags: list[Flag], config: Config, categories: set[str] | None) -> list[Flag]:
+    disabled_categories = config.disabled_categories
+    kept = [
+        f
+        for f in flags
+        if config.rule_enabled(f.rule)
+        and f.category not in disabled_categories
+        and (categories is None or f.category in categories)
+    ]
+    ours = [f for f in kept if not f.rule.startswith(SECONDARY_PREFIX)]
+    secondary = [
+        f for f in kept if f.rule.startswith(SECONDARY_PREFIX) and not any(_overlap(f, o) for o in ours)
+    ]
+    unique = {(f.rule, f.start, f.end): f for f in ours + secondary}
+    return sorted(unique.values(), key=lambda f: (f.start, f.end, f.category, f.rule))
+
+
+def _overlap(a: Flag, b: Flag) -> bool:
+    return a.start < b.end and b.start < a.end or (a.start == b.start and a.end == b.end)

@@ -1,0 +1,49 @@
+"""Every pattern rule's own examples are its tests: `fire` examples must flag (and, with "=> fixed", the first
+suggestion must give exactly that text), `quiet` examples must not flag."""
+from __future__ import annotations
+
+import tomllib
+from importlib import resources
+
+import pytest
+
+from checks.document import Document
+from checks.fixes import apply_fixes
+from checks.generated import rule_files
+from checks.patterns import RuleSet, parse_rules, split_example
+
+
+def _rules():
+    for name in rule_files():
+        data = tomllib.loads(resources.files("checks.data").joinpath(name).read_text("utf-8"))
+        yield from parse_rules(data, name)
+
+
+RULES = list(_rules())
+
+
+def test_rule_ids_are_unique():
+    ids = [r.id for r in RULES]
+    assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.id)
+def test_rule_has_examples_both_ways(rule):
+    assert rule.fire, f"{rule.id} has no example that must fire"
+    assert rule.quiet, f"{rule.id} has no example that must not fire"
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.id)
+def test_rule_examples(rule):
+    ruleset = RuleSet([rule])
+    for example in rule.fire:
+        text, fixed = split_example(example)
+        flags = ruleset.check(Document(text))
+        assert flags, f"{rule.id} should fire on: {text!r}"
+        for flag in flags:
+            assert text[flag.start:flag.end] == flag.text
+        if fixed is not None:
+            assert apply_fixes(text, flags) == fixed, f"{rule.id}: first suggestion on {text!r}"
+    for text in rule.quiet:
+        flags = ruleset.check(Document(text))
+        assert not flags, f"{rule.id} should not fire on {text!r}: {[f.text for f in flags]}"
