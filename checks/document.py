@@ -53,7 +53,6 @@ _TOKEN_RE = re.compile(
     rf"|{_WORD}"
     r"|\S",
 )
-_POSSESSIVE_RE = re.compile(r"['’][sS]$")
 
 
 def tokenize(text: str, offset: int = 0) -> list[Token]:
@@ -62,7 +61,7 @@ def tokenize(text: str, offset: int = 0) -> list[Token]:
     for match in _TOKEN_RE.finditer(text):
         start, end = match.start() + offset, match.end() + offset
         word = match.group()
-        if len(word) > 2 and _POSSESSIVE_RE.search(word) and word[0].isalpha():
+        if len(word) > 2 and word[-2] in "'’" and word[-1] in "sS" and word[0].isalpha():
             tokens.append(Token(word[:-2], start, end - 2))
             tokens.append(Token(word[-2:], end - 2, end))
         else:
@@ -116,7 +115,7 @@ def _is_boundary(text: str, match: re.Match, end: int) -> bool:
         following = _NEXT_WORD_RE.match(text, match.end(), end)
         # "?" or "!" inside a quote followed by a lower-case word continues the sentence: "Why?" he asked.
         return bool(following) and not following.group(1)[:1].islower()
-    before = _WORD_BEFORE_RE.search(text, 0, match.start() + 1)
+    before = _WORD_BEFORE_RE.search(text, max(0, match.start() - 40), match.start() + 1)
     following = _NEXT_WORD_RE.match(text, match.end(), end)
     next_word = following.group(1) if following else ""
     if next_word[:1].islower():

@@ -1,0 +1,141 @@
+"""Engine benchmark: words/s of `check` with every offline check on, cold start of the command line, peak memory.
+
+    python bench/bench_engine.py [--words 120000] [--seed 7] [--json out.json]
+
+The archive is generated from our own samples (samples/**/*.txt): sentences are recombined into documents of
+300-900 words, with numbers and names varied, so no two documents are the same text (several libraries cache per
+text or per sentence, and repeated text would measure the cache). Targets (issue 2): >= 20,000 words/s per core once
+loaded, cold start < 1.5 s, peak memory < 500 MB.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+GIVEN = ["Amira", "Tomas", "Leila", "Kenji", "Olga", "Samir", "Ines", "Pavel", "Nadia", "Jonas", "Farah", "Marco"]
+FAMILY = ["Haddad", "Novak", "Okafor", "Lindqvist", "Barzani", "Moreau", "Castillo", "Ivanova", "Rahimi", "Costa"]
+_NUMBER_RE = re.compile(r"\b\d{1,3}\b")
+
+
+def sample_sentences() -> list[str]:
+    """Every sentence of our own sample drafts (never the shared evaluation data)."""
+    from checks.document import Document
+
+    sentences = []
+    for path in sorted((ROOT / "samples").rglob("*.txt")):
+        text = path.read_text("utf-8", errors="replace")
+        sentences.extend(s.text for s in Document(text).sentences if len(s.words) >= 4)
+    if not sentences:
+        raise SystemExit("no sample drafts found under samples/")
+    return sentences
+
+
+def vary(sentence: str, rng: random.Random) -> str:
+    sentence = _NUMBER_RE.sub(lambda m: str(rng.randint(2, 400)), sentence)
+    if rng.random() < 0.3:
+        sentence = f"{rng.choice(GIVEN)} {rng.choice(FAMILY)} said: {sentence[0].lower()}{sentence[1:]}"
+    return sentence
+
+
+def generate_archive(words: int, seed: int) -> list[str]:
+    rng = random.Random(seed)
+    pool = sample_sentences()
+    documents, total = [], 0
+    while total < words:
+        target = rng.randint(300, 900)
+        paragraphs, count = [], 0
+        while count < target:
+            paragraph = " ".join(vary(rng.choice(pool), rng) for _ in range(rng.randint(1, 4)))
+            paragraphs.append(paragraph)
+            count += len(paragraph.split())
+        documents.append("\n\n".join(paragraphs))
+        total += count
+    return documents
+
+
+def throughput(documents: list[str]) -> dict:
+    from checks.config import Config
+    from checks.pipeline import check_text
+
+    config = Config(offline=True)
+    started = time.perf_counter()
+    check_text("Warm-up: the minister said the talks would resume on Monday in Baghdad.", config=config)
+    load_seconds = time.perf_counter() - started
+    words = sum(len(d.split()) for d in documents)
+    per_family: dict[str, float] = {}
+    flags = 0
+    started = time.perf_counter()
+    cpu_started = time.process_time()
+    for i, text in enumerate(documents):
+        report = check_text(text, source=f"doc-{i}", config=config)
+        flags += len(report.issues)
+        for name, seconds in report.timings.items():
+            per_family[name] = per_family.get(name, 0.0) + seconds
+    wall = time.perf_counter() - started
+    cpu = time.process_time() - cpu_started
+    return {
+        "documents": len(documents),
+        "words": words,
+        "flags": flags,
+        "load_seconds": round(load_seconds, 3),
+        "wall_seconds": round(wall, 3),
+        "cpu_seconds": round(cpu, 3),
+        "words_per_second": round(words / wall),
+        "words_per_cpu_second": round(words / cpu),
+        "ms_per_1000_words": {k: round(v / words * 1000 * 1000, 2) for k, v in sorted(per_family.items())},
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+    }
+
+
+def cold_start(runs: int = 5) -> dict:
+    """Wall time of a fresh `python -m checks check --offline` on a short draft (median of several runs)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        draft = Path(tmp) / "draft.txt"
+        draft.write_text("The council met on Tuesday. It approved the budget after a short debate.\n", "utf-8")
+        times = []
+        for _ in range(runs):
+            started = time.perf_counter()
+            subprocess.run([sys.executable, "-m", "checks", "check", "--offline", str(draft)], cwd=ROOT,
+                           capture_output=True, check=False)
+            times.append(time.perf_counter() - started)
+    return {"cold_start_median_seconds": round(statistics.median(times), 3), "cold_start_runs": [round(t, 3) for t in times]}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--words", type=int, default=120_000)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--json", help="also write the figures to this file")
+    args = parser.parse_args()
+    documents = generate_archive(args.words, args.seed)
+    result = {"cold_start": cold_start(), "throughput": throughput(documents)}
+    t = result["throughput"]
+    print(f"archive: {t['documents']} documents, {t['words']:,} words (generated from samples/, seed {args.seed})")
+    print(f"first-check load time (resources, models): {t['load_seconds']} s")
+    print(f"throughput: {t['words_per_second']:,} words/s wall, {t['words_per_cpu_second']:,} words per CPU-second"
+          f" (target >= 20,000 per core)")
+    print(f"flags raised: {t['flags']:,}")
+    print("cost per family, ms per 1,000 words: "
+          + ", ".join(f"{k} {v}" for k, v in t["ms_per_1000_words"].items()))
+    print(f"cold start, `python -m checks check` on a short draft: {result['cold_start']['cold_start_median_seconds']} s"
+          f" median of {result['cold_start']['cold_start_runs']} (target < 1.5 s)")
+    print(f"peak memory (RSS): {t['peak_rss_mb']} MB (target < 500 MB)")
+    if args.json:
+        Path(args.json).write_text(json.dumps(result, indent=2), "utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

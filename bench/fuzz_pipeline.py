@@ -1,0 +1,48 @@
+"""Fuzz the whole offline pipeline with hypothesis (many examples; not part of the default test run).
+
+    python bench/fuzz_pipeline.py [--examples 5000]
+
+Prints how many inputs were tried and stops at the first failure, with the failing input.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from tests.strategies import hostile_texts  # noqa: E402
+from tests.test_hostile import assert_pipeline_properties  # noqa: E402
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--examples", type=int, default=5000)
+    args = parser.parse_args()
+    tried = 0
+
+    @settings(max_examples=args.examples, deadline=None, database=None,
+              suppress_health_check=list(HealthCheck))
+    @given(hostile_texts, st.integers(min_value=0, max_value=2**30))
+    def fuzz(text, mask):
+        nonlocal tried
+        tried += 1
+        assert_pipeline_properties(text, mask)
+
+    started = time.perf_counter()
+    try:
+        fuzz()
+    finally:
+        print(f"fuzz_pipeline: {tried} inputs tried in {time.perf_counter() - started:.0f} s")
+    print("fuzz_pipeline: no failure")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
