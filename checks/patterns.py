@@ -19,8 +19,8 @@ Pattern elements (each matches one token; case-insensitive unless `re:` says oth
     *                 any token           ^  sentence start (zero width, first element only)
     a&b               both must hold      !x  any token except x      x?  optional element
 
-Every pattern needs one literal word at a fixed position: that word indexes the rule, so a sentence is looked at
-(and tagged, for tag: and pos: elements) only when the word occurs in it.
+Every pattern needs one literal word that is not optional: the rarest such word indexes the rule, and a sentence is
+looked at (and tagged, for tag: and pos: elements) only when all of the rule's required words occur in it.
 """
 from __future__ import annotations
 
@@ -34,6 +34,14 @@ from checks.document import Document, Sentence, Token
 from checks.flags import Flag, RuleInfo, make_flag
 
 _OPENERS = frozenset("\"“‘'«([")
+# The most frequent English words: poor anchors, since nearly every sentence has them (see compile_pattern).
+_COMMON_WORDS = frozenset(
+    "the of and to a in is it you that he was for on are with as i his they be at one have this from or had by "
+    "not but what all were we when your can said there use an each which she do how their if will up other about "
+    "out many then them these so some her would make like him into time has look two more go see no way could "
+    "people my than first been who its now did get come made may part over new after also back our only most "
+    "where much before any same well should very".split()
+)
 _TEMPLATE_RE = re.compile(r"\{(\d+)(?::(\w+))?\}")
 _RULE_ID_RE = re.compile(r"^[a-z]+\.[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -108,8 +116,15 @@ class Pattern:
         return list(chosen) if walk(0, start) else None
 
     def starts_for(self, anchor_position: int) -> range:
-        """Possible start positions given the token where the anchor element matched (anchor has a fixed offset)."""
-        return range(anchor_position - self.anchor, anchor_position - self.anchor + 1)
+        """Possible start positions given the token where the anchor element matched."""
+        before = self.elements[:self.anchor]
+        fewest = sum(1 for e in before if not e.optional)
+        return range(max(0, anchor_position - len(before)), anchor_position - fewest + 1)
+
+    @property
+    def required_words(self) -> tuple[frozenset[str], ...]:
+        """Word sets of the literal elements that must all occur in a sentence for the pattern to match there."""
+        return tuple(e.words for e in self.elements if e.words and not e.negate and not e.optional)
 
     def find_all(self, tokens: Sequence[Token], tags) -> Iterable[list[int]]:
         for start in range(len(tokens)):
@@ -175,16 +190,11 @@ def compile_pattern(source: str, lemma_forms: Callable[[str], Iterable[str]]) ->
         raise RuleError(f"empty pattern {source!r}")
     if not any_mark:
         elements = [Element(**{**e.__dict__, "marked": True}) for e in elements]
-    anchor = next(
-        (
-            i
-            for i, e in enumerate(elements)
-            if e.words and not e.negate and not e.optional and not any(p.optional for p in elements[:i])
-        ),
-        None,
-    )
-    if anchor is None:
-        raise RuleError(f"pattern {source!r} needs a literal word at a fixed position (it indexes the rule)")
+    candidates = [i for i, e in enumerate(elements) if e.words and not e.negate and not e.optional]
+    if not candidates:
+        raise RuleError(f"pattern {source!r} needs a literal word that is not optional (it indexes the rule)")
+    # Index by the rarest element: a rule anchored on "the" would be tried at every "the" in the text.
+    anchor = min(candidates, key=lambda i: (bool(elements[i].words & _COMMON_WORDS), len(elements[i].words), i))
     return Pattern(source, tuple(elements), at_start, anchor, elements[anchor].words)
 
 
@@ -258,25 +268,29 @@ class RuleSet:
 
     def _candidates(self, sentence: Sentence, enabled) -> list[tuple[PatternRule, int]]:
         found = []
+        present: set[str] | None = None
         for position, token in enumerate(sentence.tokens):
             for rule in self._index.get(token.text.lower(), ()):
-                if enabled(rule.id):
+                if not enabled(rule.id):
+                    continue
+                if present is None:
+                    present = {t.text.lower() for t in sentence.tokens}
+                if all(words & present for words in rule.pattern.required_words):
                     found.append((rule, position))
         return found
 
     def _try(self, rule: PatternRule, doc: Document, sentence: Sentence, position: int) -> Flag | None:
         tokens = sentence.tokens
+        anchor = rule.pattern.anchor
         for start in rule.pattern.starts_for(position):
-            if start < 0:
-                continue
             chosen = rule.pattern.match_at(tokens, start, None)
-            if chosen is None:
+            if chosen is None or chosen[anchor] != position:
                 continue
             if rule.pattern.needs_tags or any(u.needs_tags for u in rule.unless):
                 tags = doc.tags(sentence)
                 if rule.pattern.needs_tags:
                     chosen = rule.pattern.match_at(tokens, start, tags)
-                    if chosen is None:
+                    if chosen is None or chosen[anchor] != position:
                         continue
             else:
                 tags = None

@@ -53,11 +53,20 @@ def test_sentence_start_anchor():
     assert flagged(rs, "Readers may leave a comment.") == []
 
 
-def test_pattern_needs_a_fixed_literal_anchor():
+def test_pattern_needs_a_required_literal_anchor():
     with pytest.raises(RuleError):
         compile_pattern("tag:VB tag:NN", lambda w: [w])
     with pytest.raises(RuleError):
-        compile_pattern("the? house", lambda w: [w])
+        compile_pattern("the? !house", lambda w: [w])
+
+
+def test_rule_is_indexed_by_its_rarest_word_even_after_optional_elements():
+    pattern = compile_pattern("in the? middle a", lambda w: [w])
+    assert pattern.anchor_words == frozenset({"middle"})
+    rs = rules(pattern="in the? [middle a]", suggest=["middle of a"])
+    assert flagged(rs, "It comes in the middle a stalemate.") == [("middle a", ("middle of a",))]
+    assert flagged(rs, "It comes in middle a stalemate.") == [("middle a", ("middle of a",))]
+    assert flagged(rs, "It comes in the middle of a stalemate.") == []
 
 
 def test_bad_rule_id_is_reported_with_file_and_rule():
