@@ -1,0 +1,239 @@
+"""Transliteration-aware keys and comparison for single name words (the core of "al-Kadhimi" is "Kadhimi").
+
+Three levels, cheapest first:
+- `fold`: ascii, lower case, no apostrophes, ayn marks or hyphens ("Qaḏḏāfī" -> "qaddafi"); equal folds are the same
+  spelling for grouping purposes.
+- `fine`: the fold rewritten by the transliteration rules of `checks/data/names.toml` (kh/k, dh/d, q/k, ou/u, ee/i,
+  y/i/j, diphthongs, a few regional endings) with doubled letters collapsed: "Kadhimi", "Khadimi" -> "kadimi".
+- `keys`: the fine form's consonant skeleton with loose classes merged (z/d or z/s, t/d, g/k/j, v/w/b/p/f): the
+  blocking keys, plus, for long words, one without "h" and one per clustered consonant left out, and one without
+  a glued "Al". Only words sharing a key are ever compared, so nothing compares every name with every other.
+`variant_cost` then aligns two fine forms consonant by consonant and prices each difference (a loose consonant
+swap or a dropped h costs half a point, a vowel of the same class nothing, a/e half, a/o a whole point, a consonant
+dropped from a cluster of a long word one point; a different ending rules the pair out: Iraq/Iraqi,
+Zelensky/Zelenska); `are_variants` accepts half a point, one point for long words, and never pairs common English
+words or listed distinct names (Khamenei/Khomeini).
+"""
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from anyascii import anyascii
+
+VOWELS = frozenset("aeiouE")
+# Consonants that romanisations swap for one another; each swap costs half a point. Blocking keys merge them into
+# classes; a word gets one key per reading of "z" (Arabic dh: Kazemi/Kadhimi; Spanish s: Oziel/Osiel) and, when
+# it is long, one without "h" (Jalahmah/Jalamah: a dropped h also costs half a point).
+_LOOSE_PAIRS = frozenset(
+    frozenset(p) for p in ("zd", "zs", "td", "gk", "gj", "gh", "vw", "vb", "fv", "pb", "pf", "Ss", "Jj", "Jz")
+)
+_CLASSES = {"t": "d", "g": "k", "j": "k", "J": "k", "v": "b", "w": "b", "p": "b", "f": "b", "S": "s", "h": "k"}
+_KEY_CLASSES = (str.maketrans({**_CLASSES, "z": "d"}), str.maketrans({**_CLASSES, "z": "s"}))
+H_DROP_MIN = 6  # letters a word needs before a missing "h" is taken for a romanisation difference
+GLUED_ARTICLE_RE = re.compile(r"^(?:al|el)(?=[a-z]{5})")  # "Alharbi" is "al-Harbi" written as one word
+_NOT_LETTER_RE = re.compile(r"[^a-z]")
+_DOUBLE_RE = re.compile(r"(.)\1+")
+_DOUBLE_CONSONANT_RE = re.compile(r"([^aeiou])\1+")
+# Price of replacing one vowel by another (unordered); anything not listed costs a whole point.
+_VOWEL_PAIR_COST = {
+    frozenset("ou"): 0.0, frozenset("ei"): 0.0, frozenset("Ee"): 0.0, frozenset("Ei"): 0.0,
+    frozenset("ae"): 0.5, frozenset("aE"): 0.5, frozenset("ai"): 0.5, frozenset("au"): 0.5,
+    frozenset("eo"): 0.5, frozenset("eu"): 0.5, frozenset("Eo"): 1.0, frozenset("ao"): 1.0,
+}
+MAX_COST = 0.5
+LONG_WORD, LONG_MAX_COST = 7, 1.0  # long words tolerate one more difference (Ukhnaleva/Ukhnalyova, Oleksandr)
+MIN_LETTERS = 4  # shorter words ("Un", "Il", "Ali") are too ambiguous to call variants
+
+
+@dataclass(frozen=True)
+class NameData:
+    hyphen_particles: frozenset[str]
+    word_particles: frozenset[str]
+    capitalised_particles: frozenset[str]
+    particle_families: dict[str, str]
+    titles: frozenset[str]
+    stopwords: frozenset[str]
+    given: frozenset[str]
+    distinct: frozenset[frozenset[str]]
+    rules: tuple[tuple[str | re.Pattern, str], ...]  # plain strings are replaced with str.replace (faster)
+    common_words: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def name_data() -> NameData:
+    """The particle, title, given-name and transliteration data (loaded once, on first use)."""
+    folder = resources.files("checks.data")
+    data = tomllib.loads(folder.joinpath("names.toml").read_text("utf-8"))
+    words = data["words"]
+    given = frozenset(words["given"])
+    common = folder.joinpath("names_common_words.txt").read_text("utf-8").split()
+    return NameData(
+        hyphen_particles=frozenset(data["particles"]["hyphen"]),
+        word_particles=frozenset(data["particles"]["word"]),
+        capitalised_particles=frozenset(data["particles"]["capitalised"]),
+        particle_families={w: family[0] for family in data["particles"]["families"] for w in family},
+        titles=frozenset(words["titles"]),
+        stopwords=frozenset(words["stopwords"]),
+        given=given,
+        distinct=frozenset(frozenset(fold(w) for w in pair) for pair in words["distinct"]),
+        rules=tuple((a if a.isalpha() else re.compile(a), b) for a, b in data["translit"]["rules"]),
+        common_words=frozenset(w for w in common if not w.startswith("#")) - given,
+    )
+
+
+@lru_cache(maxsize=65536)
+def fold(word: str) -> str:
+    """ASCII, lower case, letters only: "Al-Khadimi" -> "alkhadimi", "Erdoğan" -> "erdogan"."""
+    return _NOT_LETTER_RE.sub("", anyascii(word).lower())
+
+
+@lru_cache(maxsize=65536)
+def fine(word: str) -> str:
+    """The folded word with transliteration spellings unified and doubled letters collapsed."""
+    text = _DOUBLE_CONSONANT_RE.sub(r"\1", fold(word))  # doubled vowels (oo, ee) are spelling rules of their own
+    for pattern, replacement in name_data().rules:
+        if isinstance(pattern, str):
+            if pattern in text:
+                text = text.replace(pattern, replacement)
+        else:
+            text = pattern.sub(replacement, text)
+    return _DOUBLE_RE.sub(r"\1", text)
+
+
+@lru_cache(maxsize=65536)
+def keys(word: str) -> tuple[str, ...]:
+    """The blocking keys: the consonant skeleton of `fine` with loose consonant classes merged (one per z reading)."""
+    form = fine(word)
+    skeletons = ["".join(c for c in form if c not in VOWELS)]
+    glued = unglued(word)
+    if glued is not None:
+        skeletons.append("".join(c for c in fine(glued) if c not in VOWELS))
+    if len(form) >= LONG_WORD:  # one consonant of a cluster dropped: Nembhard/Nemhard, Wimonsri/Wimonsi
+        skeletons.extend(form_without for form_without in _cluster_drops(skeletons[0], form))
+    if len(form) >= H_DROP_MIN and "h" in form[1:]:
+        skeletons.append(skeletons[0][:1] + skeletons[0][1:].replace("h", ""))
+    return tuple(dict.fromkeys(s.translate(table) for s in skeletons for table in _KEY_CLASSES))
+
+
+def unglued(word: str) -> str | None:
+    """The word without a glued article ("Alharbi" -> "harbi"), or None when it has none."""
+    folded = fold(word)
+    match = GLUED_ARTICLE_RE.match(folded)
+    return folded[match.end():] if match else None
+
+
+def _cluster_drops(skeleton: str, form: str) -> list[str]:
+    """The skeleton with one consonant left out, for consonants that stand next to another consonant."""
+    out = []
+    positions = [i for i, c in enumerate(form) if c not in VOWELS]
+    for n, i in enumerate(positions):
+        if 0 < n < len(positions) - 1 and (i - 1 in positions or i + 1 in positions):
+            out.append(skeleton[:n] + skeleton[n + 1:])
+    return out
+
+
+def key(word: str) -> str:
+    """The main blocking key (z read as d); words with different keys may still share one of `keys`."""
+    return keys(word)[0]
+
+
+@lru_cache(maxsize=65536)
+def _slots(form: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Split a fine form into its consonants and the vowel groups around them (one more group than consonants)."""
+    consonants, groups, current = [], [], []
+    for char in form:
+        if char in VOWELS:
+            current.append(char)
+        else:
+            groups.append("".join(current))
+            consonants.append(char)
+            current = []
+    groups.append("".join(current))
+    return tuple(consonants), tuple(groups)
+
+
+def _vowel_cost(a: str, b: str) -> float:
+    if a == b:
+        return 0.0
+    if not a or not b:
+        return 0.5
+    if len(a) == 1 and len(b) == 1:
+        return _VOWEL_PAIR_COST.get(frozenset((a, b)), 1.0)
+    return 0.5 if set(a) & set(b) else 1.0
+
+
+def variant_cost(a: str, b: str) -> float | None:
+    """How far apart two name words are as romanisations of one name; None when they cannot be aligned."""
+    cost = _cost(a, b)
+    if cost is None:
+        cost = _cluster_drop_cost(fine(a), fine(b))
+    if cost is None and (unglued(a) is None) != (unglued(b) is None):
+        # "Alharbi" and "Harbi" / "al-Harbi": one spelling glues the article to the name
+        rest = _cost(unglued(a) or a, unglued(b) or b)
+        cost = None if rest is None else rest + 0.5
+    return cost
+
+
+def _cluster_drop_cost(fa: str, fb: str) -> float | None:
+    """One point when the longer fine form equals the shorter with one clustered consonant dropped, else None."""
+    if min(len(fa), len(fb)) < LONG_WORD or abs(len(fa) - len(fb)) != 1:
+        return None
+    longer, shorter = (fa, fb) if len(fa) > len(fb) else (fb, fa)
+    for i in range(1, len(longer) - 1):
+        c = longer[i]
+        if c in VOWELS or (longer[i - 1] in VOWELS and longer[i + 1] in VOWELS):
+            continue
+        if longer[:i] + longer[i + 1:] == shorter:
+            return 1.0
+    return None
+
+
+def _cost(a: str, b: str) -> float | None:
+    fa, fb = fine(a), fine(b)
+    if fa == fb:
+        return 0.0
+    cost = 0.0
+    if fa.count("h") != fb.count("h") and max(len(fa), len(fb)) >= H_DROP_MIN:
+        # one spelling drops an h the other has (Jalahmah/Jalamah, Pahlawan/Palawan): compare without it
+        cost += 0.5
+        fa, fb = fa[:1] + fa[1:].replace("h", ""), fb[:1] + fb[1:].replace("h", "")
+        fa, fb = _DOUBLE_RE.sub(r"\1", fa), _DOUBLE_RE.sub(r"\1", fb)
+    (ca, ga), (cb, gb) = _slots(fa), _slots(fb)
+    if len(ca) != len(cb):
+        return None
+    for x, y in zip(ca, cb):
+        if x != y:
+            if frozenset((x, y)) not in _LOOSE_PAIRS:
+                return None
+            cost += 0.5
+    cost += sum(_vowel_cost(x, y) for x, y in zip(ga[:-1], gb[:-1]))
+    # A different ending is a different word more often than a different romanisation: Iraq/Iraqi,
+    # Zelensky/Zelenska, Navalny/Navalnaya, Baghdad/Baghdadi. Only same-class vowels (o/u, e/i) pass there.
+    if _vowel_cost(ga[-1], gb[-1]):
+        return None  # a different ending makes a different word, however long: never a variant
+    return cost
+
+
+@lru_cache(maxsize=262144)
+def are_variants(a: str, b: str) -> bool:
+    """True when two differently spelled name words are likely one name romanised two ways.
+
+    Words that differ only in diacritics or apostrophes ("Erdoğan", "Erdogan") are variants too; words that differ
+    only in case are the same spelling; common English words (a capitalised "Valley" or "Play") are never
+    romanisations of something else."""
+    fa, fb = fold(a), fold(b)
+    if a.casefold() == b.casefold() or min(len(fa), len(fb)) < MIN_LETTERS:
+        return False
+    if fa == fb:
+        return True
+    data = name_data()
+    if fa in data.common_words or fb in data.common_words or frozenset((fa, fb)) in data.distinct:
+        return False  # "Valley"/"Bali", "Science"/"Sense": ordinary words in names are not romanisations
+    cost = variant_cost(a, b)
+    if cost is None:
+        return False
+    return cost <= (LONG_MAX_COST if min(len(fine(a)), len(fine(b))) >= LONG_WORD else MAX_COST)

@@ -1,0 +1,330 @@
+"""Evaluate the name-consistency family (checks/names.py).
+
+1. Our labelled news paragraphs (samples/names/paragraphs.jsonl): every expected flag (span text and suggestion)
+   against what the check finds; trap paragraphs (different people with similar names) must stay silent.
+2. The OFAC sanctions list's romanisations (../shared/eval/name-variants, or $COPYDESK_EVAL_DIR/name-variants):
+   - variant items: one person's primary spelling planted twice and an alias spelling once in a news paragraph;
+     a flag on the alias spelling suggesting the primary one is expected. Aliases that are unrelated names are
+     filtered out by surname similarity (rapidfuzz ratio of the folded surnames >= 70); at most three aliases
+     per person, so a person with fifteen aliases does not weigh fifteen times.
+   - trap items: two different listed people whose names look alike (similar surnames, different given names)
+     planted together; no flag is expected.
+   Pairwise precision = items rightly flagged / items flagged; recall = variant items flagged on the planted spelling;
+   right canonical = those whose first suggestion is the primary spelling.
+3. Clean news (../shared/eval/onestopenglish, 273 articles nobody planted anything in): every flag is printed, so a
+   reader can judge it; the flags per 10,000 words bound the false-alarm rate from above.
+
+Usage: python evaluation/eval_names.py [--limit N] [--show K]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from rapidfuzz import fuzz  # noqa: E402
+
+from checks.config import Config  # noqa: E402
+from checks.document import Document  # noqa: E402
+from checks.names import check  # noqa: E402
+from checks.names_keys import fold, name_data  # noqa: E402
+
+SAMPLES = ROOT / "samples" / "names" / "paragraphs.jsonl"
+HONORIFICS = {"dr", "dr.", "sheikh", "shaikh", "haji", "hajji", "mullah", "maulvi", "mawlawi", "general", "colonel",
+              "qari", "mufti", "imam", "sayyid", "sayed"}
+
+
+def eval_dir() -> Path:
+    return Path(os.environ.get("COPYDESK_EVAL_DIR") or ROOT.parent / "shared" / "eval")
+
+
+# --------------------------------------------------------------------------- our labelled paragraphs
+
+
+def evaluate_samples(path: Path = SAMPLES, show: int = 0) -> dict:
+    items = [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
+    expected_total = found = right = false_alarms = trap_merges = flagged = 0
+    for item in items:
+        flags = check(Document(item["text"]), Config())
+        expected = {(e["text"], e["suggestion"]) for e in item.get("expect", [])}
+        expected_total += len(expected)
+        flagged += len(flags)
+        hits = set()
+        for flag in flags:
+            wanted = [s for t, s in expected if t == flag.text]
+            if wanted:
+                hits.add(flag.text)
+                right += bool(flag.suggestions) and flag.suggestions[0] in wanted
+            else:
+                false_alarms += 1
+                if item.get("trap"):
+                    trap_merges += 1
+                if show:
+                    print(f"  false alarm in {item['id']}: {flag.text!r} -> {flag.suggestions}")
+        found += len(hits)
+        for text, suggestion in expected:
+            if text not in hits and show:
+                print(f"  missed in {item['id']}: {text!r} -> {suggestion!r}")
+    right_flags = flagged - false_alarms
+    return {
+        "paragraphs": len(items),
+        "traps": sum(1 for i in items if i.get("trap")),
+        "expected": expected_total,
+        "precision": right_flags / flagged if flagged else 1.0,
+        "recall": found / expected_total if expected_total else 0.0,
+        "right_canonical": right / right_flags if right_flags else 0.0,
+        "false_alarms": false_alarms,
+        "trap_merges": trap_merges,
+    }
+
+
+# --------------------------------------------------------------------------- OFAC romanisations
+
+
+def _news_word(word: str) -> str:
+    """A sanctions-list word in news casing: AL-ZOMOR -> al-Zomor, 'ALI -> 'Ali, BIN -> bin, ABU -> Abu."""
+    data = name_data()
+    parts = word.split("-")
+    out = []
+    for i, part in enumerate(parts):
+        lower = part.lower()
+        last = i == len(parts) - 1
+        if not last and lower in data.hyphen_particles:
+            out.append(lower if lower not in ("abu", "abou", "umm") else lower.capitalize())
+            continue
+        part = part.lstrip("'`")  # a leading ayn mark is never part of a word token in running text
+        out.append(part.capitalize())
+    return "-".join(out)
+
+
+def _news_name(raw: str) -> tuple[list[str], list[str]] | None:
+    """(given words, surname words) in news casing from "SURNAME, Given Names"; None when there is no surname."""
+    if "," not in raw:
+        return None
+    surname_raw, given_raw = (p.strip() for p in raw.split(",", 1))
+    data = name_data()
+    surname = []
+    for word in surname_raw.split():
+        lower = word.lower()
+        if lower in data.word_particles and lower not in ("abu", "abou"):
+            surname.append(lower)
+        else:
+            surname.append(_news_word(word))
+    given = [_news_word(w) if w.isupper() else w.lstrip("'`") for w in given_raw.split()
+             if w.lower().strip(".") not in HONORIFICS and w.strip(".").lower() not in ("", "al", "bin")]
+    given = [w for w in given if len(fold(w)) > 1 and not w.endswith(".")]
+    if not surname or not given or fold(" ".join(surname)) == "":
+        return None
+    return given, surname
+
+
+def _core(surname: list[str]) -> str:
+    return fold(surname[-1].split("-")[-1])
+
+
+def _short(surname: list[str]) -> str:
+    return " ".join(surname)
+
+
+def _full(given: list[str], surname: list[str]) -> str:
+    return " ".join(given[:2] + surname)
+
+
+VARIANT_TEMPLATE = (
+    "{p_full} was named on the new sanctions list on Tuesday, officials in Washington said. "
+    "According to the Treasury, {p_short} moved money through several trading companies in the region. "
+    "A lawyer for {a_ref} did not respond to a request for comment on Wednesday."
+)
+TRAP_TEMPLATE = (
+    "{x_full} and {y_full} were both named on the new sanctions list on Tuesday, officials said. "
+    "According to the Treasury, {x_short} ran a network of trading companies, while {y_short} "
+    "was described as a financier of the group."
+)
+
+
+def load_entities(path: Path) -> list[dict]:
+    entities = []
+    for line in path.read_text("utf-8").splitlines():
+        row = json.loads(line)
+        primary = _news_name(row["primary"])
+        if primary is None:
+            continue
+        aliases = [a for a in (_news_name(x["name"]) for x in row["aliases"] if x["type"] == "aka") if a]
+        entities.append({"id": row["ent_num"], "primary": primary, "aliases": aliases})
+    return entities
+
+
+def _word_parts(word: str) -> tuple[str | None, str]:
+    """(particle key, core) of one news-cased name word: "al-Zomor" -> ("al", "Zomor"), "Marzuk" -> (None, ...)."""
+    parts = word.split("-")
+    particles = [p.lower() for p in parts[:-1]]
+    return ("-".join(particles) or None), parts[-1]
+
+
+def variant_items(entities: list[dict]) -> list[dict]:
+    """One item per (person, alias) whose spellings differ but are plausibly the same name.
+
+    The planted word is the alias's surname when its core or its particle differs from the primary's ("al-Zumar",
+    "el-Zomor" for "al-Zomor"; a dropped particle is an accepted short form, not a variant), else the alias's first
+    given name when that differs ("Usama" for "Osama")."""
+    items = []
+    for entity in entities:
+        p_given, p_surname = entity["primary"]
+        seen = set()
+        for a_given, a_surname in entity["aliases"]:
+            (p_particle, p_core), (a_particle, a_core) = _word_parts(p_surname[-1]), _word_parts(a_surname[-1])
+            if fuzz.ratio(fold(p_core), fold(a_core)) < 70 or len(seen) >= 3:
+                continue  # an unrelated a.k.a. name, not a romanisation
+            core_differs = p_core != a_core
+            particle_differs = p_particle is not None and a_particle is not None and p_particle != a_particle
+            if core_differs or particle_differs:
+                planted, canonical = a_surname[-1], (p_particle if a_particle else None, p_core)
+                a_ref = _short(a_surname)
+            elif (a_given[0] != p_given[0] and fold(a_given[0]) != fold(p_given[0])
+                  and fuzz.ratio(fold(a_given[0]), fold(p_given[0])) >= 70):
+                planted, canonical = a_given[0], (None, p_given[0])
+                a_ref = _full(a_given[:1], a_surname)
+            else:
+                continue
+            if planted in seen:
+                continue
+            seen.add(planted)
+            text = VARIANT_TEMPLATE.format(p_full=_full(p_given, p_surname), p_short=_short(p_surname), a_ref=a_ref)
+            items.append({"entity": entity["id"], "text": text, "planted": planted, "canonical": canonical})
+    return items
+
+
+def trap_items(entities: list[dict], limit: int, seed: int = 7) -> list[dict]:
+    """Pairs of different people with look-alike surnames (ratio >= 75, different spellings) and different given
+    names; blocked by the surname's first letter so nothing compares every pair."""
+    by_letter = defaultdict(list)
+    for entity in entities:
+        given, surname = entity["primary"]
+        by_letter[_core(surname)[:1]].append(entity)
+    pairs = []
+    for group in by_letter.values():
+        for i, x in enumerate(group):
+            for y in group[i + 1:]:
+                (xg, xs), (yg, ys) = x["primary"], y["primary"]
+                xc, yc = _core(xs), _core(ys)
+                if xc == yc and fold(xg[0]) == fold(yg[0]):
+                    continue
+                if fold(xg[0]) == fold(yg[0]):
+                    continue  # same first given name: too likely the same family and name
+                if fuzz.ratio(xc, yc) >= 75:
+                    pairs.append((x, y))
+    random.Random(seed).shuffle(pairs)
+    items = []
+    for x, y in pairs[:limit]:
+        (xg, xs), (yg, ys) = x["primary"], y["primary"]
+        text = TRAP_TEMPLATE.format(x_full=_full(xg, xs), y_full=_full(yg, ys), x_short=_short(xs), y_short=_short(ys))
+        items.append({"entities": (x["id"], y["id"]), "text": text})
+    return items
+
+
+def evaluate_ofac(limit: int, show: int) -> dict | None:
+    path = eval_dir() / "name-variants" / "ofac_sdn" / "individuals_grouped.jsonl"
+    if not path.is_file():
+        return None
+    entities = load_entities(path)
+    variants = variant_items(entities)[:limit]
+    traps = trap_items(entities, limit)
+    config = Config()
+    found = right = wrong_target = 0
+    shown = 0
+    for item in variants:
+        flags = check(Document(item["text"]), config)
+        planted = item["planted"]  # the flag covers the whole name word, a standalone particle included
+        on_target = [f for f in flags if f.text == planted or f.text.endswith(" " + planted)]
+        wrong_target += len(flags) > 0 and not on_target
+        if on_target:
+            found += 1
+            suggestion = on_target[0].suggestions[0] if on_target[0].suggestions else ""
+            particle, core = _word_parts(suggestion.split()[-1])
+            want_particle, want_core = item["canonical"]
+            right += core == want_core and (want_particle is None or (particle or "").lower() == want_particle)
+        elif shown < show:
+            shown += 1
+            print(f"  missed: {item['planted']!r} (want {item['canonical']!r}) in: {item['text'][:90]}...")
+    trap_flagged = 0
+    shown = 0
+    for item in traps:
+        flags = check(Document(item["text"]), config)
+        if flags:
+            trap_flagged += 1
+            if shown < show:
+                shown += 1
+                print(f"  trap merged: {[(f.text, f.suggestions) for f in flags]} in: {item['text'][:110]}...")
+    flagged = found + wrong_target + trap_flagged
+    return {
+        "variant_items": len(variants),
+        "trap_items": len(traps),
+        "precision": found / flagged if flagged else 1.0,
+        "recall": found / len(variants) if variants else 0.0,
+        "right_canonical": right / found if found else 0.0,
+        "trap_merges": trap_flagged,
+        "wrong_target": wrong_target,
+    }
+
+
+def _print_samples(samples: dict) -> None:
+    print("names on samples/names/paragraphs.jsonl: {paragraphs} paragraphs ({traps} traps), {expected} expected "
+          "flags".format(**samples))
+    print("  precision {precision:.3f}  recall {recall:.3f}  right canonical {right_canonical:.3f}  "
+          "false alarms {false_alarms}  trap merges {trap_merges}".format(**samples))
+
+
+def evaluate_clean_news(show: bool) -> dict | None:
+    folder = eval_dir() / "onestopenglish" / "texts"
+    files = sorted(folder.glob("*/*.txt")) if folder.is_dir() else []
+    if not files:
+        return None
+    config = Config()
+    words = flagged = 0
+    for path in files:
+        doc = Document(path.read_text("utf-8", errors="replace"), str(path))
+        words += len(doc.words)
+        for flag in check(doc, config):
+            flagged += 1
+            if show:
+                print(f"  {path.parent.name}/{path.name}: {flag.text!r} -> {flag.suggestions} ({flag.message})")
+    return {"articles": len(files), "words": words, "flags": flagged, "per_10k": flagged * 10000 / max(words, 1)}
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--limit", type=int, default=5000, help="at most this many items of each kind (OFAC)")
+    parser.add_argument("--show", type=int, default=0, help="print up to K misses and false alarms")
+    args = parser.parse_args(argv)
+    started = time.perf_counter()
+    if SAMPLES.is_file():
+        _print_samples(evaluate_samples(show=args.show))
+    else:
+        print(f"names: {SAMPLES} not found")
+    ofac = evaluate_ofac(args.limit, args.show)
+    if ofac is None:
+        print(f"name-variants: skipped ({eval_dir() / 'name-variants'} not found)")
+    else:
+        print("names on name-variants/ofac_sdn: {variant_items} variant items, {trap_items} trap items".format(**ofac))
+        print("  pairwise precision {precision:.3f}  recall {recall:.3f}  right canonical {right_canonical:.3f}  "
+              "trap merges {trap_merges}  flags on the wrong word {wrong_target}".format(**ofac))
+    clean = evaluate_clean_news(show=True)
+    if clean is None:
+        print(f"clean news: skipped ({eval_dir() / 'onestopenglish'} not found)")
+    else:
+        print("names on onestopenglish (clean news, {articles} articles, {words:,} words): {flags} flags, "
+              "{per_10k:.2f} per 10,000 words (each printed above for judgement)".format(**clean))
+    print(f"({time.perf_counter() - started:.1f} s)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,222 @@
+"""The name-consistency family: variants found without a list, different people never merged, house style,
+archive clusters and the dashboard's "Add to house names"."""
+from __future__ import annotations
+
+import json
+import random
+import time
+from pathlib import Path
+
+import pytest
+
+from checks import names
+from checks.config import Config, load_config
+from checks.document import Document
+from checks.fixes import apply_fixes
+from checks.names_keys import are_variants, fine, key, keys, variant_cost
+from checks.registry import family
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED = ROOT.parent / "shared" / "seed" / "iraq-pm-drone-attack.txt"
+SAMPLES = [json.loads(line) for line in (ROOT / "samples" / "names" / "paragraphs.jsonl").read_text("utf-8").splitlines()
+           if line.strip()]
+HOUSE_FILE = ROOT / "samples" / "copydesk.names.toml"
+
+
+def flags_of(text: str, config: Config | None = None):
+    found = names.check(Document(text), config or Config())
+    for flag in found:
+        assert flag.text == text[flag.start:flag.end]
+        assert flag.category == "names"
+    return found
+
+
+# --------------------------------------------------------------------------- spelling keys
+
+
+@pytest.mark.parametrize("a, b", [
+    ("Kadhimi", "Khadimi"), ("Qaddafi", "Gaddafi"), ("Gadhafi", "Qadhafi"), ("Osama", "Usama"), ("Laden", "Ladin"),
+    ("Mohammed", "Muhammad"), ("Marzook", "Marzouk"), ("Marzuq", "Marzook"), ("Husayn", "Hussein"),
+    ("Zelensky", "Zelenskyy"), ("Erdoğan", "Erdogan"), ("Musawi", "Mousavi"), ("Ahmadinejad", "Ahmadinezhad"),
+    ("Yevgeny", "Evgeniy"), ("Ponomarev", "Ponomaryov"), ("Jalahmah", "Jalamah"), ("Osiel", "Oziel"),
+    ("Nembhard", "Nemhard"), ("Haniyeh", "Haniya"), ("Alharbi", "Harbi"), ("Daoud", "Dawud"),
+])
+def test_romanisations_of_one_name_are_variants(a, b):
+    assert are_variants(a, b) and are_variants(b, a)
+    assert set(keys(a)) & set(keys(b))
+
+
+@pytest.mark.parametrize("a, b", [
+    ("Khamenei", "Khomeini"), ("Hassan", "Hussein"), ("Iran", "Iraq"), ("Iraq", "Iraqi"), ("Baghdad", "Baghdadi"),
+    ("Zelensky", "Zelenska"), ("Austria", "Australia"), ("Salah", "Saleh"), ("Maliki", "Malki"),
+    ("Castro", "Castro"), ("Kadhimi", "KADHIMI"), ("Un", "Il"), ("Navalny", "Navalnaya"), ("Marie", "Maria"),
+    ("Albert", "Bert"), ("Valley", "Bali"), ("Science", "Sense"), ("Melnikova", "Melnikov"),
+])
+def test_different_names_are_not_variants(a, b):
+    assert not are_variants(a, b)
+
+
+def test_fine_form_unifies_transliteration_spellings():
+    assert fine("Kadhimi") == fine("Khadimi") == "kadimi"
+    assert fine("Marzouk") == fine("Marzook") == fine("Marzuq")
+    assert key("Qaddafi") == key("Gaddafi")
+    assert variant_cost("Iran", "Iraq") is None
+
+
+# --------------------------------------------------------------------------- the check on real text
+
+
+@pytest.mark.skipif(not SEED.is_file(), reason="../shared/seed is not available")
+def test_seed_article_minority_spelling_is_flagged_with_sentence_start_casing():
+    text = SEED.read_text("utf-8")
+    found = flags_of(text)
+    assert [(f.text, f.suggestions) for f in found] == [("Al-Khadimi", ("Al-Kadhimi",))]
+    assert "al-Kadhimi (4)" in found[0].message and "Al-Khadimi (1)" in found[0].message
+    assert found[0].rule == names.RULE_VARIANT
+
+
+@pytest.mark.parametrize("sample", [s for s in SAMPLES if not s["trap"]], ids=lambda s: s["id"])
+def test_labelled_variant_paragraph(sample):
+    found = {(f.text, f.suggestions[0]) for f in flags_of(sample["text"])}
+    expected = {(e["text"], e["suggestion"]) for e in sample["expect"]}
+    assert found <= expected, f"false alarm: {found - expected}"
+    if sample["id"] == "v17-haftar":  # a known miss (a/i and a/e in one word cost too much): stays honest
+        assert not found
+    else:
+        assert found == expected
+
+
+@pytest.mark.parametrize("sample", [s for s in SAMPLES if s["trap"]], ids=lambda s: s["id"])
+def test_different_people_with_similar_names_are_never_merged(sample):
+    assert flags_of(sample["text"]) == []
+
+
+def test_fix_gives_one_spelling():
+    text = "Muammar Gaddafi ruled for decades. Gaddafi fell in 2011. Gadhafi's sons fled to Niger."
+    found = flags_of(text)
+    assert [(f.text, f.suggestions[0]) for f in found] == [("Gadhafi", "Gaddafi")]
+    fixed = apply_fixes(text, found)
+    assert fixed.count("Gaddafi") == 3 and flags_of(fixed) == []
+
+
+def test_particle_case_and_short_form_are_one_spelling():
+    text = ("Mustafa al-Kadhimi arrived on Monday. Al-Kadhimi met the governor. Kadhimi left at noon. "
+            "Later al Kadhimi spoke again.")
+    assert flags_of(text) == []
+
+
+def test_particle_spelled_two_ways_is_flagged_but_other_particles_are_other_names():
+    fire = "Abboud al-Zomor was freed. Officials said al-Zomor had left. A lawyer for el-Zomor declined to comment."
+    assert [(f.text, f.suggestions) for f in flags_of(fire)] == [("el-Zomor", ("al-Zomor",))]
+    quiet = "Khodr Taher bin Ali met Nasr al-Ali in Doha. Later bin Ali flew home and al-Ali stayed."
+    assert flags_of(quiet) == []
+    both = "Mustafa al-Kadhimi spoke. Al-Kadhimi left. Then El-Khadimi returned."  # core and particle at once
+    assert [(f.text, f.suggestions) for f in flags_of(both)] == [("El-Khadimi", ("Al-Kadhimi",))]
+    other_particle = "Adnan Abu al-Sahrawi was named. Abu al-Sahrawi moved money. A lawyer for al-Sahraoui declined."
+    assert [(f.text, f.suggestions) for f in flags_of(other_particle)] == [("al-Sahraoui", ("al-Sahrawi",))]
+
+
+def test_tie_suggests_the_first_spelling_with_lower_confidence():
+    found = flags_of("Hassan Rouhani spoke first. Then Hassan Rohani left the hall.")
+    assert [(f.text, f.suggestions) for f in found] == [("Rohani", ("Rouhani",))]
+    assert found[0].confidence < 0.9
+
+
+def test_different_given_names_block_a_surname_variant():
+    text = ("Nouri al-Maliki met Riyad al-Malki. Ayman al-Zawahiri and Mohammed al-Zawahri were brothers. "
+            "Victor Cazarez Salazar and Blanca Cazares Salazar were both named.")
+    assert flags_of(text) == []
+
+
+def test_names_at_sentence_start_and_common_words():
+    doc = Document("Dozens were hurt. Win Shein and Aye Nu Sein were named. Protests spread to Basra.")
+    spellings = names.document_names(doc)
+    assert "Dozens" not in spellings and "Protests" not in spellings
+    assert spellings["Win Shein"] == 1 and spellings["Aye Nu Sein"] == 1 and spellings["Basra"] == 1
+
+
+def test_document_names_counts_and_sentence_start_particle():
+    doc = Document("Mustafa al-Kadhimi spoke. Al-Kadhimi left. Crowds cheered al-Kadhimi in Basra.")
+    assert names.document_names(doc, Config()) == {"Mustafa al-Kadhimi": 1, "al-Kadhimi": 2, "Basra": 1}
+
+
+def test_family_is_registered_with_its_rules():
+    fam = family("names")
+    assert {r.id for r in fam.rules()} == {names.RULE_VARIANT, names.RULE_HOUSE}
+    assert fam.metrics(Document("Kim Jong Un spoke."), Config())["names_found"] == 3
+
+
+# --------------------------------------------------------------------------- house style
+
+
+def test_house_style_canonical_wins_over_the_majority():
+    config = load_config(HOUSE_FILE)
+    text = "Muammar Qaddafi ruled Libya. Qaddafi was killed in 2011. A statue of Kadhafi was pulled down."
+    found = flags_of(text, config)
+    assert {(f.text, f.suggestions[0], f.rule) for f in found} == {
+        ("Qaddafi", "Gaddafi", names.RULE_HOUSE), ("Kadhafi", "Gaddafi", names.RULE_HOUSE)}
+
+
+def test_house_style_flags_a_lone_listed_variant_and_respects_accepted():
+    config = Config({"names": {"house": [{"canonical": "Gaddafi", "variants": ["Qaddafi"]}],
+                               "accepted": ["Gadhafi"]}})
+    assert [f.suggestions for f in flags_of("Qaddafi spoke.", config)] == [("Gaddafi",)]
+    assert flags_of("Gadhafi spoke. Gaddafi left.", config) == []
+    assert flags_of("Gaddafi spoke.", config) == []
+
+
+def test_add_canonical_name_creates_and_extends_the_house_list(tmp_path):
+    path = tmp_path / "house.toml"
+    names.add_canonical_name(path, "al-Kadhimi", ["Al-Khadimi"])
+    names.add_canonical_name(path, "al-Kadhimi", ["Kazimi", "al-Kadhimi"])
+    names.add_canonical_name(path, "Gaddafi", ["Qaddafi"])
+    config = load_config(path)
+    assert config.section("names")["house"] == [
+        {"canonical": "al-Kadhimi", "variants": ["Al-Khadimi", "Kazimi"]},
+        {"canonical": "Gaddafi", "variants": ["Qaddafi"]},
+    ]
+    found = flags_of("Kazimi met Qaddafi.", config)
+    assert sorted(f.suggestions[0] for f in found) == ["Gaddafi", "Kadhimi"]
+    names.add_canonical_name(path, "Kazimi")  # the editor changes their mind: the variant becomes the canonical
+    entries = load_config(path).section("names")["house"]
+    assert {"canonical": "Kazimi", "variants": []} in entries
+    assert all("Kazimi" not in e["variants"] for e in entries)
+    names.add_canonical_name(path, "Gadhafi", ["Gaddafi"])  # an old canonical becomes a variant: merged
+    entries = load_config(path).section("names")["house"]
+    assert {"canonical": "Gadhafi", "variants": ["Gaddafi", "Qaddafi"]} in entries
+    assert not any(e["canonical"] == "Gaddafi" for e in entries)
+
+
+# --------------------------------------------------------------------------- archive mode
+
+
+def test_archive_clusters_counts_documents_per_spelling():
+    rows = [(f"d{i}", "Muammar Gaddafi", 2) for i in range(5)] + [(f"q{i}", "Qaddafi", 1) for i in range(2)]
+    rows += [("x1", "Ali Khamenei", 1), ("x2", "Ruhollah Khomeini", 1), ("x3", "Baghdad", 3), ("x4", "Baghdadi", 1)]
+    out = names.archive_clusters(rows, Config())
+    assert [(r["spelling"], r["documents"], r["mentions"], r["canonical"]) for r in out] == [
+        ("Gaddafi", 5, 10, "Gaddafi"), ("Qaddafi", 2, 2, "Gaddafi")]
+    assert out[0]["document_ids"] == ["d0", "d1", "d2", "d3", "d4"]
+    assert out[0]["cluster_id"] == out[1]["cluster_id"] == names.archive_clusters(rows)[0]["cluster_id"]
+
+
+def test_archive_keeps_different_people_apart_and_uses_the_house_canonical():
+    rows = [("a", "Ayman al-Zawahiri", 1), ("b", "Mohammed al-Zawahri", 1), ("c", "Kadhafi", 1), ("d", "Qaddafi", 4)]
+    config = Config({"names": {"house": [{"canonical": "Gaddafi"}]}})
+    out = names.archive_clusters(rows, config)
+    assert {r["spelling"] for r in out} == {"Kadhafi", "Qaddafi"}
+    assert {r["canonical"] for r in out} == {"Gaddafi"}
+
+
+def test_archive_blocks_by_key_and_is_fast():
+    rng = random.Random(3)
+    letters = "bcdfghklmnprstvz"
+    vowels = "aeiou"
+    words = ["".join(rng.choice(letters) + rng.choice(vowels) for _ in range(3)).capitalize() for _ in range(800)]
+    rows = [(f"doc{i % 4000}", f"{rng.choice(words)} {rng.choice(words)}", 1) for i in range(10000)]
+    started = time.perf_counter()
+    out = names.archive_clusters(rows)
+    assert time.perf_counter() - started < 5.0
+    cores = {w.casefold(): w for w in words}
+    assert len(names.candidate_pairs(cores)) < len(cores) ** 2 / 50  # blocked, not every pair
+    assert all(r["documents"] >= 1 and r["document_ids"] for r in out)
