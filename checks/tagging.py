@@ -38,7 +38,8 @@ def tag_sentences(sentences) -> dict[int, tuple[Tag, ...]]:
     """Tag sentences in one batch; each of our tokens takes the tag of the spaCy token that starts where it does."""
     nlp = load_tagger()
     with _lock:  # spaCy pipelines are not documented as thread-safe; the dashboard may call from several threads
-        docs = list(nlp.pipe(s.text for s in sentences))
+        # nlp() is cheaper than nlp.pipe() for the usual single sentence; pipe pays off for batches.
+        docs = [nlp(sentences[0].text)] if len(sentences) == 1 else list(nlp.pipe(s.text for s in sentences))
     result = {}
     for sentence, sdoc in zip(sentences, docs):
         by_start = {tok.idx + sentence.start: tok for tok in sdoc}
