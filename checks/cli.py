@@ -53,7 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
     batch.add_argument("--scheduler", help="address of an existing Dask scheduler")
     batch.add_argument("--text-column", default="text")
     batch.add_argument("--id-column", default=None)
-    batch.add_argument("--include", action="append", default=None, help="glob of files to take from folders")
+    batch.add_argument("--include", action="append", default=None, help="glob of files to take from folders and archives (repeatable)")
     batch.add_argument("--csv", action="store_true", help="also write CSV copies of the outputs")
     batch.add_argument("--partition-size", type=int, default=None, help="documents per partition")
     batch.add_argument("--no-progress", action="store_true")
@@ -105,14 +105,16 @@ def _load(args):
 
 
 def cmd_check(args) -> int:
+    from checks.archives import Limits
     from checks.inputs import InputError, read_document
     from checks.pipeline import Report, check_text
 
     config = _load(args)
+    max_bytes = Limits.from_config(config).max_member_bytes  # the same one-document limit as `batch`
     reports, had_error = [], False
     for path in args.paths:
         try:
-            decoded = read_document(path)
+            decoded = read_document(path, max_bytes=max_bytes)
         except InputError as exc:
             print(f"copydesk: {exc}", file=sys.stderr)
             reports.append(Report(source=path, text="", error=str(exc)))

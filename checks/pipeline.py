@@ -13,6 +13,7 @@ from checks.flags import Flag
 from checks.registry import Family, families
 
 log = logging.getLogger(__name__)
+_logged_failures: set[tuple[str, str]] = set()  # (family, error type) already logged with a traceback
 SECONDARY_PREFIX = "LT:"  # flags from an outside backend give way to ours on the same words
 
 
@@ -71,7 +72,7 @@ def check_document(
                 report.metrics.update(fam.metrics(doc, config))
             flags.extend(fam.check(doc, config))
         except Exception as exc:  # one broken check must not lose the others' results
-            log.exception("check family %s failed on %s", fam.name, doc.source)
+            _log_failure(fam.name, doc.source, exc)
             report.status.setdefault("failed_checks", {})[fam.name] = f"{type(exc).__name__}: {exc}"
         report.timings[fam.name] = time.perf_counter() - started
         status = doc.cache.get(f"status:{fam.name}")
@@ -79,6 +80,16 @@ def check_document(
             report.status[fam.name] = status
     report.issues = _finish(flags, config, set(categories) if categories else None)
     return report
+
+
+def _log_failure(family: str, source: str, exc: Exception) -> None:
+    """A full traceback the first time a family fails with an error type, one line after that (archives)."""
+    key = (family, type(exc).__name__)
+    if key in _logged_failures:
+        log.error("check family %s failed on %s: %s", family, source, exc)
+    else:
+        _logged_failures.add(key)
+        log.exception("check family %s failed on %s", family, source)
 
 
 def check_text(text: str, source: str = "<text>", config: Config | None = None, **kwargs) -> Report:
