@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import tomllib
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -38,18 +39,18 @@ class Config:
     def get(self, section: str, key: str, default: Any = None) -> Any:
         return self.section(section).get(key, default)
 
-    @property
+    @cached_property  # asked once per candidate match: read the section once
     def disabled_rules(self) -> frozenset[str]:
         return frozenset(self.get("rules", "disabled", []))
 
-    @property
+    @cached_property
     def disabled_categories(self) -> frozenset[str]:
         return frozenset(self.get("rules", "disabled_categories", []))
 
     def rule_enabled(self, rule_id: str) -> bool:
         return rule_id not in self.disabled_rules
 
-    @property
+    @cached_property
     def user_words(self) -> frozenset[str]:
         """The user's dictionary: words never flagged as spelling mistakes (matched case-insensitively)."""
         return frozenset(w.lower() for w in self.get("dictionary", "words", []))

@@ -18,6 +18,9 @@ Pattern elements (each matches one token; case-insensitive unless `re:` says oth
     re:REGEX          a regular expression on the token text (full match, case-sensitive)
     *                 any token           ^  sentence start (zero width, first element only)
     a&b               both must hold      !x  any token except x      x?  optional element
+Words and `re:` cannot be alternatives in one element (`the|re:x` is an error; `tag:NN&re:x` is fine, with the `re:`
+part last). A `]` at the end of an element always closes a mark, so end a regular expression that itself ends in
+`]` with `{1}` (`re:[A-Z]{1}`). Contractions split like possessives: "it's" is the tokens "it" and "'s".
 
 Every pattern needs one literal word that is not optional: the rarest such word indexes the rule, and a sentence is
 looked at (and tagged, for tag: and pos: elements) only when all of the rule's required words occur in it.
@@ -141,7 +144,11 @@ def _parse_element(raw: str, lemma_forms: Callable[[str], Iterable[str]]) -> Ele
         negate, text = True, text[1:]
     words: set[str] | None = None
     regex = tags = pos = None
-    for part in text.split("&") if not text.startswith("re:") else [text]:
+    parts = text.split("&") if not text.startswith("re:") else [text]
+    if any("re:" in part and not part.startswith("re:") for part in parts):
+        raise RuleError(f"element {raw!r}: words and re: cannot be alternatives in one element; write the words "
+                        "into the regular expression instead")
+    for part in parts:
         if part == "*":
             continue
         if part.startswith("tag:"):
@@ -286,24 +293,27 @@ class RuleSet:
             chosen = rule.pattern.match_at(tokens, start, None)
             if chosen is None or chosen[anchor] != position:
                 continue
-            if rule.pattern.needs_tags or any(u.needs_tags for u in rule.unless):
-                tags = doc.tags(sentence)
-                if rule.pattern.needs_tags:
-                    chosen = rule.pattern.match_at(tokens, start, tags)
-                    if chosen is None or chosen[anchor] != position:
-                        continue
-            else:
-                tags = None
-            if self._silenced(rule, tokens, tags, chosen):
+            lexical_unless = [u for u in rule.unless if not u.needs_tags]
+            if self._silenced(lexical_unless, tokens, None, chosen):
+                continue  # decided without the tagger: no need to tag this sentence
+            tagged_unless = [u for u in rule.unless if u.needs_tags]
+            tags = doc.tags(sentence) if (rule.pattern.needs_tags or tagged_unless) else None
+            if rule.pattern.needs_tags:
+                chosen = rule.pattern.match_at(tokens, start, tags)
+                if chosen is None or chosen[anchor] != position:
+                    continue
+                if self._silenced(lexical_unless, tokens, None, chosen):
+                    continue
+            if self._silenced(tagged_unless, tokens, tags, chosen):
                 continue
             return self._flag(rule, doc, tokens, chosen)
         return None
 
     @staticmethod
-    def _silenced(rule: PatternRule, tokens, tags, chosen: list[int]) -> bool:
+    def _silenced(antipatterns, tokens, tags, chosen: list[int]) -> bool:
         used = [i for i in chosen if i >= 0]
         lo, hi = min(used), max(used)
-        for anti in rule.unless:
+        for anti in antipatterns:
             for found in anti.find_all(tokens, tags):
                 hit = [i for i in found if i >= 0]
                 if hit and min(hit) <= hi and max(hit) >= lo:

@@ -72,3 +72,16 @@ def test_rule_is_indexed_by_its_rarest_word_even_after_optional_elements():
 def test_bad_rule_id_is_reported_with_file_and_rule():
     with pytest.raises(RuleError, match="test: rule Bad"):
         parse_rules({"rule": [{"id": "Bad", "pattern": "x", "message": "m"}]}, "test")
+
+
+def test_words_and_regex_cannot_be_alternatives():
+    with pytest.raises(RuleError, match="alternatives"):
+        compile_pattern("the|re:[a-z]+s{1} house", lambda w: [w])
+    assert compile_pattern("house tag:NN&re:[a-z]+s{1}", lambda w: [w]).elements[1].regex is not None
+
+
+def test_lexical_antipattern_avoids_tagging():
+    rs = rules(pattern="[for tag:VB]", unless=["for good"])
+    doc = Document("They left for good reasons.")
+    assert rs.check(doc) == []
+    assert doc.tagged_sentence_count == 0

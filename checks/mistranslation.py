@@ -1,0 +1,280 @@
+"""Mistranslation: calques, false friends and wrong-sense words in translated news copy.
+
+Two layers:
+- a curated lexicon (`data/mistranslation.toml`, pattern rules with lemmas, parts of speech and antipatterns):
+  "assist at", "since three years", "water throwers", "heavily injured", "deliberate militias" ...;
+- a statistical layer that generalises beyond it. `data/mistranslation-senses.toml` lists ambiguous source words
+  with their English renderings (German "scharf": sharp / keen / live). Where a text uses one member of such a
+  set, a reference model of English (see `checks.reference`) compares the words around it with each sibling in
+  its place. The word is flagged when its pair with the neighbouring word was never seen by the model, the
+  sibling's pair was, and the sibling makes the local word sequence much more likely (`threshold`, in log10).
+  The siblings the model prefers are the suggestions, best first. Only sentences with such a candidate are tagged,
+  to confirm the parts of speech.
+
+House style `[mistranslation]`: `statistical` (true), `threshold` (1.0: the sibling must make the words around the
+slot at least 10 times more likely), `reference` (a file from `python -m checks build-reference`; default the
+built-in model), `reference_min_count` (2, used when building).
+"""
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from checks.config import Config, ConfigError
+from checks.document import Document, Sentence
+from checks.flags import Flag, RuleInfo, make_flag
+from checks.patterns import RuleSet, load_rule_file, match_case
+from checks.registry import Family, register
+
+STATISTICAL_RULE = "mistranslation.unlikely-sense"
+DEFAULT_THRESHOLD = 1.0
+ARTICLES = frozenset({"a", "an", "the"})
+_SENTENCE_START, _SENTENCE_END = "<s>", "</s>"
+
+
+@dataclass(frozen=True)
+class Sense:
+    """One ambiguous source word: its English renderings (each a tuple of forms), and where its partner is."""
+
+    source: str
+    gloss: str
+    pos: frozenset[str]
+    partner: frozenset[str]
+    slot: str  # "modifier": partner follows; "head": partner precedes
+    words: tuple[tuple[str, ...], ...]
+    min_gain: float = 0.0  # a stricter threshold for sets whose members are often right
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> RuleSet:
+    return load_rule_file("mistranslation.toml")
+
+
+@lru_cache(maxsize=1)
+def senses() -> dict[str, list[tuple[Sense, int, int]]]:
+    """Index: word form -> (sense, which member, which form) for the forms of the members that may be flagged."""
+    data = tomllib.loads(resources.files("checks.data").joinpath("mistranslation-senses.toml").read_text("utf-8"))
+    index: dict[str, list[tuple[Sense, int, int]]] = {}
+    for entry in data["sense"]:
+        sense = Sense(entry["source"], entry["gloss"], frozenset(entry["pos"]), frozenset(entry["partner"]),
+                      entry["slot"], tuple(tuple(w.split()) for w in entry["words"]),
+                      float(entry.get("min_gain", 0.0)))
+        flaggable = set(entry.get("flag", [forms[0] for forms in sense.words]))
+        for member, forms in enumerate(sense.words):
+            if forms[0] not in flaggable:
+                continue
+            for position, form in enumerate(forms):
+                index.setdefault(form, []).append((sense, member, position))
+    return index
+
+
+@dataclass(frozen=True)
+class Settings:
+    statistical: bool
+    threshold: float
+    reference: str | None
+
+
+def settings(config: Config) -> Settings:
+    section = config.section("mistranslation")
+    reference = section.get("reference")
+    if reference and config.path is not None and not Path(reference).is_absolute():
+        reference = str(Path(config.path).parent / reference)
+    if reference and not Path(reference).is_file():
+        raise ConfigError(f"{config.path or 'house style'}: [mistranslation] reference file not found: {reference}")
+    return Settings(bool(section.get("statistical", True)), float(section.get("threshold", DEFAULT_THRESHOLD)),
+                    reference or None)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    sentence: Sentence
+    index: int  # token index of the suspicious word
+    partner: int  # token index of the word it pairs with
+    sense: Sense
+    suggestions: tuple[tuple[str, float], ...]  # (sibling, log10 gain), best first
+
+
+def _context(sentence: Sentence, i: int) -> tuple[list[str], list[str]]:
+    """The two words before token i (nearest first) and the two after, cut at punctuation."""
+    tokens = sentence.tokens
+    before: list[str] = []
+    j = i - 1
+    while j >= 0 and len(before) < 2 and tokens[j].is_word:
+        before.append(tokens[j].lower)
+        j -= 1
+    if len(before) < 2:
+        before.append(_SENTENCE_START)
+    after: list[str] = []
+    j = i + 1
+    while j < len(tokens) and len(after) < 2 and tokens[j].is_word:
+        after.append(tokens[j].lower)
+        j += 1
+    if len(after) < 2:
+        after.append(_SENTENCE_END)
+    return before, after
+
+
+def window_lp(ref, before: list[str], word: str, after: list[str]) -> float:
+    """log10 probability of `word` and the (up to) two words after it, given the two words before."""
+    sequence = [*reversed(before[:2]), word, *after[:2]]
+    start = len(before[:2])
+    total = 0.0
+    for j in range(start, len(sequence)):
+        total += ref.lp(sequence[j], *reversed(sequence[max(0, j - 2):j]))
+    return total
+
+
+def _partner(sentence: Sentence, i: int, sense: Sense) -> int | None:
+    tokens = sentence.tokens
+    if sense.slot == "head":
+        j = i - 1
+    else:
+        j = i + 1
+        if "VERB" in sense.pos and j < len(tokens) and tokens[j].lower in ARTICLES:
+            j += 1
+    if 0 <= j < len(tokens) and tokens[j].is_word and tokens[j].text[:1].islower():
+        return j
+    return None
+
+
+def _pair_seen(ref, sentence: Sentence, i: int, j: int, word: str) -> bool:
+    """Whether the reference saw `word` (in token i's place) with its partner at token j, article included."""
+    tokens = sentence.tokens
+    if j > i:
+        between = [t.lower for t in tokens[i + 1:j]]
+        return ref.seen(tokens[j].lower, *reversed([word, *between]))
+    return ref.seen(word, tokens[j].lower)
+
+
+def candidates_in(sentence: Sentence, ref, threshold: float) -> list[Candidate]:
+    """Members of sense sets whose pair with the partner word is unseen while a sibling's is seen and much likelier
+    (lexical tests and reference look-ups only; parts of speech are confirmed later, on these sentences alone)."""
+    found = []
+    tokens = sentence.tokens
+    index = senses()
+    for i, token in enumerate(tokens):
+        entries = index.get(token.text.lower())
+        if not entries or (i > 0 and token.text[:1].isupper()):
+            continue
+        for sense, member, position in entries:
+            j = _partner(sentence, i, sense)
+            if j is None or _pair_seen(ref, sentence, i, j, token.lower):
+                continue
+            before, after = _context(sentence, i)
+            base = window_lp(ref, before, token.lower, after)
+            scored = []
+            for other, forms in enumerate(sense.words):
+                sibling = forms[min(position, len(forms) - 1)]
+                if other == member or not ref.known(sibling) or not _pair_seen(ref, sentence, i, j, sibling):
+                    continue
+                gain = window_lp(ref, before, sibling, after) - base
+                if gain >= max(threshold, sense.min_gain):
+                    scored.append((sibling, gain))
+            if scored:
+                scored.sort(key=lambda s: -s[1])
+                found.append(Candidate(sentence, i, j, sense, tuple(scored)))
+                break
+    return found
+
+
+def _confirmed(doc: Document, candidate: Candidate) -> bool:
+    tags = doc.tags(candidate.sentence)
+    word, partner = tags[candidate.index], tags[candidate.partner]
+    return word.pos in candidate.sense.pos and partner.pos in candidate.sense.partner
+
+
+def _flag(doc: Document, candidate: Candidate) -> Flag:
+    tokens = candidate.sentence.tokens
+    word = tokens[candidate.index]
+    lo, hi = sorted((candidate.index, candidate.partner))
+    start, end = tokens[lo].start, tokens[hi].end
+    phrase = doc.text[start:end]
+    rel = word.start - start
+    replacements = [
+        phrase[:rel] + match_case(sibling, word.text) + phrase[rel + len(word.text):]
+        for sibling, _gain in candidate.suggestions
+    ]
+    best = candidate.suggestions[0][0]
+    gloss = candidate.sense.gloss if candidate.sense.gloss not in (word.lower, best) else word.lower
+    message = (
+        f"'{phrase}': '{word.text}' is a likely mistranslation of a word meaning both '{gloss}' and '{best}' "
+        f"({candidate.sense.source}); in English, '{replacements[0]}'."
+    )
+    gain = candidate.suggestions[0][1]
+    confidence = round(min(0.9, 0.5 + 0.1 * gain), 2)
+    return make_flag(doc.text, start, end, category="mistranslation", rule=STATISTICAL_RULE, message=message,
+                     suggestions=tuple(replacements), severity="warning", confidence=confidence)
+
+
+def statistical_flags(doc: Document, config: Config) -> list[Flag]:
+    chosen = settings(config)
+    if not chosen.statistical:
+        return []
+    from checks.reference import load_reference
+
+    ref = load_reference(chosen.reference)
+    found = [c for sentence in doc.sentences for c in candidates_in(sentence, ref, chosen.threshold)]
+    if not found:
+        return []
+    doc.tag_many({c.sentence.index: c.sentence for c in found}.values())
+    return [_flag(doc, c) for c in found if _confirmed(doc, c)]
+
+
+def _overlaps(a: Flag, b: Flag) -> bool:
+    return a.start < b.end and b.start < a.end
+
+
+_FORM_OF_TAG = {"VBD": "past", "VBN": "pp", "VBZ": "s", "VBG": "ing"}
+
+
+@lru_cache(maxsize=1)
+def _keep_form_rules() -> frozenset[str]:
+    return frozenset(rule.id for rule in lexicon().rules if rule.extra.get("keep_form"))
+
+
+def keep_form(doc: Document, flag: Flag) -> Flag:
+    """Inflect the first word of each suggestion like the flagged verb: "assisted at" -> "attended", not "attend"."""
+    sentence = doc.sentence_at(flag.start)
+    if sentence is None:
+        return flag
+    position = next((i for i, t in enumerate(sentence.tokens) if t.start == flag.start), None)
+    if position is None:
+        return flag
+    form = _FORM_OF_TAG.get(doc.tags(sentence)[position].tag)
+    if form is None:
+        return flag
+    from checks.inflect import inflect
+
+    suggestions = []
+    for suggestion in flag.suggestions:
+        first, _, rest = suggestion.partition(" ")
+        inflected = match_case(inflect(first.lower(), form), first)
+        suggestions.append(f"{inflected} {rest}".strip())
+    return replace(flag, suggestions=tuple(suggestions))
+
+
+def check(doc: Document, config: Config) -> list[Flag]:
+    keep = _keep_form_rules()
+    disabled = config.disabled_rules  # read once: the property builds a new set on every call
+    enabled = lambda rule_id: rule_id not in disabled  # noqa: E731
+    flags = [keep_form(doc, f) if f.rule in keep else f for f in lexicon().check(doc, enabled)]
+    if enabled(STATISTICAL_RULE):
+        flags.extend(f for f in statistical_flags(doc, config) if not any(_overlaps(f, g) for g in flags))
+    return flags
+
+
+def rules() -> list[RuleInfo]:
+    statistical = RuleInfo(
+        STATISTICAL_RULE, "mistranslation",
+        "A word from a set of renderings of one ambiguous source word, where the reference model of English "
+        "strongly prefers a sibling in the same slot (data/mistranslation-senses.toml).",
+        "Troops answered with keen fire. (→ live fire)", "warning", "checks/mistranslation.py",
+    )
+    return [*lexicon().infos(), statistical]
+
+
+register(Family(name="mistranslation", check=check, rules=rules))

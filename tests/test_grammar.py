@@ -1,0 +1,175 @@
+"""The grammar family (pattern rules plus the a/an and repeated-word mechanisms) and the style family's furniture
+lines, on our own labelled sentences, the seed article and clean published prose."""
+from __future__ import annotations
+
+import glob
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from checks import grammar, style
+from checks.config import Config
+from checks.document import Document
+from checks.fixes import apply_fixes
+from checks.registry import family
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "samples" / "grammar" / "labelled.tsv"
+EVAL = Path(os.environ.get("COPYDESK_EVAL_DIR") or ROOT.parent / "shared" / "eval")
+SEED = ROOT.parent / "shared" / "seed" / "iraq-pm-drone-attack.txt"
+
+
+def grammar_flags(text: str, config: Config | None = None):
+    return grammar.check(Document(text), config or Config())
+
+
+def labelled_rows():
+    for line in SAMPLES.read_text("utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            rule, flagged, fix, sentence = line.split("\t")
+            yield pytest.param(rule, flagged, fix, sentence, id=sentence[:40])
+
+
+@pytest.mark.parametrize("rule, flagged, fix, sentence", list(labelled_rows()))
+def test_labelled_sentences(rule, flagged, fix, sentence):
+    flags = grammar_flags(sentence)
+    if rule == "-":
+        assert flags == [], [(f.rule, f.text) for f in flags]
+        return
+    assert [(f.rule, f.text) for f in flags] == [(rule, flagged)]
+    flag = flags[0]
+    assert sentence[flag.start:flag.end] == flag.text
+    if fix != "-":
+        assert flag.suggestions[0] == fix
+        fixed = apply_fixes(sentence, flags)
+        assert grammar_flags(fixed) == [], f"the fix should leave a clean sentence: {fixed!r}"
+
+
+@pytest.mark.parametrize(
+    "word, sound",
+    [
+        ("hour", "vowel"), ("honest", "vowel"), ("heir", "vowel"), ("house", "consonant"),
+        ("European", "consonant"), ("euro", "consonant"), ("one-off", "consonant"), ("once", "consonant"),
+        ("university", "consonant"), ("unusual", "vowel"), ("uninformed", "vowel"), ("umbrella", "vowel"),
+        ("useful", "consonant"), ("Ukrainian", "consonant"), ("urgent", "vowel"), ("Uber", None),
+        ("MP", "vowel"), ("FBI", "vowel"), ("NGO", "vowel"), ("SUV", "vowel"), ("UN", "consonant"),
+        ("U.S.", "consonant"), ("F.B.I.", "vowel"), ("NATO", "consonant"), ("MPs", "vowel"), ("LED", None),
+        ("X-ray", "vowel"), ("U-turn", "consonant"), ("e-mail", "vowel"), ("mRNA", "vowel"),
+        ("8", "vowel"), ("18-year-old", "vowel"), ("11th", "vowel"), ("1848", "vowel"), ("80", "vowel"),
+        ("1,100", "consonant"), ("110", "consonant"), ("18,000", "vowel"), ("100", "consonant"),
+        ("historic", None), ("hotel", None), ("Iraqi", "vowel"), ("year", "consonant"), ("Ōsaka", None),
+    ],
+)
+def test_initial_sound(word, sound):
+    assert grammar.initial_sound(word) == sound
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Vitamin A is essential, doctors say.",  # a letter, not an article
+        "A and B signed the deal.",
+        "AN HOUR OF TERROR IN THE CAPITAL",  # a headline in capitals says nothing about acronyms
+        "She scored an historic goal in a historic match.",
+        "He took a\n\nhour off.",  # not across a paragraph break
+        "The wording of clause (a) and (b) changed.",
+    ],
+)
+def test_articles_left_alone(text):
+    assert [f for f in grammar_flags(text) if f.rule == grammar.A_AN] == []
+
+
+def test_article_suggestion_keeps_the_capital():
+    [flag] = grammar_flags("An European delegation arrived.")
+    assert (flag.text, flag.suggestions) == ("An", ("A",))
+
+
+@pytest.mark.parametrize(
+    "text, flagged",
+    [
+        ("The the talks failed.", "The the"),
+        ("Officials found contaminated pet food food food food.", "food food food food"),
+        ("The plan was was rejected.", "was was"),
+    ],
+)
+def test_repeated_words(text, flagged):
+    flags = [f for f in grammar_flags(text) if f.rule == grammar.REPEATED]
+    assert [f.text for f in flags] == [flagged]
+    assert apply_fixes(text, flags) == text.replace(flagged, flagged.split()[0])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Those who had had enough left.",
+        "He said that that was final.",
+        "She flew to Walla Walla on Monday.",
+        "He met Boutros Boutros-Ghali in 1995.",
+        "If they fire you you will lose your pension.",
+        "Fewer users checked in in March.",
+        "It rose, rose again and then fell.",
+    ],
+)
+def test_repeats_that_are_correct(text):
+    assert [f for f in grammar_flags(text) if f.rule == grammar.REPEATED] == []
+
+
+def test_rules_can_be_disabled_in_the_house_style():
+    config = Config({"rules": {"disabled": [grammar.A_AN, "grammar.despite-of"]}})
+    assert grammar_flags("It took a hour, despite of the rain.", config) == []
+
+
+def test_family_is_registered_with_every_rule_listed():
+    fam = family("grammar")
+    ids = {r.id for r in fam.rules()}
+    assert {grammar.A_AN, grammar.REPEATED, "grammar.missing-of", "grammar.verb-first-inversion"} <= ids
+    assert all(r.category == "grammar" for r in fam.rules())
+
+
+@pytest.mark.skipif(not SEED.is_file(), reason="seed article not available")
+def test_seed_article_slips_are_found_and_nothing_else():
+    text = SEED.read_text("utf-8")
+    doc = Document(text)
+    found = {(f.rule, f.text) for f in grammar.check(doc, Config())}
+    assert found == {
+        ("grammar.missing-of", "middle"),
+        ("grammar.aimed-at-bare-verb", "pressure"),
+        ("grammar.verb-first-inversion", "Attended the funeral were"),
+    }
+    furniture = [f for f in style.check(doc, Config())]
+    assert [f.text for f in furniture] == ["Leave a Comment"]
+
+
+def _clean_texts():
+    texts = []
+    for path in sorted(glob.glob(str(EVAL / "onestopenglish" / "texts" / "adv" / "*.txt"))):
+        raw = Path(path).read_bytes()
+        try:
+            texts.append(raw.decode("utf-8"))
+        except UnicodeDecodeError:
+            texts.append(raw.decode("cp1252"))
+    return texts
+
+
+@pytest.mark.skipif(not (EVAL / "onestopenglish").is_dir(), reason="evaluation data not available")
+def test_clean_published_prose_raises_no_grammar_flags_and_is_rarely_tagged():
+    docs = [Document(t) for t in _clean_texts()]
+    grammar.check(Document("warm up: it has went in the middle a row."), Config())
+    started = time.process_time()  # CPU time: the shared machine's load should not fail the test
+    flags = [f for d in docs for f in grammar.check(d, Config())]
+    elapsed = time.process_time() - started
+    assert [(f.rule, f.text) for f in flags] == []
+    sentences = sum(len(d.sentences) for d in docs)
+    assert sum(d.tagged_sentence_count for d in docs) <= sentences // 50  # the tagger runs only behind an anchor
+    words = sum(len(d.words) for d in docs)
+    assert elapsed / words * 1000 < 0.030  # budget 8 ms per 1,000 words; generous here for a shared machine
+
+
+def test_furniture_lines():
+    text = "Advertisement\nThe port reopened on Monday.\nAdvertisement revenue fell.\nComments (12)\nShare this article"
+    flags = sorted(style.check(Document(text), Config()), key=lambda f: f.start)
+    assert [f.text for f in flags] == ["Advertisement", "Comments (12)", "Share this article"]
+    assert {f.category for f in flags} == {"style"}
+    assert apply_fixes(text, flags).split("\n") == ["", "The port reopened on Monday.", "Advertisement revenue fell.", "", ""]
