@@ -44,7 +44,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
-from checks.archives import ArchiveRefused, Item, Limits, Partition, Prefetcher, plan, read_partition
+from checks.archives import Item, Limits, Partition, Prefetcher, plan, read_partition
 from checks.config import Config
 from checks.flags import CATEGORIES, SEVERITIES
 

@@ -128,7 +128,6 @@ def _starts_name(text: str, doc: Document) -> bool:
 
 
 def _sentence_mentions(sentence: Sentence, doc: Document, candidates: list[int]) -> list[Mention]:
-    data = name_data()
     tokens = sentence.tokens
     first_word = next((i for i, t in enumerate(tokens) if t.text not in _OPENERS), len(tokens))
     mentions: list[Mention] = []

@@ -36,11 +36,16 @@ class SphinxReference:
     name = "built-in English trigram model (pocketsphinx en-us)"
 
     def __init__(self, path: str | None = None) -> None:
-        import pocketsphinx
-
         if path is None:
-            path = os.path.join(os.path.dirname(pocketsphinx.__file__), "model", "en-us", "en-us.lm.bin")
-        self._lm = pocketsphinx.NGramModel.readfile(path)
+            from checks.resources import sphinx_language_model
+
+            self._lm = sphinx_language_model()
+            if self._lm is None:
+                raise RuntimeError("pocketsphinx's English model is not installed (pip install -r requirements.txt)")
+        else:
+            import pocketsphinx
+
+            self._lm = pocketsphinx.NGramModel.readfile(path)
         self._prob = self._lm.prob
         self._bow: dict[tuple[str, ...], int] = {}
         self._never = self._prob(["<s>"])

@@ -35,6 +35,7 @@ from pathlib import Path
 from checks.config import Config, load_config, save_config
 from checks.document import Document, Sentence, Token
 from checks.flags import Flag, RuleInfo, make_flag
+from checks.resources import sphinx_language_model
 from checks.registry import Family, register
 
 WORDS_FILE = "spelling_words.tsv"
@@ -143,17 +144,7 @@ def _affixes() -> tuple[tuple[str, ...], tuple[str, ...]]:
     return tuple(sorted(lists["prefixes"], key=len, reverse=True)), tuple(lists["suffixes"])
 
 
-@lru_cache(maxsize=1)
-def language_model():
-    """The pocketsphinx English n-gram model (loads in ~0.05 s), or None when the package is missing."""
-    try:
-        import pocketsphinx
-    except ImportError:
-        return None
-    path = Path(pocketsphinx.__file__).parent / "model" / "en-us" / "en-us.lm.bin"
-    if not path.is_file():
-        return None
-    return pocketsphinx.NGramModel.readfile(str(path))
+language_model = sphinx_language_model  # shared with mistranslation: one copy in memory
 
 
 # ------------------------------------------------------------------------------------------------- word tests

@@ -20,7 +20,6 @@ import argparse
 import csv
 import difflib
 import json
-import os
 import re
 import sys
 import time
@@ -30,10 +29,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from evaluation.common import eval_dir  # noqa: E402
 from checks.config import Config  # noqa: E402
 from checks.document import Document  # noqa: E402
 
-EVAL = Path(os.environ.get("COPYDESK_EVAL_DIR") or ROOT.parent / "shared" / "eval")
+EVAL = eval_dir()
 SAMPLES = ROOT / "samples" / "grammar" / "labelled.tsv"
 DEMETR_TYPES = {
     "minor_id1_repeat2": "grammar", "minor_id2_repeat4": "grammar", "minor_id16_function_word": "grammar",

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import os
 import re
 import sys
 import time
@@ -23,6 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from evaluation.common import eval_dir  # noqa: E402
 from checks.config import Config, load_config  # noqa: E402
 from checks.document import Document  # noqa: E402
 from checks.fixes import apply_fixes  # noqa: E402
@@ -37,8 +37,8 @@ def read_tsv(path: Path) -> list[dict]:
         return list(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
 
 
-def eval_dir() -> Path | None:
-    base = Path(os.environ.get("COPYDESK_EVAL_DIR") or ROOT.parent / "shared" / "eval")
+def existing_eval_dir() -> Path | None:
+    base = eval_dir()
     return base if base.is_dir() else None
 
 
@@ -112,7 +112,7 @@ def evaluate_own(config: Config, layer: str, show_misses: bool, name: str = "tra
 
 
 def evaluate_mqm(config: Config, layer: str) -> None:
-    base = eval_dir()
+    base = existing_eval_dir()
     path = base / "wmt-mqm" / "ted" / "zhen" / "mqm_ted_zhen.tsv" if base else None
     if path is None or not path.is_file():
         print("WMT MQM: skipped (../shared/eval/wmt-mqm not found; set COPYDESK_EVAL_DIR)")
@@ -153,7 +153,7 @@ def evaluate_mqm(config: Config, layer: str) -> None:
 
 def benchmark(config: Config) -> None:
     """Milliseconds per 1,000 words of this family on real clean news prose (best of two runs, loaded)."""
-    base = eval_dir()
+    base = existing_eval_dir()
     folder = base / "onestopenglish" / "texts" / "adv" if base else None
     if folder is None or not folder.is_dir():
         print("Speed: skipped (../shared/eval/onestopenglish not found)")

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
 import sys
 import time
@@ -32,6 +31,7 @@ sys.path.insert(0, str(ROOT))
 
 from rapidfuzz import fuzz  # noqa: E402
 
+from evaluation.common import eval_dir  # noqa: E402
 from checks.config import Config  # noqa: E402
 from checks.document import Document  # noqa: E402
 from checks.names import check  # noqa: E402
@@ -40,10 +40,6 @@ from checks.names_keys import fold, name_data  # noqa: E402
 SAMPLES = ROOT / "samples" / "names" / "paragraphs.jsonl"
 HONORIFICS = {"dr", "dr.", "sheikh", "shaikh", "haji", "hajji", "mullah", "maulvi", "mawlawi", "general", "colonel",
               "qari", "mufti", "imam", "sayyid", "sayed"}
-
-
-def eval_dir() -> Path:
-    return Path(os.environ.get("COPYDESK_EVAL_DIR") or ROOT.parent / "shared" / "eval")
 
 
 # --------------------------------------------------------------------------- our labelled paragraphs

@@ -11,7 +11,6 @@ Run: .venv/bin/python evaluation/eval_readability.py [--quick]
 """
 from __future__ import annotations
 
-import os
 import statistics
 import sys
 import time
@@ -21,11 +20,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from evaluation.common import eval_dir  # noqa: E402
 from checks import readability as rd  # noqa: E402
 from checks.config import Config  # noqa: E402
 from checks.document import Document  # noqa: E402
 
-EVAL_DIR = Path(os.environ.get("COPYDESK_EVAL_DIR") or ROOT.parent / "shared" / "eval")
+EVAL_DIR = eval_dir()
 ONESTOP = EVAL_DIR / "onestopenglish" / "texts"
 LEVELS = ("ele", "int", "adv")
 PAIRS = ((0, 1), (1, 2), (0, 2))

@@ -22,6 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from evaluation.common import PLANTED, planted_sample  # noqa: E402
 from checks.config import Config  # noqa: E402
 from checks.document import Document  # noqa: E402
 from checks.pipeline import check_document  # noqa: E402
@@ -30,7 +31,6 @@ from checks import spelling  # noqa: E402
 EVAL = Path(os.environ.get("COPYDESK_EVAL_DIR") or ROOT.parent / "shared" / "eval")
 SEED = Path(os.environ.get("COPYDESK_SEED_DIR") or ROOT.parent / "shared" / "seed")
 SAMPLES = ROOT / "samples" / "spelling"
-_PLANTED = re.compile(r"\[\[([^|\]]+)\|([^\]]+)\]\]")  # [[typo|intended]] in our labelled drafts
 
 
 # ------------------------------------------------------------------------------------------- word-list sets
@@ -146,16 +146,8 @@ def labelled_samples() -> list[tuple[str, str, list[tuple[int, int, str]]]]:
     """Our drafts with planted typos written [[typo|intended]]: the plain text and the gold spans."""
     out = []
     for path in sorted(SAMPLES.glob("*.txt")):
-        raw = path.read_text("utf-8")
-        text, gold, cursor, pieces = "", [], 0, []
-        for match in _PLANTED.finditer(raw):
-            pieces.append(raw[cursor:match.start()])
-            start = sum(map(len, pieces))
-            pieces.append(match.group(1))
-            gold.append((start, start + len(match.group(1)), match.group(2)))
-            cursor = match.end()
-        pieces.append(raw[cursor:])
-        out.append((str(path), "".join(pieces), gold))
+        text, gold = planted_sample(path.read_text("utf-8"))
+        out.append((str(path), text, gold))
     return out
 
 
@@ -263,7 +255,7 @@ def main(argv: list[str]) -> None:
     demetr_scores()
     sample_scores()
     news = [(str(p), p.read_text("utf-8")) for p in sorted(SAMPLES.glob("*.txt"))]
-    news = [(s, _PLANTED.sub(lambda m: m.group(2), t)) for s, t in news]  # the drafts with typos corrected
+    news = [(s, PLANTED.sub(lambda m: m.group(2), t)) for s, t in news]  # the drafts with typos corrected
     if news:
         false_alarm_rate("samples (corrected)", news)
     seed = SEED / "iraq-pm-drone-attack.txt"

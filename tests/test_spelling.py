@@ -1,13 +1,13 @@
 """The spelling check: typos caught with the right fix first, and never a name, particle, acronym, URL or unit."""
 from __future__ import annotations
 
-import re
 import time
 from pathlib import Path
 
 import pytest
 
 from checks import spelling
+from evaluation.common import PLANTED, planted_sample
 from checks.config import Config, ConfigError, load_config
 from checks.document import Document
 from checks.fixes import apply_fixes
@@ -16,7 +16,6 @@ from checks.pipeline import check_text
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT.parent / "shared" / "seed" / "iraq-pm-drone-attack.txt"
 SAMPLES = ROOT / "samples" / "spelling"
-PLANTED = re.compile(r"\[\[([^|\]]+)\|([^\]]+)\]\]")
 
 
 def flags(text: str, config: Config | None = None):
@@ -133,16 +132,7 @@ def test_seed_article_names_raise_no_flag():
 # ----------------------------------------------------------------------------------------- samples
 
 def _labelled(path: Path):
-    raw = path.read_text("utf-8")
-    pieces, gold, cursor = [], [], 0
-    for match in PLANTED.finditer(raw):
-        pieces.append(raw[cursor:match.start()])
-        start = sum(map(len, pieces))
-        pieces.append(match.group(1))
-        gold.append((start, start + len(match.group(1)), match.group(2)))
-        cursor = match.end()
-    pieces.append(raw[cursor:])
-    return "".join(pieces), gold
+    return planted_sample(path.read_text("utf-8"))
 
 
 SAMPLE_FILES = sorted(SAMPLES.glob("*.txt"))

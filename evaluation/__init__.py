@@ -1,0 +1,1 @@
+"""Evaluation scripts, one per check family: `python evaluation/eval_<family>.py`."""

@@ -1,0 +1,27 @@
+"""What the evaluation scripts (and a few tests) share: where the public sets are, and our labelled-sample format."""
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PLANTED = re.compile(r"\[\[([^|\]]+)\|([^\]]+)\]\]")  # [[typo|intended]] in our labelled drafts
+
+
+def eval_dir() -> Path:
+    """The public evaluation sets: $COPYDESK_EVAL_DIR, else ../shared/eval beside the repository (may not exist)."""
+    return Path(os.environ.get("COPYDESK_EVAL_DIR") or ROOT.parent / "shared" / "eval")
+
+
+def planted_sample(raw: str) -> tuple[str, list[tuple[int, int, str]]]:
+    """A labelled draft with planted typos written [[typo|intended]]: the plain text and (start, end, intended)."""
+    pieces, gold, cursor = [], [], 0
+    for match in PLANTED.finditer(raw):
+        pieces.append(raw[cursor:match.start()])
+        start = sum(map(len, pieces))
+        pieces.append(match.group(1))
+        gold.append((start, start + len(match.group(1)), match.group(2)))
+        cursor = match.end()
+    pieces.append(raw[cursor:])
+    return "".join(pieces), gold
