@@ -268,4 +268,8 @@ def rules() -> list[RuleInfo]:
     ]
 
 
-register(Family(name="grammar", check=check, rules=rules))
+def tag_requests(doc: Document, config: Config):
+    return rule_set().sentences_needing_tags(doc, config.rule_enabled)
+
+
+register(Family(name="grammar", check=check, rules=rules, tag_requests=tag_requests))

@@ -214,14 +214,31 @@ def statistical_flags(doc: Document, config: Config) -> list[Flag]:
     chosen = settings(config)
     if not chosen.statistical:
         return []
-    from checks.reference import load_reference
-
-    ref = load_reference(chosen.reference)
-    found = [c for sentence in doc.sentences for c in candidates_in(sentence, ref, chosen.threshold)]
+    found = _statistical_candidates(doc, chosen)
     if not found:
         return []
     doc.tag_many({c.sentence.index: c.sentence for c in found}.values())
     return [_flag(doc, c) for c in found if _confirmed(doc, c)]
+
+
+def _statistical_candidates(doc: Document, chosen) -> list:
+    """Suspicious word pairs in the document, found once (tag_requests and the check both need them)."""
+    found = doc.cache.get("mistranslation:candidates")
+    if found is None:
+        from checks.reference import load_reference
+
+        ref = load_reference(chosen.reference)
+        found = [c for sentence in doc.sentences for c in candidates_in(sentence, ref, chosen.threshold)]
+        doc.cache["mistranslation:candidates"] = found
+    return found
+
+
+def tag_requests(doc: Document, config: Config):
+    sentences = lexicon().sentences_needing_tags(doc, config.rule_enabled)
+    chosen = settings(config)
+    if chosen.statistical and config.rule_enabled(STATISTICAL_RULE):
+        sentences += [c.sentence for c in _statistical_candidates(doc, chosen)]
+    return sentences
 
 
 def _overlaps(a: Flag, b: Flag) -> bool:
@@ -259,10 +276,8 @@ def keep_form(doc: Document, flag: Flag) -> Flag:
 
 def check(doc: Document, config: Config) -> list[Flag]:
     keep = _keep_form_rules()
-    disabled = config.disabled_rules  # read once: the property builds a new set on every call
-    enabled = lambda rule_id: rule_id not in disabled  # noqa: E731
-    flags = [keep_form(doc, f) if f.rule in keep else f for f in lexicon().check(doc, enabled)]
-    if enabled(STATISTICAL_RULE):
+    flags = [keep_form(doc, f) if f.rule in keep else f for f in lexicon().check(doc, config.rule_enabled)]
+    if config.rule_enabled(STATISTICAL_RULE):
         flags.extend(f for f in statistical_flags(doc, config) if not any(_overlaps(f, g) for g in flags))
     return flags
 
@@ -277,4 +292,4 @@ def rules() -> list[RuleInfo]:
     return [*lexicon().infos(), statistical]
 
 
-register(Family(name="mistranslation", check=check, rules=rules))
+register(Family(name="mistranslation", check=check, rules=rules, tag_requests=tag_requests))

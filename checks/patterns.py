@@ -30,6 +30,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, field
+from functools import cached_property
 from importlib import resources
 from typing import Callable, Iterable, Sequence
 
@@ -221,6 +222,18 @@ class PatternRule:
     source: str = ""
     extra: dict = field(default_factory=dict)
 
+    @cached_property
+    def lexical_unless(self) -> tuple[Pattern, ...]:
+        return tuple(u for u in self.unless if not u.needs_tags)
+
+    @cached_property
+    def tagged_unless(self) -> tuple[Pattern, ...]:
+        return tuple(u for u in self.unless if u.needs_tags)
+
+    @cached_property
+    def needs_tags(self) -> bool:
+        return self.pattern.needs_tags or bool(self.tagged_unless)
+
     def info(self) -> RuleInfo:
         example = self.fire[0] if self.fire else ""
         return RuleInfo(self.id, self.category, self.description or self.message, example, self.severity, self.source)
@@ -286,26 +299,43 @@ class RuleSet:
                     found.append((rule, position))
         return found
 
-    def _try(self, rule: PatternRule, doc: Document, sentence: Sentence, position: int) -> Flag | None:
-        tokens = sentence.tokens
+    def sentences_needing_tags(self, doc: Document, enabled: Callable[[str], bool] = lambda rule_id: True):
+        """Sentences where a rule matches on words alone and only the tagger can decide. The pipeline tags these
+        for every family in one batch before the checks run (one spaCy batch costs less than a call per sentence)."""
+        needed = []
+        for sentence in doc.sentences:
+            for rule, position in self._candidates(sentence, enabled):
+                if rule.needs_tags and next(self._lexical_matches(rule, sentence.tokens, position), None):
+                    needed.append(sentence)
+                    break
+        return needed
+
+    def _lexical_matches(self, rule: PatternRule, tokens, position: int):
+        """(start, chosen) where the rule matches on words alone, its anchor at `position`, and no antipattern
+        that needs no tags silences it."""
         anchor = rule.pattern.anchor
         for start in rule.pattern.starts_for(position):
             chosen = rule.pattern.match_at(tokens, start, None)
-            if chosen is None or chosen[anchor] != position:
-                continue
-            lexical_unless = [u for u in rule.unless if not u.needs_tags]
-            if self._silenced(lexical_unless, tokens, None, chosen):
-                continue  # decided without the tagger: no need to tag this sentence
-            tagged_unless = [u for u in rule.unless if u.needs_tags]
-            tags = doc.tags(sentence) if (rule.pattern.needs_tags or tagged_unless) else None
-            if rule.pattern.needs_tags:
-                chosen = rule.pattern.match_at(tokens, start, tags)
-                if chosen is None or chosen[anchor] != position:
+            if chosen is not None and chosen[anchor] == position and not self._silenced(
+                rule.lexical_unless, tokens, None, chosen
+            ):
+                yield start, chosen
+
+    def _try(self, rule: PatternRule, doc: Document, sentence: Sentence, position: int) -> Flag | None:
+        tokens = sentence.tokens
+        for start, chosen in self._lexical_matches(rule, tokens, position):
+            if rule.needs_tags:
+                tags = doc.tags(sentence)
+                if rule.pattern.needs_tags:
+                    chosen = rule.pattern.match_at(tokens, start, tags)
+                    if (
+                        chosen is None
+                        or chosen[rule.pattern.anchor] != position
+                        or self._silenced(rule.lexical_unless, tokens, None, chosen)
+                    ):
+                        continue
+                if self._silenced(rule.tagged_unless, tokens, tags, chosen):
                     continue
-                if self._silenced(lexical_unless, tokens, None, chosen):
-                    continue
-            if self._silenced(tagged_unless, tokens, tags, chosen):
-                continue
             return self._flag(rule, doc, tokens, chosen)
         return None
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Callable, Iterable
 
 from checks.config import Config
-from checks.document import Document
+from checks.document import Document, Sentence
 from checks.flags import Flag, RuleInfo
 
 # Import order is run order; the pipeline sorts flags by offset afterwards, so order only breaks ties.
@@ -32,6 +32,8 @@ class Family:
     check: Callable[[Document, Config], Iterable[Flag]]
     rules: Callable[[], list[RuleInfo]]
     metrics: Callable[[Document, Config], dict] | None = None
+    # Sentences this family will ask the tagger about; the pipeline tags all families' requests in one batch.
+    tag_requests: Callable[[Document, Config], Iterable[Sentence]] | None = None
     offline: bool = True  # False for backends that talk to a server (skipped with --offline)
     default: bool = True  # run unless the house style or the caller turns it off
 

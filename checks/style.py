@@ -75,4 +75,8 @@ def rules() -> list[RuleInfo]:
     ]
 
 
-register(Family(name="style", check=check, rules=rules))
+def tag_requests(doc: Document, config: Config):
+    return rule_set().sentences_needing_tags(doc, config.rule_enabled)
+
+
+register(Family(name="style", check=check, rules=rules, tag_requests=tag_requests))
