@@ -1,0 +1,238 @@
+"""Page 2, Score an archive: the batch engine of `python -m checks batch`, with progress, time left and cancel."""
+from __future__ import annotations
+
+import io
+import shutil
+import threading
+import time
+from pathlib import Path
+
+import streamlit as st
+
+from dashboard import common, render
+
+JOB = "archive_job"  # st.session_state[JOB]: the running or finished scoring run
+TABLE_SUFFIXES = (".csv", ".parquet", ".jsonl")
+
+
+def table_columns(path: Path, suffix: str) -> list[str]:
+    """Column names of an uploaded table, read from a few rows only."""
+    import pandas as pd
+
+    if suffix == ".csv":
+        return list(pd.read_csv(path, nrows=5).columns)
+    if suffix == ".parquet":
+        import pyarrow.parquet as pq
+
+        return list(pq.read_schema(path).names)
+    return list(pd.read_json(path, lines=True, nrows=5).columns)
+
+
+def choose_input(config, limits: common.Limits) -> dict | None:
+    """The input to score, its columns and filters, or None while the user is still choosing."""
+    kind = st.radio("Archive", ["Upload a file", "Folder on the server"], horizontal=True, key="archive_kind")
+    if kind == "Upload a file":
+        uploaded = st.file_uploader("Upload a .zip, .tar.gz, CSV, Parquet or JSONL file",
+                                    type=["zip", "gz", "tgz", "csv", "parquet", "jsonl"], key="archive_upload",
+                                    max_upload_size=limits.widget_mb(limits.max_archive_bytes))
+        if uploaded is None:
+            return None
+        name = common.display_name(uploaded.name)
+        suffix = common.safe_suffix(name, common.ARCHIVE_SUFFIXES)
+        if suffix is None:
+            st.error(f"{name}: expected one of {', '.join(common.ARCHIVE_SUFFIXES)}.")
+            return None
+        if uploaded.size > limits.max_archive_bytes:
+            st.error(common.bytes_limit_message(name, uploaded.size, limits.max_archive_bytes, limits.archive_key))
+            return None
+        saved = st.session_state.get("archive_saved")
+        # stored under a fixed name in a private temporary folder, once per uploaded file
+        if not saved or saved[0] != uploaded.file_id or not Path(saved[1]).is_file():
+            if saved and Path(saved[1]).parent.name.startswith("copydesk-upload-"):  # the previous upload
+                shutil.rmtree(Path(saved[1]).parent, ignore_errors=True)
+            saved = (uploaded.file_id, str(common.save_upload(uploaded.getvalue(), suffix)))
+            st.session_state["archive_saved"] = saved
+        path, label, include, upload_dir = Path(saved[1]), name, None, Path(saved[1]).parent
+    else:
+        folder = st.text_input("Folder path on the server", key="archive_folder")
+        include = st.text_input("Only files matching (glob, optional)", key="archive_include",
+                                placeholder="*.txt") or None
+        if not folder:
+            return None
+        path = Path(folder).expanduser()
+        if not path.is_dir():
+            st.error(f"{folder}: no such folder on the server.")
+            return None
+        label, suffix, upload_dir = str(path), "", None
+    text_column, id_column = "text", None
+    if suffix in TABLE_SUFFIXES:
+        try:
+            columns = table_columns(path, suffix)
+        except Exception as exc:  # a damaged table: say so, do not crash the page
+            st.error(f"{label}: cannot read the table ({type(exc).__name__}: {exc})")
+            return None
+        cols = st.columns(2)
+        text_column = cols[0].selectbox("Text column", columns, key="archive_text_column",
+                                        index=columns.index("text") if "text" in columns else 0)
+        id_options = ["(row number)"] + columns
+        id_choice = cols[1].selectbox("Id column", id_options, key="archive_id_column",
+                                      index=id_options.index("id") if "id" in id_options else 0)
+        id_column = None if id_choice == "(row number)" else id_choice
+    return {"path": path, "label": label, "text_column": text_column, "id_column": id_column,
+            "include": [include] if include else None, "upload_dir": upload_dir}
+
+
+def start_job(chosen: dict, config, workers: int | None) -> None:
+    batch = common.optional("checks.batch")
+    run_dir = common.new_run_dir(config, chosen["label"])
+    job = {"done": 0, "total": 0, "started": time.monotonic(), "cancel": threading.Event(), "run_dir": run_dir,
+           "label": chosen["label"], "error": None, "summary": None, "finished": False}
+
+    def progress(done, total):
+        job["done"], job["total"] = done, total
+
+    def work():
+        try:
+            job["summary"] = batch.score_archive(
+                [str(chosen["path"])], str(run_dir), config, workers=workers, text_column=chosen["text_column"],
+                id_column=chosen["id_column"], include=chosen["include"], progress=progress, cancel=job["cancel"])
+        except Exception as exc:  # shown on the page (ArchiveRefused explains an unsafe or over-limit input)
+            job["error"] = f"{type(exc).__name__}: {exc}"
+        finally:
+            job["finished"] = True
+            if chosen.get("upload_dir") and not job["cancel"].is_set():
+                shutil.rmtree(chosen["upload_dir"], ignore_errors=True)
+
+    job["thread"] = threading.Thread(target=work, name="copydesk-archive", daemon=True)
+    st.session_state[JOB] = job
+    job["thread"].start()
+
+
+def time_left(job: dict) -> str:
+    done, total = job["done"], job["total"]
+    if not done or not total:
+        return "estimating time left…"
+    elapsed = time.monotonic() - job["started"]
+    left = elapsed / done * (total - done)
+    return f"about {left:.0f} s left" if left < 90 else f"about {left / 60:.0f} min left"
+
+
+@st.fragment(run_every=0.5)
+def progress_panel() -> None:
+    job = st.session_state.get(JOB)
+    if job is None:
+        return
+    if job["finished"]:
+        st.rerun()  # the whole page shows the results
+    share = job["done"] / job["total"] if job["total"] else 0.0
+    st.progress(min(share, 1.0), text=f"Scored {job['done']:,} of {job['total'] or '?'} documents · {time_left(job)}")
+    if st.button("Cancel", key="archive_cancel"):
+        job["cancel"].set()
+        st.caption("Cancelling after the documents in progress…")
+
+
+def read_results(run_dir: Path) -> dict:
+    import pandas as pd
+
+    out = {}
+    for name in ("documents", "issues", "names"):
+        path = run_dir / f"{name}.parquet"
+        out[name] = pd.read_parquet(path) if path.is_file() else pd.DataFrame()
+    return out
+
+
+def first_column(frame, *candidates):
+    return next((c for c in candidates if c in frame.columns), None)
+
+
+def charts(results: dict) -> None:
+    import altair as alt
+
+    documents, issues = results["documents"], results["issues"]
+    cols = st.columns(3)
+    score = first_column(documents, "score", "quality_score")
+    if score:
+        cols[0].altair_chart(alt.Chart(documents).mark_bar().encode(
+            alt.X(f"{score}:Q", bin=alt.Bin(step=5, extent=[0, 100]), scale=alt.Scale(domain=[0, 100]),
+                  title="quality score (100 = clean)"), alt.Y("count()", title="documents"),
+        ).properties(title="Score distribution", height=240), width="stretch")
+    if not issues.empty and "category" in issues.columns:
+        per_category = issues.groupby("category").size().reset_index(name="flags")
+        cols[1].altair_chart(alt.Chart(per_category).mark_bar().encode(
+            alt.X("flags:Q"), alt.Y("category:N", sort="-x"),
+            alt.Color("category:N", legend=None,
+                      scale=alt.Scale(domain=list(render.CATEGORY_COLOURS),
+                                      range=list(render.CATEGORY_COLOURS.values())))
+        ).properties(title="Flags per category", height=240), width="stretch")
+    length = first_column(documents, "words", "metric_lexicon_count")
+    grade = first_column(documents, "metric_consensus_grade", "metric_flesch_kincaid_grade", "consensus_grade")
+    if length and grade:
+        cols[2].altair_chart(alt.Chart(documents).mark_circle(opacity=0.6).encode(
+            alt.X(f"{length}:Q", title="words"), alt.Y(f"{grade}:Q", title="reading grade"),
+            tooltip=[c for c in ("document_id", "source", score, length, grade) if c in documents.columns],
+        ).properties(title="Readability against length", height=240), width="stretch")
+
+
+def downloads(results: dict) -> None:
+    cols = st.columns(4)
+    for i, name in enumerate(("documents", "issues")):
+        frame = results[name]
+        if frame.empty:
+            continue
+        parquet = io.BytesIO()
+        frame.to_parquet(parquet, index=False)
+        cols[2 * i].download_button(f"{name}.parquet", parquet.getvalue(), f"{name}.parquet",
+                                    "application/vnd.apache.parquet", key=f"dl_{name}_parquet")
+        cols[2 * i + 1].download_button(f"{name}.csv", frame.to_csv(index=False).encode("utf-8"), f"{name}.csv",
+                                        "text/csv", key=f"dl_{name}_csv")
+
+
+def show_results(job: dict) -> None:
+    summary = job.get("summary")
+    if job["error"]:
+        st.error(f"Scoring failed: {job['error']}")
+    elif job["cancel"].is_set() or getattr(summary, "cancelled", False):
+        st.warning("Scoring was cancelled: nothing was combined yet. Score the same input again to continue "
+                   "from the finished part.")
+        return
+    results = read_results(job["run_dir"])
+    if results["documents"].empty:
+        return
+    st.success(f"Scored {len(results['documents']):,} documents with {len(results['issues']):,} flags "
+               f"(results in {job['run_dir']}). Review them on the Review flagged passages page.")
+    if summary is not None and hasattr(summary, "lines"):
+        st.caption(" · ".join(line.strip() for line in summary.lines()[1:]))
+    charts(results)
+    st.subheader("Documents")
+    documents = results["documents"]
+    first = [c for c in ("document_id", "source", "score", "words", "flags") if c in documents.columns]
+    st.dataframe(documents[first + [c for c in documents.columns if c not in first]], hide_index=True,
+                 key="archive_documents", column_config={"score": st.column_config.ProgressColumn(
+                     "score", min_value=0, max_value=100, format="%.1f")})
+    if not results["names"].empty:
+        st.subheader("Name variants across the archive")
+        st.dataframe(results["names"], hide_index=True, key="archive_names")
+    downloads(results)
+
+
+def main() -> None:
+    config = common.house_style()
+    limits = common.limits(config)
+    st.title("Score an archive")
+    if common.optional("checks.batch") is None or common.library_function("checks.batch", "score_archive") is None:
+        common.not_available("The batch engine (checks.batch.score_archive)")
+        return
+    job = st.session_state.get(JOB)
+    chosen = choose_input(config, limits)  # shown while a run goes on too, so the choices are kept
+    if job is not None and not job["finished"]:
+        st.caption(f"Scoring {job['label']}…")
+        progress_panel()
+        return
+    if st.button("Score archive", type="primary", key="archive_start", disabled=chosen is None):
+        start_job(chosen, config, limits.batch_workers)
+        st.rerun()
+    if job is not None:
+        show_results(job)
+
+
+main()

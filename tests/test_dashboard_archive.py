@@ -1,0 +1,100 @@
+"""AppTest: the Score an archive page, driving the real batch engine on a small uploaded table."""
+from __future__ import annotations
+
+import io
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parents[1]
+APP = str(ROOT / "dashboard" / "app.py")
+DRAFTS = ROOT / "samples" / "drafts"
+
+
+@pytest.fixture
+def house(tmp_path, monkeypatch):
+    path = tmp_path / "copydesk.toml"
+    path.write_text('[review]\ndatabase = "reviews.sqlite"\nruns_dir = "runs"\n[dashboard]\nbatch_workers = 1\n'
+                    "[limits]\nmax_upload_bytes = 1_000_000\n", "utf-8")
+    monkeypatch.setenv("COPYDESK_CONFIG", str(path))
+    return path
+
+
+def open_archive_page() -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.switch_page("views/score_archive.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_missing_batch_engine_is_a_message_not_a_crash(house, monkeypatch):
+    monkeypatch.setitem(sys.modules, "checks.batch", None)
+    at = open_archive_page()
+    assert any("not available" in i.value for i in at.info)
+
+
+def test_oversized_archive_is_refused_with_the_limit(house):
+    at = open_archive_page()
+    at.file_uploader(key="archive_upload").set_value(("big.csv", b"id,text\n" + b"1,word\n" * 200_000, "text/csv"))
+    at.run()
+    assert any("limit is 1.0 MB" in e.value and "max_upload_bytes" in e.value for e in at.error)
+
+
+@pytest.mark.slow
+def test_scoring_an_uploaded_table_shows_results_and_keeps_the_run(house, tmp_path):
+    drafts = sorted(p for p in DRAFTS.glob("*.txt") if p.name != "hostile.txt")
+    table = pd.DataFrame({"story": [f"s{i}" for i in range(len(drafts))],
+                          "body": [p.read_text("utf-8") for p in drafts]})
+    buffer = io.BytesIO()
+    table.to_csv(buffer, index=False)
+    at = open_archive_page()
+    at.file_uploader(key="archive_upload").set_value(("../../../etc/cron.d/news.csv", buffer.getvalue(), "text/csv"))
+    at.run()
+    assert not at.error, [e.value for e in at.error]
+    at.selectbox(key="archive_text_column").select("body")
+    at.selectbox(key="archive_id_column").select("story")
+    at.button(key="archive_start").click().run()
+    job = at.session_state["archive_job"]
+    deadline = time.monotonic() + 240
+    while not job["finished"] and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert job["finished"] and job["error"] is None, job["error"]
+    assert (job["done"], job["total"]) == (len(drafts), len(drafts))
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any(f"Scored {len(drafts)} documents" in s.value for s in at.success)
+    documents = at.dataframe[0].value  # the documents table comes first
+    assert sorted(documents["document_id"]) == sorted(table["story"])
+    run_dir = Path(job["run_dir"])
+    assert run_dir.parent == tmp_path / "runs" and (run_dir / "issues.parquet").is_file()
+    assert not Path("/etc/cron.d/news.csv").exists()
+    # the run is offered for review (as it would be after a restart)
+    at.switch_page("views/review_flags.py").run()
+    assert not at.exception
+    assert at.selectbox(key="review_run").value == str(run_dir)
+
+
+@pytest.mark.slow
+def test_a_running_scoring_can_be_cancelled(house):
+    drafts = sorted(p for p in DRAFTS.glob("*.txt"))
+    table = pd.DataFrame({"text": [p.read_text("utf-8") for p in drafts] * 5})
+    at = open_archive_page()
+    at.file_uploader(key="archive_upload").set_value(("table.csv", table.to_csv(index=False).encode(), "text/csv"))
+    at.run()
+    at.button(key="archive_start").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.get("progress"), "a progress bar is shown while scoring"
+    at.button(key="archive_cancel").click().run()
+    job = at.session_state["archive_job"]
+    assert job["cancel"].is_set()
+    deadline = time.monotonic() + 240
+    while not job["finished"] and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert job["finished"] and job["error"] is None, job["error"]
+    assert job["summary"].cancelled
+    at.run()
+    assert any("cancelled" in w.value for w in at.warning)
