@@ -16,7 +16,7 @@ Archives are never extracted: members are read into memory with a size cap (a me
 limit is an error, whatever its header claims), and member names are only ever strings in ids and messages, never
 paths on this machine. `read_upload(data, name, limits)` does the same for an upload held in memory.
 
-House-style keys (see samples/copydesk.limits.toml):
+House-style keys (see samples/copydesk.toml):
 
     [limits]
     max_upload_bytes = 2_000_000_000    # largest input file or upload (archive, table or document)

@@ -5,7 +5,7 @@ rule ids start with `LT:` (the pipeline drops them where one of our flags covers
 or break a check: every request has a hard deadline, a server that is down is remembered for a while so a batch
 does not wait once per document, and anything unexpected becomes a one-line status instead of an exception.
 
-Modes (house style `[languagetool] mode`, see samples/copydesk.languagetool.toml and docs/languagetool.md):
+Modes (house style `[languagetool] mode`, see samples/copydesk.toml and docs/languagetool.md):
   off     never contact anything;
   remote  POST to `<url>/v2/check` (url from `[languagetool] url` or the COPYDESK_LANGUAGETOOL_URL variable);
   local   start `java -cp languagetool-server.jar org.languagetool.server.HTTPServer` on 127.0.0.1, but only from

@@ -17,7 +17,7 @@ No entity recogniser is used: capitalisation, particles, titles and a common-wor
 full-name test replaces one; the whole family costs a few milliseconds per 1,000 words.
 
 Interfaces for the batch engine and the dashboard: `document_names`, `archive_clusters`, `add_canonical_name`.
-House style (`[names]` in the house-style file, see samples/copydesk.names.toml):
+House style (`[names]` in the house-style file, see samples/copydesk.toml):
     accepted = ["Kadhimi"]                                  # spellings never flagged
     [[names.house]]
     canonical = "Gaddafi"

@@ -12,7 +12,7 @@ Flags (category readability): hard and very hard sentences (Flesch-Kincaid grade
 Hemingway), very long sentences, passive voice (be + past participle; with `use_tagger` the tagger decides the
 unclear candidates), adverb-heavy sentences, wordy phrases (pattern rules in `data/wordy.toml`), and a document
 flag when the consensus grade misses the audience's target. Thresholds live in the house style's `[readability]`
-section (documented in samples/copydesk.readability.toml)."""
+section (documented in samples/copydesk.toml)."""
 from __future__ import annotations
 
 import importlib.util

@@ -176,7 +176,7 @@ def benchmark(config: Config) -> None:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--config", help="house-style file (e.g. samples/copydesk.mistranslation.toml)")
+    parser.add_argument("--config", help="house-style file (e.g. samples/copydesk.toml)")
     parser.add_argument("--layer", choices=("all", "lexicon", "statistical"), default="all")
     parser.add_argument("--show-misses", action="store_true")
     args = parser.parse_args(argv)

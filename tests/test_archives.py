@@ -44,7 +44,7 @@ def _folder_texts() -> dict[str, str]:
 # ------------------------------------------------------------------------------------------------ limits
 
 def test_limits_from_house_style_and_documented_defaults(tmp_path):
-    assert Limits.from_config(load_config(ARCHIVE.parent / "copydesk.limits.toml")) == Limits()
+    assert Limits.from_config(load_config(ARCHIVE.parent / "copydesk.toml")) == Limits()
     house = tmp_path / "copydesk.toml"
     house.write_text("[limits]\nmax_members = 3\nmax_ratio = 50.5\n", "utf-8")
     limits = Limits.from_config(load_config(house))

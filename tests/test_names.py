@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT.parent / "shared" / "seed" / "iraq-pm-drone-attack.txt"
 SAMPLES = [json.loads(line) for line in (ROOT / "samples" / "names" / "paragraphs.jsonl").read_text("utf-8").splitlines()
            if line.strip()]
-HOUSE_FILE = ROOT / "samples" / "copydesk.names.toml"
+HOUSE_FILE = ROOT / "samples" / "copydesk.toml"
 
 
 def flags_of(text: str, config: Config | None = None):

@@ -217,7 +217,7 @@ def test_house_style_mistakes_are_reported():
 def test_sample_house_style_section_loads():
     from checks.config import load_config
 
-    chosen = rd.settings(load_config(ROOT / "samples" / "copydesk.readability.toml"))
+    chosen = rd.settings(load_config(ROOT / "samples" / "copydesk.toml"))
     assert chosen.audience == "general-news" and chosen.target_grade == 9
 
 
