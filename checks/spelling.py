@@ -255,6 +255,7 @@ def _sub_cost(a: str, b: str) -> float:
     return 1.0
 
 
+@lru_cache(maxsize=65536)
 def edit_cost(typo: str, word: str) -> float:
     """Weighted Damerau-Levenshtein (optimal string alignment) from the intended word to the typo: swapping two
     letters, doubling or undoubling a letter, and confusing vowels cost less than other edits."""
@@ -280,7 +281,8 @@ def edit_cost(typo: str, word: str) -> float:
     return prev[m]
 
 
-def candidates(word: str, max_distance: int = 2) -> list[tuple[str, int]]:
+@lru_cache(maxsize=4096)  # archives repeat their typos; the ranking by context is still done per occurrence
+def candidates(word: str, max_distance: int = 2) -> tuple[tuple[str, int], ...]:
     """Suggestable words within `max_distance` Damerau edits, with their distance. The search keeps the first or
     the second letter (or finds it dropped); only when that finds nothing one edit away are words with another
     first letter tried (wupport -> support). Two common words run together ('alot') come in at distance 1."""
@@ -311,7 +313,7 @@ def candidates(word: str, max_distance: int = 2) -> list[tuple[str, int]]:
         if (left in ("a", "i") or len(left) > 2) and len(right) > 2 and lex.freq(left) >= 4.5 \
                 and lex.freq(right) >= 4.5:
             found.setdefault(f"{left} {right}", 1)
-    return sorted(found.items())
+    return tuple(sorted(found.items()))
 
 
 @dataclass(frozen=True)
