@@ -593,18 +593,23 @@ def _read_archive_partition(partition: Partition, limits: Limits) -> Iterator[It
         try:
             reader = _ArchiveReader(handle, partition.kind, partition.input, limits)
         except ArchiveRefused as exc:
-            reader, failure = None, str(exc)
-        for chain in partition.members:
-            source = member_source(partition.input, chain)
-            if reader is None:
-                yield Item(source, source, error=failure)
-                continue
-            try:
-                data = reader.read(chain)
-            except InputError as exc:
+            for chain in partition.members:
+                source = member_source(partition.input, chain)
                 yield Item(source, source, error=str(exc))
-                continue
-            yield _decode(data, chain[-1].name, source, source)
+            return
+        yield from _read_members(reader, partition.input, partition.members)
+
+
+def _read_members(reader: "_ArchiveReader", label: str, chains) -> Iterator[Item]:
+    """Each archive member as an Item: decoded text, or an error row when it cannot be read."""
+    for chain in chains:
+        source = member_source(label, chain)
+        try:
+            data = reader.read(chain)
+        except InputError as exc:
+            yield Item(source, source, error=str(exc))
+            continue
+        yield _decode(data, chain[-1].name, source, source)
 
 
 def _row_item(partition: Partition, row_number: int, record, limits: Limits) -> Item:
@@ -722,14 +727,7 @@ def read_upload(data: bytes, name: str, limits: Limits, include: Iterable[str] |
     if kind in ("zip", "tar"):
         chains = list(_list_archive(io.BytesIO(data), kind, label, len(data), limits, include, depth=0))
         reader = _ArchiveReader(io.BytesIO(data), kind, label, limits)
-        for chain in chains:
-            source = member_source(label, chain)
-            try:
-                member = reader.read(chain)
-            except InputError as exc:
-                yield Item(source, source, error=str(exc))
-                continue
-            yield _decode(member, chain[-1].name, source, source)
+        yield from _read_members(reader, label, chains)
     elif kind in ("csv", "jsonl"):
         partition = Partition(0, label, "", kind, text_column=text_column, id_column=id_column)
         if kind == "csv":
