@@ -6,7 +6,8 @@ Nobody has to list the variants in advance. The family
 2. splits each run into name words ("Mustafa", "al-Kadhimi"): the last is the surname, the others given names;
 3. groups the distinct spellings of name words that share a transliteration blocking key and differ little
    (`checks.names_keys`: kh/k, dh/d/z, q/k/g, ou/u, ee/i, y/i/j, doubled letters, ayn marks, diacritics, a glued
-   "Al"), unless the full names say they are different people (`compatible_names`: surnames and first given names
+   "Al" (before a four-letter name only when the text also writes it "al-Rawi"), Abd/Abdul/Abdur, Belarusian u/v
+   and dz), unless the full names say they are different people (`compatible_names`: surnames and first given names
    must match; "Ali Khamenei"/"Ruhollah Khomeini", "Kim Jong Un"/"Kim Jong Il" never merge);
 4. flags every occurrence of a minority spelling, suggesting the house style's canonical spelling when the
    `[names]` table lists one, else the spelling used most in the text (the first used on a tie), in the casing the
@@ -34,7 +35,9 @@ from typing import Iterable, NamedTuple
 from checks.config import Config, ConfigError, load_config, save_config
 from checks.document import Document, Sentence
 from checks.flags import Flag, RuleInfo, make_flag
-from checks.names_keys import MIN_LETTERS, are_variants, fold, key, keys, name_data, unglued, variant_cost
+from checks.names_keys import (
+    SHORT_LETTERS, are_variants, fold, glued_short, is_given_name, key, keys, name_data, unglued, variant_cost,
+)
 from checks.registry import Family, register
 
 FAMILY = "names"
@@ -322,10 +325,11 @@ def compatible_names(first: Context, second: Context) -> bool:
 
 def _double_surname_short_form(given1, at1, given2, at2) -> bool:
     """"Meza Cazarez" for "Arturo Meza Cazares": the shorter name is the longer one's tail and starts with a word
-    that is not a known given name (a first surname, as in Spanish). A known given name there ("Khalaf al-Dulaimi"
-    and "Ahmad Khalaf al-Dulaymi") reads as a father and a son, so it does not count."""
+    that is not a known given name in any spelling (a first surname, as in Spanish). A known given name there
+    ("Khalaf al-Dulaimi" and "Ahmad Khalaf al-Dulaymi", "Abdur Rehman" and "Atiyah Abd al-Rahman") reads as
+    another person, so it does not count."""
     offset = len(given2) - len(given1)
-    if offset <= 0 or fold(given1[0]) in name_data().given:
+    if offset <= 0 or is_given_name(given1[0]):
         return False
     if at1 < len(given1) and at2 != at1 + offset:  # the spellings under test must stand in the same place
         return False
@@ -368,13 +372,13 @@ class _UnionFind:
 def candidate_pairs(cores: dict[str, str]) -> set[tuple[str, str]]:
     """Pairs of ids whose name words share a blocking key (`checks.names_keys.keys`): the only pairs ever compared.
 
-    `cores` maps an id to its name word; words shorter than MIN_LETTERS and common English words are never
+    `cores` maps an id to its name word; words shorter than SHORT_LETTERS and common English words are never
     variants and are left out. (Diacritic-only variants of a common word, "Café"/"Cafe", are left out with it.)"""
     common = name_data().common_words
     by_key: dict[str, list[str]] = defaultdict(list)
     for ident, core in cores.items():
         folded = fold(core)
-        if len(folded) >= MIN_LETTERS and folded not in common:
+        if len(folded) >= SHORT_LETTERS and folded not in common:
             for block in keys(core):
                 by_key[block].append(ident)
     pairs: set[tuple[str, str]] = set()
@@ -391,12 +395,29 @@ def variant_groups(entries: dict) -> list[list[str]]:
     uf = _UnionFind()
     for a, b in sorted(candidate_pairs({i: e.core for i, e in entries.items()})):
         ea, eb = entries[a], entries[b]
-        if are_variants(ea.core, eb.core) and not different_people(ea, eb):
+        if (are_variants(ea.core, eb.core) or _article_glued(ea, eb)) and not different_people(ea, eb):
             uf.union(a, b)
     groups: dict[str, list[str]] = defaultdict(list)
     for ident in uf.parent:
         groups[uf.find(ident)].append(ident)
     return [sorted(g) for g in groups.values() if len(g) > 1]
+
+
+def _article_glued(first, second) -> bool:
+    """One spelling glues the article to a four-letter name ("Alrawi") that the text also writes with the article
+    ("al-Rawi"): one name. Without the article written ("Elmira", "Mira") they stay apart."""
+    for glued, other in ((first, second), (second, first)):
+        rest = glued_short(glued.core)
+        if rest is not None and same_name_word(rest, other.core) and _written_with_article(other):
+            return True
+    return False
+
+
+def _written_with_article(entry) -> bool:
+    particles = getattr(entry, "particles", None)
+    if particles is None:  # an archive entry: its particles are in how it is written ("al-Rawi")
+        particles = [particle_key(w[:-len(entry.core)]) for w in entry.written if w.endswith(entry.core)]
+    return any(p and particle_family(p.split("-")[-1]) == "al" for p in particles)
 
 
 # --------------------------------------------------------------------------- house style
@@ -498,7 +519,8 @@ def _render(doc: Document, unit: Unit, canonical_core: str, particle: str | None
     ("Al-Khadimi" -> "Al-Kadhimi" at a sentence start), the canonical particle when there is one."""
     raw = doc.text[unit.start:unit.core_start]
     core = canonical_core.upper() if unit.core.isupper() and len(unit.core) > 1 else canonical_core
-    if not raw and particle and unglued(unit.core) is not None and unglued(canonical_core) is None:
+    glued = unglued(unit.core) is not None or glued_short(unit.core) is not None
+    if not raw and particle and glued and unglued(canonical_core) is None and glued_short(canonical_core) is None:
         return _cased_like(particle.split("-")[0], "A" if _starts_sentence(doc, unit) else "a") + "-" + core
     if not raw or not particle or particle_key(raw) == particle:
         return raw + core
