@@ -12,7 +12,8 @@ Two layers:
   to confirm the parts of speech.
 
 House style `[mistranslation]`: `statistical` (true), `threshold` (1.0: the sibling must make the words around the
-slot at least 10 times more likely), `reference` (a file from `python -m checks build-reference`; default the
+slot at least 10 times more likely), `seen_threshold` (2.5: the same when the model has seen the word with its
+partner, which is then rarely wrong), `reference` (a file from `python -m checks build-reference`; default the
 built-in model), `reference_min_count` (2, used when building).
 """
 from __future__ import annotations
@@ -31,6 +32,7 @@ from checks.registry import Family, register
 
 STATISTICAL_RULE = "mistranslation.unlikely-sense"
 DEFAULT_THRESHOLD = 1.0
+DEFAULT_SEEN_THRESHOLD = 2.5
 ARTICLES = frozenset({"a", "an", "the"})
 _SENTENCE_START, _SENTENCE_END = "<s>", "</s>"
 
@@ -64,10 +66,10 @@ def senses() -> dict[str, list[tuple[Sense, int, int]]]:
                       float(entry.get("min_gain", 0.0)))
         flaggable = set(entry.get("flag", [forms[0] for forms in sense.words]))
         for member, forms in enumerate(sense.words):
-            if forms[0] not in flaggable:
-                continue
+            whole = forms[0] in flaggable  # a member named by its first form: all its forms; else the named ones
             for position, form in enumerate(forms):
-                index.setdefault(form, []).append((sense, member, position))
+                if whole or form in flaggable:
+                    index.setdefault(form, []).append((sense, member, position))
     return index
 
 
@@ -76,6 +78,7 @@ class Settings:
     statistical: bool
     threshold: float
     reference: str | None
+    seen_threshold: float = DEFAULT_SEEN_THRESHOLD
 
 
 def settings(config: Config) -> Settings:
@@ -86,7 +89,7 @@ def settings(config: Config) -> Settings:
     if reference and not Path(reference).is_file():
         raise ConfigError(f"{config.path or 'house style'}: [mistranslation] reference file not found: {reference}")
     return Settings(bool(section.get("statistical", True)), float(section.get("threshold", DEFAULT_THRESHOLD)),
-                    reference or None)
+                    reference or None, float(section.get("seen_threshold", DEFAULT_SEEN_THRESHOLD)))
 
 
 @dataclass(frozen=True)
@@ -132,6 +135,8 @@ def _partner(sentence: Sentence, i: int, sense: Sense) -> int | None:
     tokens = sentence.tokens
     if sense.slot == "head":
         j = i - 1
+        if "VERB" in sense.partner and j > 0 and tokens[j].lower in ARTICLES:
+            j -= 1  # "made a declaration": the noun's partner is the verb
     else:
         j = i + 1
         if "VERB" in sense.pos and j < len(tokens) and tokens[j].lower in ARTICLES:
@@ -147,12 +152,15 @@ def _pair_seen(ref, sentence: Sentence, i: int, j: int, word: str) -> bool:
     if j > i:
         between = [t.lower for t in tokens[i + 1:j]]
         return ref.seen(tokens[j].lower, *reversed([word, *between]))
-    return ref.seen(word, tokens[j].lower)
+    return ref.seen(word, *reversed([t.lower for t in tokens[j:i]]))
 
 
-def candidates_in(sentence: Sentence, ref, threshold: float) -> list[Candidate]:
+def candidates_in(sentence: Sentence, ref, threshold: float,
+                  seen_threshold: float = DEFAULT_SEEN_THRESHOLD) -> list[Candidate]:
     """Members of sense sets whose pair with the partner word is unseen while a sibling's is seen and much likelier
-    (lexical tests and reference look-ups only; parts of speech are confirmed later, on these sentences alone)."""
+    (lexical tests and reference look-ups only; parts of speech are confirmed later, on these sentences alone).
+    A pair the model has seen may still be a wrong sense ("the demission"), but only a far likelier sibling
+    (`seen_threshold`) outweighs it."""
     found = []
     tokens = sentence.tokens
     index = senses()
@@ -162,8 +170,11 @@ def candidates_in(sentence: Sentence, ref, threshold: float) -> list[Candidate]:
             continue
         for sense, member, position in entries:
             j = _partner(sentence, i, sense)
-            if j is None or _pair_seen(ref, sentence, i, j, token.lower):
+            if j is None:
                 continue
+            required = max(threshold, sense.min_gain)
+            if _pair_seen(ref, sentence, i, j, token.lower):
+                required = max(required, seen_threshold)
             before, after = _context(sentence, i)
             base = window_lp(ref, before, token.lower, after)
             scored = []
@@ -172,7 +183,7 @@ def candidates_in(sentence: Sentence, ref, threshold: float) -> list[Candidate]:
                 if other == member or not ref.known(sibling) or not _pair_seen(ref, sentence, i, j, sibling):
                     continue
                 gain = window_lp(ref, before, sibling, after) - base
-                if gain >= max(threshold, sense.min_gain):
+                if gain >= required:
                     scored.append((sibling, gain))
             if scored:
                 scored.sort(key=lambda s: -s[1])
@@ -228,7 +239,8 @@ def _statistical_candidates(doc: Document, chosen) -> list:
         from checks.reference import load_reference
 
         ref = load_reference(chosen.reference)
-        found = [c for sentence in doc.sentences for c in candidates_in(sentence, ref, chosen.threshold)]
+        found = [c for sentence in doc.sentences
+                 for c in candidates_in(sentence, ref, chosen.threshold, chosen.seen_threshold)]
         doc.cache["mistranslation:candidates"] = found
     return found
 

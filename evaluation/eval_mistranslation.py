@@ -5,9 +5,11 @@ the Accuracy/Mistranslation rows of WMT MQM (TED, Chinese->English) as an outsid
 
 Our set (samples/mistranslation/): translationese.tsv (sentence, span, acceptable fixes for the span, source
 language, kind), clean.tsv (clean news sentences with legitimate near-misses) and variants.tsv (more translationese,
-phrased unlike the lexicon's examples). A translationese sentence counts as
-found when a flag overlaps the labelled span; the fix is right when the flag's first suggestion gives the same
-sentence as one of the acceptable fixes (case and spacing ignored). Every flag on a clean sentence is false.
+phrased unlike the lexicon's examples), heldout-style.tsv with clean-2.tsv (translationese in words and contexts
+the lexicon's examples do not use, and clean near-misses, written before the sense sets were extended). A
+translationese sentence counts as found when a flag overlaps the labelled span; the fix is right when the flag's
+first suggestion gives the same sentence as one of the acceptable fixes (case and spacing ignored). Every flag on a
+clean sentence is false; so is every flag on the onestopenglish articles (clean news, all three levels).
 """
 from __future__ import annotations
 
@@ -174,6 +176,23 @@ def benchmark(config: Config) -> None:
           f"{tagged} of {sentences} sentences tagged")
 
 
+def clean_news_flags(config: Config, layer: str) -> None:
+    """Flags on every onestopenglish article (all three levels): clean news, so each flag is a likely false alarm."""
+    base = existing_eval_dir()
+    folder = base / "onestopenglish" / "texts" if base else None
+    if folder is None or not folder.is_dir():
+        print("Clean news: skipped (../shared/eval/onestopenglish not found)")
+        return
+    words, flags = 0, []
+    for path in sorted(folder.glob("*/*")):
+        doc = Document(path.read_text("utf-8", errors="replace"))
+        words += len(doc.words)
+        flags.extend(flags_for(doc.text, config, layer))
+    print(f"Clean news (onestopenglish, {words} words), layer: {layer}: {len(flags)} flags")
+    for flag in flags:
+        print(f"  CLEAN? {flag.rule}: {flag.text!r} -> {flag.suggestions[:1]}")
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--config", help="house-style file (e.g. samples/copydesk.toml)")
@@ -184,7 +203,11 @@ def main(argv=None) -> int:
     evaluate_own(config, args.layer, args.show_misses)
     # Written after the lexicon, in other words than its examples: a rougher guess at unseen text.
     evaluate_own(config, args.layer, args.show_misses, "variants.tsv", None)
+    # Written before the sense sets were extended or tuned, in words and contexts not in the lexicon's examples,
+    # with clean near-misses: the closest guess at how the family does on held-out translationese.
+    evaluate_own(config, args.layer, args.show_misses, "heldout-style.tsv", "clean-2.tsv")
     evaluate_mqm(config, args.layer)
+    clean_news_flags(config, args.layer)
     benchmark(config)
     return 0
 

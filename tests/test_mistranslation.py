@@ -129,6 +129,13 @@ def test_sense_sets_are_well_formed():
             assert sense.slot in ("modifier", "head")
             assert len(sense.words) >= 2
             assert position < len(sense.words[member])
+    import tomllib
+    data = tomllib.loads((ROOT / "checks" / "data" / "mistranslation-senses.toml").read_text("utf-8"))
+    assert len(data["sense"]) >= 120
+    for entry in data["sense"]:
+        forms = {form for member in entry["words"] for form in member.split()}
+        assert set(entry.get("flag", [])) <= forms, entry["source"]  # a `flag` that names no member flags nothing
+        assert entry["gloss"] and entry["source"] and entry["pos"] and entry["partner"]
 
 
 def _read(name):
@@ -158,3 +165,95 @@ def test_seed_article_examples():
     deliberate = [f for f in flags if "deliberate militias" in f.text]
     assert keen and keen[0].suggestions[0].endswith("live fire")
     assert deliberate and not deliberate[0].suggestions
+
+
+# --- the extended sense sets: real sentences, none of them in the lexicon's examples ---------------------------
+
+@pytest.mark.parametrize("text, span, first", [
+    ("Police dispersed thousands of manifestants outside the embassy.", "of manifestants", "of protesters"),
+    ("The president presented his demission on Friday evening.", "his demission", "his resignation"),
+    ("Police opened an instruction into the death of the student.", "opened an instruction",
+     "opened an investigation"),
+    ("The family filed a plaint with the police.", "filed a plaint", "filed a complaint"),
+    ("Two police agents were injured in the clashes.", "police agents", "police officers"),
+    ("The unemployment index rose to 12 percent.", "unemployment index", "unemployment rate"),
+    ("Human rights militants were detained in Cairo.", "rights militants", "rights activists"),
+    ("The new bridge was put into exploitation in May.", "into exploitation", "into service"),
+    ("Ten people died in the plane catastrophe.", "plane catastrophe", "plane crash"),
+    ("The law targets household violence against women.", "household violence", "domestic violence"),
+    ("Two died in a transit accident on the highway.", "transit accident", "traffic accident"),
+    ("The explosion provoked a fire in the warehouse.", "provoked a fire", "caused a fire"),
+    ("The mayor evoked the possibility of a second vote.", "evoked the possibility", "raised the possibility"),
+    ("Police arrested the presumed killer at his home on Monday.", "presumed killer", "alleged killer"),
+    ("The ruling party won the elections with an ample majority.", "ample majority", "large majority"),
+    ("The president expressed his deep preoccupation about the fighting.", "deep preoccupation", "deep concern"),
+    ("The death balance rose to 40 after rescuers reached the village.", "death balance", "death toll"),
+    ("The northern valleys suffered strong floods in the spring.", "strong floods", "severe floods"),
+    ("Two people died in a road incident near Lyon.", "road incident", "road accident"),
+    ("Older skin is more sensible to light.", "sensible to", "sensitive to"),
+    ("The government will augment the minimum wage next year.", "augment the minimum", "increase the minimum"),
+    # sets whose `flag` names a plural form (flagged nothing before that form was honoured)
+    ("The government adopted new measurements against inflation.", "new measurements", "new measures"),
+    ("The hospital lacks medical cadres.", "medical cadres", "medical staff"),
+    ("The injured were taken to hospital in dangerous condition.", "dangerous condition", "critical condition"),
+])
+def test_extended_sense_sets_find_wrong_senses(text, span, first):
+    flags = mistranslation.statistical_flags(Document(text), Config())
+    assert [f.text for f in flags] == [span]
+    assert flags[0].suggestions[0] == first
+
+
+@pytest.mark.parametrize("text", [
+    "Allied troops liberated the city in 1944.",
+    "The speech provoked anger among farmers.",
+    "The ceremony evoked memories of the war.",
+    "The prime minister denounced the attack as cowardly.",
+    "Police apprehended the suspect near the station.",
+    "The coach was nominated for an award.",
+    "Rebels control the northern part of the country.",
+    "The Dutch reclaimed land from the sea over centuries.",
+    "The balance of power shifted in the region.",
+    "The living room was destroyed in the fire.",
+    "The formation of a coalition took six weeks.",
+    "The book is a polemic against globalisation.",
+    "He was a secret agent in Berlin.",
+    "The couple had a quarrel at the party.",
+    "Household spending fell in March.",
+    "The report raised serious concerns about safety at the plant.",
+    "Archaeologists found ancient tools in the cave.",
+    "For the island and its closest large neighbour, the timing of the crisis is cruel.",
+    "The goal is to produce enough teff for domestic consumption and a strong export market.",
+    "The quality of a young person's introduction to sport can be a major factor in their sporting development.",
+    "Scientists learn new lab techniques at the institute.",
+    "There is no external instruction input.",
+    "It would be sensible to invest in the project.",
+    "That seems sensible to me.",
+    "Party cadres met in Beijing.",
+    "The army liberated two towns in the east.",
+    "The army liberated the northern towns.",
+    "Technicians took measurements of the water levels.",
+    "The same measurement was used in both studies.",
+])
+def test_extended_sense_sets_stay_quiet_on_natural_english(text):
+    assert mistranslation.statistical_flags(Document(text), Config()) == []
+
+
+def test_a_seen_pair_needs_a_far_likelier_sibling():
+    text = "The president presented his demission on Friday evening."  # "his demission" is in the model
+    assert mistranslation.statistical_flags(Document(text), Config())
+    strict = Config({"mistranslation": {"seen_threshold": 30.0}})
+    assert mistranslation.statistical_flags(Document(text), strict) == []
+
+
+def test_heldout_style_set_generalises_without_false_flags():
+    """Written before the sense sets were extended: the statistical layer alone, on words the lexicon lacks."""
+    rows, clean = _read("heldout-style.tsv"), _read("clean-2.tsv")
+    assert len(rows) >= 60 and len(clean) >= 60
+    found = 0
+    for row in rows:
+        text, span = row["sentence"], row["span"]
+        start = text.index(span)
+        flags = mistranslation.statistical_flags(Document(text), Config())
+        found += any(f.start < start + len(span) and start < f.end for f in flags)
+    assert found / len(rows) >= 0.4
+    assert sum(len(flags_of(row["sentence"])) for row in clean) == 0
