@@ -51,6 +51,7 @@ _VOWELS = frozenset("aeiouy")
 _HYPHENS = re.compile(r"[-‐]")
 _CHECKABLE = re.compile(r"[a-z]+(?:'[a-z]+)*")
 _OPENERS = frozenset("\"“‘'«([—–-:")
+MAX_WORD_LENGTH = 45  # pneumonoultramicroscopicsilicovolcanoconiosis
 MAX_FLAGS = 300  # a text with more is not English copy with typos; stop rather than rank thousands
 _LOG10_LM = math.log10(1.0001)  # pocketsphinx returns log probabilities in base 1.0001
 
@@ -405,7 +406,7 @@ def judge(folded: str, before: tuple[str, ...] = (), after: str | None = None, c
           user_words: frozenset[str] = frozenset()) -> list[Scored] | None:
     """The decision for one lower-case word: None when it is accepted, else its corrections best first (possibly
     none). Single letters are never judged; two-letter non-words only when they are a swapped common word."""
-    if len(folded) < 2 or is_known(folded, user_words):
+    if len(folded) < 2 or len(folded) > MAX_WORD_LENGTH or is_known(folded, user_words):
         return None
     if len(folded) == 2:
         swapped = folded[::-1]
@@ -438,8 +439,9 @@ _SKIP_RE = re.compile(r"[./@:#_\\\d]|^[Ww]ww|.[A-Z]")
 
 
 def _skippable(text: str) -> bool:
-    """URLs, e-mail addresses, dotted abbreviations, words with digits or inner capitals (iPhone, al-Kadhimi)."""
-    return _SKIP_RE.search(text) is not None
+    """URLs, e-mail addresses, dotted abbreviations, words with digits or inner capitals (iPhone, al-Kadhimi), and
+    runs of letters longer than any English word (pasted junk: no suggestion could fit, and searching is costly)."""
+    return len(text) > MAX_WORD_LENGTH or _SKIP_RE.search(text) is not None
 
 
 _LIGATURES = re.compile("[\ufb00-\ufb06]")
@@ -634,6 +636,8 @@ def _is_slip(part: str, flag: Flag) -> bool:
 @lru_cache(maxsize=4096)
 def _cheap_slips(folded: str) -> tuple[str, ...]:
     """Very common words (zipf >= 4) that a cheap slip turns into `folded`, most frequent first."""
+    if len(folded) > MAX_WORD_LENGTH:
+        return ()
     zipf = lexicon().zipf
     found = [c for c in _cheap_edits(folded) if zipf.get(c, 0.0) >= 4.0 and edit_cost(folded, c) <= 0.8]
     return tuple(sorted(found, key=lambda c: -zipf[c]))

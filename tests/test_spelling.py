@@ -233,3 +233,11 @@ def test_clean_copy_is_checked_fast():
     spelling.check(doc, Config())
     ms_per_thousand = (time.perf_counter() - started) * 1000 / len(doc.words) * 1000
     assert ms_per_thousand < 40  # budget 8 ms per 1,000 words; generous for a loaded machine
+
+
+def test_letter_runs_longer_than_any_word_are_not_judged():
+    text = "The minister said " + "a" * 20000 + " and " + "x" * 3000 + " yesterday, then teh talks ended."
+    flags = spelling.check(Document(text), Config())
+    assert [f.text for f in flags] == ["teh"]
+    assert spelling.check(Document("b" * 5000), Config()) == []
+    assert spelling.judge("q" * 60) is None
