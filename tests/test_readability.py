@@ -332,3 +332,11 @@ def test_seed_article_long_sentences_are_pointed_at():
     hard = [f for f in flags if f.rule in ("readability.long-sentence", "readability.very-hard-sentence")]
     assert hard and all(Document(text).sentence_at(f.start).end == f.end for f in hard)
     assert any(f.rule == "readability.audience-grade" for f in flags)
+
+
+def test_sentence_count_is_linear_on_long_runs_of_letters(textstat):
+    """A regular expression here once backtracked for minutes on two long chunks (found by bench/fuzz_pipeline.py)."""
+    for text in ("x" * 400 + " " + "x" * 400, "a-" * 300 + " " + "b-" * 300 + " c", "ab " + "?! «» … " * 50,
+                 "x" * 3000 + " " + "x" * 3000):
+        assert rd._at_most_two_words(text) == (len(rd.list_words(text)) <= 2)
+        assert rd._count_sentences(text) == textstat.sentence_count(text)
