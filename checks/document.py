@@ -201,17 +201,9 @@ class Document:
             return self.sentences[i]
         return None
 
-    def paragraph_of(self, sentence: Sentence) -> int:
-        starts = [p[0] for p in self.paragraphs]
-        return max(0, bisect.bisect_right(starts, sentence.start) - 1)
-
     def tags(self, sentence: Sentence) -> tuple:
         """Part-of-speech tags for one sentence, aligned with its tokens; tagged on first request, then cached."""
-        if sentence.index not in self._tags:
-            from checks.tagging import tag_sentences
-
-            pending = [sentence]
-            self._tags.update(tag_sentences(pending))
+        self.tag_many((sentence,))
         return self._tags[sentence.index]
 
     def tag_many(self, sentences) -> None:
