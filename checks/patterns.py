@@ -91,7 +91,7 @@ class Pattern:
     anchor: int  # index of the element whose literal words index the rule
     anchor_words: frozenset[str]
 
-    @property
+    @cached_property  # asked for every candidate match: derive once from the immutable elements
     def needs_tags(self) -> bool:
         return any(e.needs_tags for e in self.elements)
 
@@ -125,7 +125,7 @@ class Pattern:
         fewest = sum(1 for e in before if not e.optional)
         return range(max(0, anchor_position - len(before)), anchor_position - fewest + 1)
 
-    @property
+    @cached_property
     def required_words(self) -> tuple[frozenset[str], ...]:
         """Word sets of the literal elements that must all occur in a sentence for the pattern to match there."""
         return tuple(e.words for e in self.elements if e.words and not e.negate and not e.optional)
