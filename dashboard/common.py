@@ -5,7 +5,6 @@ Presentation glue only: every check, score and decision comes from the `checks` 
 from __future__ import annotations
 
 import concurrent.futures
-import importlib
 import json
 import os
 import re
@@ -17,6 +16,7 @@ from pathlib import Path, PurePath
 
 import streamlit as st
 
+from checks.archives import Limits as ArchiveLimits
 from checks.config import Config, ConfigError, load_config
 
 DRAFT_SUFFIXES = (".txt", ".md", ".html", ".htm", ".docx")
@@ -55,12 +55,8 @@ class Limits:
                 raise ConfigError(f"{config.path or 'house style'}: [dashboard] batch_workers must be a whole "
                                   "number >= 1")
             values["batch_workers"] = workers
-        archives = optional("checks.archives")
-        if archives is not None and hasattr(archives, "Limits"):
-            shared = archives.Limits.from_config(config)  # validates [limits]; errors name the key
-            upload, member = int(shared.max_upload_bytes), int(shared.max_member_bytes)
-        else:
-            upload, member = cls.max_archive_bytes, cls.max_draft_bytes
+        shared = ArchiveLimits.from_config(config)  # validates [limits]; errors name the key
+        upload, member = int(shared.max_upload_bytes), int(shared.max_member_bytes)
         values["max_archive_bytes"] = upload
         values["max_draft_bytes"] = min(member, upload)
         values["draft_key"] = "max_member_bytes" if member <= upload else "max_upload_bytes"
@@ -92,25 +88,6 @@ def limits(config: Config) -> Limits:
 def house_style_path(config: Config) -> Path:
     """Where the dashboard writes dictionary words, names and disabled rules."""
     return Path(config.path) if config.path is not None else Path("copydesk.toml").resolve()
-
-
-def optional(module: str):
-    """A library module that may not have landed yet, or None."""
-    try:
-        return importlib.import_module(module)
-    except ModuleNotFoundError as exc:
-        if exc.name != module:
-            raise
-        return None
-
-
-def library_function(module: str, name: str):
-    found = optional(module)
-    return getattr(found, name, None) if found is not None else None
-
-
-def not_available(what: str) -> None:
-    st.info(f"{what} is not available in this installation yet.")
 
 
 def _warm_up() -> float:
@@ -174,8 +151,6 @@ def languagetool_status(config: Config, report=None) -> str:
     or the configured mode before any check."""
     if config.offline:
         return "off (offline mode)"
-    if optional("checks.languagetool") is None:
-        return "off (not installed)"
     if report is not None:
         failed = report.status.get("failed_checks", {}).get("languagetool")
         if failed:

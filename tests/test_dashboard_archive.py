@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import io
-import sys
 import time
 from pathlib import Path
 
@@ -29,12 +28,6 @@ def open_archive_page() -> AppTest:
     at.switch_page("views/score_archive.py").run()
     assert not at.exception, [e.value for e in at.exception]
     return at
-
-
-def test_missing_batch_engine_is_a_message_not_a_crash(house, monkeypatch):
-    monkeypatch.setitem(sys.modules, "checks.batch", None)
-    at = open_archive_page()
-    assert any("not available" in i.value for i in at.info)
 
 
 def test_oversized_archive_is_refused_with_the_limit(house):

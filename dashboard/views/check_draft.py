@@ -9,6 +9,8 @@ import time
 import streamlit as st
 
 from checks.flags import CATEGORIES, SEVERITIES, Flag
+from checks.names import add_canonical_name
+from checks.spelling import add_to_dictionary
 from dashboard import common, render
 
 STATE = "draft"  # st.session_state[STATE]: the checked draft, its report and the editor's decisions
@@ -211,12 +213,8 @@ def flag_card(draft: dict, flag: Flag, config) -> None:
 
 
 def add_word(config, flag: Flag) -> None:
-    add = common.library_function("checks.spelling", "add_to_dictionary")
-    if add is None:
-        common.not_available("Adding to the dictionary")
-        return
     path = common.house_style_path(config)
-    add(path, flag.text)
+    add_to_dictionary(path, flag.text)
     ignore_everywhere(flag.text, "spelling")
     st.session_state["draft_notice"] = f"Added “{render.esc(flag.text)}” to the dictionary in {render.esc(path)}."
     st.rerun()
@@ -224,14 +222,10 @@ def add_word(config, flag: Flag) -> None:
 
 def add_name(config, flag: Flag, choice: str | None) -> None:
     """Make the chosen spelling (the fix shown, else the flagged one) the house spelling, the flagged one a variant."""
-    add = common.library_function("checks.names", "add_canonical_name")
-    if add is None:
-        common.not_available("Adding house names")
-        return
     path = common.house_style_path(config)
     canonical = choice or flag.text
     variants = (flag.text,) if flag.text != canonical else ()
-    add(path, canonical, variants=variants)
+    add_canonical_name(path, canonical, variants=variants)
     ignore_everywhere(flag.text, "names")
     seen = f" (variant: {flag.text})." if variants else "."
     st.session_state["draft_notice"] = render.esc(f"“{canonical}” is now a house name in {path}{seen}")

@@ -6,6 +6,7 @@ from pathlib import Path
 import streamlit as st
 
 from checks.flags import CATEGORIES
+from checks.spelling import add_to_dictionary
 from checks.reviews import DECISION_LABELS, DECISIONS, Decision, database_url, disable_rule, high_false_alarm_rules
 from dashboard import common, render
 
@@ -170,16 +171,14 @@ def feedback(store, config, archive: str) -> None:
                 st.session_state["rv_notice"] = f"Disabled {row.rule} in {path}."
                 st.rerun()
         words = [w for w in store.false_alarm_words() if w.lower() not in config.user_words]
-        add = common.library_function("checks.spelling", "add_to_dictionary")
         if words:
             st.write("Words marked as false alarms of spelling rules:")
         for word in words[:30]:
             cols = st.columns([4, 1])
             cols[0].text(word)
-            if cols[1].button("Add to dictionary", key=f"rv_word|{word}", disabled=add is None,
-                              help=None if add else "checks.spelling.add_to_dictionary is not available yet"):
+            if cols[1].button("Add to dictionary", key=f"rv_word|{word}"):
                 path = common.house_style_path(config)
-                add(path, word)
+                add_to_dictionary(path, word)
                 st.session_state["rv_notice"] = (f"Added “{render.esc(word)}” to the dictionary in "
                                                  f"{render.esc(path)}.")
                 st.rerun()

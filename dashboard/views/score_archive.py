@@ -9,6 +9,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from checks.batch import score_archive
 from dashboard import common, render
 
 JOB = "archive_job"  # st.session_state[JOB]: the running or finished scoring run
@@ -83,7 +84,6 @@ def choose_input(config, limits: common.Limits) -> dict | None:
 
 
 def start_job(chosen: dict, config, workers: int | None) -> None:
-    batch = common.optional("checks.batch")
     run_dir = common.new_run_dir(config, chosen["label"])
     job = {"done": 0, "total": 0, "started": time.monotonic(), "cancel": threading.Event(), "run_dir": run_dir,
            "label": chosen["label"], "error": None, "summary": None, "finished": False}
@@ -93,7 +93,7 @@ def start_job(chosen: dict, config, workers: int | None) -> None:
 
     def work():
         try:
-            job["summary"] = batch.score_archive(
+            job["summary"] = score_archive(
                 [str(chosen["path"])], str(run_dir), config, workers=workers, text_column=chosen["text_column"],
                 id_column=chosen["id_column"], include=chosen["include"], progress=progress, cancel=job["cancel"])
         except Exception as exc:  # shown on the page (ArchiveRefused explains an unsafe or over-limit input)
@@ -219,9 +219,6 @@ def main() -> None:
     config = common.house_style()
     limits = common.limits(config)
     st.title("Score an archive")
-    if common.optional("checks.batch") is None or common.library_function("checks.batch", "score_archive") is None:
-        common.not_available("The batch engine (checks.batch.score_archive)")
-        return
     job = st.session_state.get(JOB)
     chosen = choose_input(config, limits)  # shown while a run goes on too, so the choices are kept
     if job is not None and not job["finished"]:
