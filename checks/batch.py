@@ -138,17 +138,15 @@ def _metric_value(value, kind: str):
     return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
 
 
-def _document_names(doc, config) -> tuple[dict[str, int], str]:
-    """Name spellings of one document from checks.names, or none (with the reason) while it does not exist."""
+def _document_names(doc, config) -> dict[str, int]:
+    """Name spellings of one document, for the archive-wide clusters (none if the name finder fails on it)."""
+    from checks.names import document_names
+
     try:
-        from checks.names import document_names
-    except ImportError as exc:
-        return {}, f"name clusters unavailable ({exc})"
-    try:
-        return {str(k): int(v) for k, v in document_names(doc, config).items()}, ""
-    except Exception as exc:  # a failing name finder must not lose the document's other results
+        return {str(k): int(v) for k, v in document_names(doc, config).items()}
+    except Exception:  # a failing name finder must not lose the document's other results
         log.exception("document_names failed on %s", doc.source)
-        return {}, f"document_names failed: {type(exc).__name__}: {exc}"
+        return {}
 
 
 def _context(doc, flag) -> tuple[str, int]:
@@ -195,7 +193,7 @@ def score_document(doc_id: str, source: str, text: str, config: Config) -> tuple
         sentence, sentence_start = _context(doc, flag)
         issues.append({"document_id": doc_id, **flag.to_dict(), "sentence": sentence,
                        "sentence_start": sentence_start})
-    names, _ = _document_names(doc, config)
+    names = _document_names(doc, config)
     return row, issues, names
 
 
@@ -474,18 +472,15 @@ class NameRows:
 
 
 def _write_names(out_dir: str, count: int, config: Config, write_csv: bool) -> str:
+    from checks.names import archive_clusters
+
     status = ""
     clusters: list[dict] = []
     try:
-        from checks.names import archive_clusters
-    except ImportError as exc:
-        status = f"name clusters unavailable ({exc})"
-    else:
-        try:
-            clusters = list(archive_clusters(NameRows(out_dir, count), config))
-        except Exception as exc:
-            log.exception("archive_clusters failed")
-            status = f"name clusters failed: {type(exc).__name__}: {exc}"
+        clusters = list(archive_clusters(NameRows(out_dir, count), config))
+    except Exception as exc:  # the documents and issues are still written
+        log.exception("archive_clusters failed")
+        status = f"name clusters failed: {type(exc).__name__}: {exc}"
     schema = _names_schema()
     rows = [{**c, "cluster_id": str(c.get("cluster_id")),
              "document_ids": [str(d) for d in c.get("document_ids") or ()]} for c in clusters]
