@@ -11,7 +11,10 @@ Nobody has to list the variants in advance. The family
    must match; "Ali Khamenei"/"Ruhollah Khomeini", "Kim Jong Un"/"Kim Jong Il" never merge);
 4. flags every occurrence of a minority spelling, suggesting the house style's canonical spelling when the
    `[names]` table lists one, else the spelling used most in the text (the first used on a tie), in the casing the
-   position needs ("Al-Khadimi" -> "Al-Kadhimi" at a sentence start).
+   position needs ("Al-Khadimi" -> "Al-Kadhimi" at a sentence start);
+5. flags, with lower confidence and a rule of its own, a spelling the text never introduces in full that looks
+   like exactly one name it did introduce earlier, beyond what the romanisation rules reach ("Somchai Udomdet ...
+   Udomdech", "Wilber Varela ... Wilmer Varela"; `unintroduced_variants`).
 "al-Kadhimi", "Al-Kadhimi" and "Kadhimi" are one spelling (particle case and short form); diacritics or apostrophes
 alone ("Erdoğan", "Erdogan") make a variant, and so does one particle spelled two ways ("el-Zomor", "al-Zomor").
 No entity recogniser is used: capitalisation, particles, titles and a common-word list find the names, and the
@@ -32,17 +35,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, NamedTuple
 
+from rapidfuzz import fuzz, process
+
 from checks.config import Config, ConfigError, load_config, save_config
 from checks.document import Document, Sentence
 from checks.flags import Flag, RuleInfo, make_flag
 from checks.names_keys import (
-    SHORT_LETTERS, are_variants, fold, glued_short, is_given_name, key, keys, name_data, unglued, variant_cost,
+    LONG_WORD, MIN_LETTERS, SHORT_LETTERS, VOWELS, are_variants, fine, fold, glued_short, is_common_word,
+    is_given_name, key, keys, name_data, unglued, variant_cost,
 )
 from checks.registry import Family, register
 
 FAMILY = "names"
 RULE_VARIANT = "names.variant-spelling"
 RULE_HOUSE = "names.house-spelling"
+RULE_UNINTRODUCED = "names.unintroduced-variant"
 MAX_RUN = 6  # longer runs of capitalised words are headlines or titles of works, not names
 _OPENERS = frozenset("\"“‘'«([")
 _HYPHENS = "-‐‑"
@@ -62,6 +69,7 @@ class Unit:
 @dataclass(frozen=True)
 class Mention:
     units: tuple[Unit, ...]
+    sentence: int  # the index of its sentence
 
     @property
     def start(self) -> int:
@@ -75,6 +83,7 @@ class Mention:
 # --------------------------------------------------------------------------- finding names in a document
 
 _HYPHEN_SPLIT_RE = re.compile(rf"[{_HYPHENS}]")
+_HYPHEN_PART_RE = re.compile(rf"[^{_HYPHENS}]+")
 _HYPHEN_PARTICLE_RE = re.compile(rf"^((?:[^\W\d_]{{1,4}}[{_HYPHENS}])+)([^\W\d_].*)$")
 
 
@@ -106,18 +115,35 @@ def _candidates(sentence: Sentence, particles: frozenset[str]) -> list[int]:
     ]
 
 
-def _is_name_word(text: str, initial: bool, doc: Document, following: str | None = None) -> bool:
+def _is_name_word(
+    text: str, initial: bool, doc: Document, following: str | None = None, after_particle: bool = False
+) -> bool:
     data = name_data()
     lower = text.lower()
-    if not text[:1].isupper() or lower in data.stopwords or lower in data.titles:
-        return False
+    if not text[:1].isupper() or lower in data.stopwords or (lower in data.titles and not after_particle):
+        return False  # a title after a particle is a name word: "el Sayed", "bin Sultan"
     if len(text) > 1 and text.isupper():  # acronyms (NATO, UN) and shouted headlines
         return False
-    if any(part[:1].islower() for part in _HYPHEN_SPLIT_RE.split(text)[1:]):  # Iran-backed, Iranian-leaning
-        return False
+    if any(part[:1].islower() and not _is_syllable(part) for part in _HYPHEN_SPLIT_RE.split(text)[1:]):
+        return False  # Iran-backed, Iranian-leaning; but Jong-un, Sol-ju, Jae-in are names
     if initial and lower in data.common_words:
         return lower in _capitalised_elsewhere(doc) or (following is not None and _starts_name(following, doc))
     return True
+
+
+def _hyphen_parts(word: str) -> list[str] | None:
+    """The parts of a hyphenated double name whose parts are all capitalised ("Ahmadi-Moghaddam"), else None
+    ("Jong-un" is one given name, "al-Kadhimi" a particle and a name)."""
+    if not _HYPHEN_SPLIT_RE.search(word) or _split_hyphen_particle(word) is not None:
+        return None
+    parts = _HYPHEN_SPLIT_RE.split(word)
+    return parts if all(p[:1].isupper() for p in parts) else None
+
+
+def _is_syllable(part: str) -> bool:
+    """A lower-case syllable of a Korean given name ("un" in "Jong-un") rather than the tail of an English compound
+    ("backed", "led", "run"): one to four letters, not ending in -ed, not a listed compound tail."""
+    return 0 < len(part) <= 4 and part.isalpha() and not part.endswith("ed") and part not in name_data().compound_tails
 
 
 def _starts_name(text: str, doc: Document) -> bool:
@@ -141,7 +167,7 @@ def _sentence_mentions(sentence: Sentence, doc: Document, candidates: list[int])
     def flush() -> None:
         nonlocal run, particle_start
         if 0 < len(run) <= MAX_RUN:
-            mentions.append(Mention(tuple(run)))
+            mentions.append(Mention(tuple(run), sentence.index))
         run, particle_start = [], -1
 
     previous = -2
@@ -166,7 +192,7 @@ def _sentence_mentions(sentence: Sentence, doc: Document, candidates: list[int])
                     run_initial = initial
             continue
         elif head.isupper() and _is_name_word(
-            text, initial, doc, tokens[i + 1].text if initial and i + 1 < len(tokens) else None
+            text, initial, doc, tokens[i + 1].text if initial and i + 1 < len(tokens) else None, particle_start >= 0
         ):
             core, core_start = text, token.start
         else:
@@ -175,6 +201,13 @@ def _sentence_mentions(sentence: Sentence, doc: Document, candidates: list[int])
         if not run and particle_start < 0:
             run_initial = initial
         start = particle_start if particle_start >= 0 else token.start
+        if split is None and _hyphen_parts(core):
+            # a hyphenated double name ("Ahmadi-Moghaddam", "Rees-Mogg"): one name word per part, as when spaced
+            parts = list(_HYPHEN_PART_RE.finditer(core))
+            for part, following in zip(parts, parts[1:]):
+                run.append(Unit(start, core_start + part.end(), core_start + part.start(), part.group(), run_initial))
+                start = core_start + following.start()
+            core, core_start = parts[-1].group(), start
         run.append(Unit(start, token.end, core_start, core, run_initial))
         particle_start = -1
     flush()
@@ -225,14 +258,11 @@ def document_names(doc: Document, config: Config | None = None) -> dict[str, int
     }
     counts: Counter[str] = Counter()
     for mention in mentions:
-        words = []
-        for unit in mention.units:
-            written = " ".join(doc.text[unit.start:unit.end].split())
-            particle = doc.text[unit.start:unit.core_start].strip()
-            if unit.initial and unit is mention.units[0] and particle.lower() in lower_particles:
-                written = written[:1].lower() + written[1:]
-            words.append(written)
-        counts[" ".join(words)] += 1
+        written = " ".join(doc.text[mention.start:mention.end].split())  # "Ahmadi-Moghaddam" keeps its hyphen
+        first = mention.units[0]
+        if first.initial and doc.text[first.start:first.core_start].strip().lower() in lower_particles:
+            written = written[:1].lower() + written[1:]
+        counts[written] += 1
     return dict(counts)
 
 
@@ -252,6 +282,7 @@ class Spelling:
     written: Counter = field(default_factory=Counter)  # how it is written, particle included, mid-sentence first
     contexts: set[Context] = field(default_factory=set)  # the full names (two words or more) it appears in
     runs: set[int] = field(default_factory=set)
+    sentences: set[int] = field(default_factory=set)
     particles: Counter = field(default_factory=Counter)  # normalised particles it is written with: "al", "abu-al"
     placed: list[tuple[int, Context | None]] = field(default_factory=list)  # per unit: its run and full name
 
@@ -276,6 +307,7 @@ def _spellings(doc: Document, mentions: list[Mention]) -> dict[str, Spelling]:
                 entry = spellings[ident] = Spelling(unit.core)
             entry.units.append(unit)
             entry.runs.add(run_index)
+            entry.sentences.add(mention.sentence)
             written = doc.text[unit.start:unit.end]
             if "  " in written or "\n" in written:
                 written = " ".join(written.split())
@@ -374,11 +406,9 @@ def candidate_pairs(cores: dict[str, str]) -> set[tuple[str, str]]:
 
     `cores` maps an id to its name word; words shorter than SHORT_LETTERS and common English words are never
     variants and are left out. (Diacritic-only variants of a common word, "Café"/"Cafe", are left out with it.)"""
-    common = name_data().common_words
     by_key: dict[str, list[str]] = defaultdict(list)
     for ident, core in cores.items():
-        folded = fold(core)
-        if len(folded) >= SHORT_LETTERS and folded not in common:
+        if len(fold(core)) >= SHORT_LETTERS and not is_common_word(core):
             for block in keys(core):
                 by_key[block].append(ident)
     pairs: set[tuple[str, str]] = set()
@@ -401,6 +431,97 @@ def variant_groups(entries: dict) -> list[list[str]]:
     for ident in uf.parent:
         groups[uf.find(ident)].append(ident)
     return [sorted(g) for g in groups.values() if len(g) > 1]
+
+
+def unintroduced_variants(spellings: dict[str, Spelling], groups: list[list[str]]) -> dict[str, str]:
+    """Ungrouped spellings the text never introduces that look like exactly one name it did introduce earlier: id ->
+    the id of that introduced spelling.
+
+    News copy introduces a person by full name before using a bare surname ("Somchai Udomdet ... Udomdet said"), so a
+    bare "Udomdech" that no full name introduces, appearing after "Somchai Udomdet", is most likely that name
+    misspelled, even where the romanisation rules of `are_variants` do not reach (Thai ch/t, a final vowel, an extra
+    letter). The same holds for a given name in a full name that matches the introduced one in every other word
+    ("Sa'id al-Faqih" after "Saad Rashed al-Faqih"). The looser test is string similarity of the fine forms
+    (`_loosely_similar`); it never pairs two listed given names (Salah/Saleh, Hamad/Hamid are different names), common
+    words, listed distinct names or words shorter than four letters, and a spelling close to two different
+    introduced names is left alone."""
+    person = {ident: n for n, group in enumerate(groups) for ident in group}
+    introduced = [i for i, s in spellings.items() if s.contexts and _loose_candidate(s.core)]
+    if not introduced:
+        return {}
+    choices = [fine(spellings[i].core) for i in introduced]
+    found: dict[str, str] = {}
+    for ident, entry in spellings.items():
+        if ident in person or not _loose_candidate(entry.core):
+            continue  # a spelling already grouped is judged with its group
+        form = fine(entry.core)
+        hits = process.extract(form, choices, scorer=fuzz.ratio, score_cutoff=LOOSE_SIMILARITY_LONG, limit=None)
+        matches = [introduced[n] for _, score, n in hits if _loosely_similar(form, choices[n], score)
+                   and _introduces(spellings[introduced[n]], entry)]
+        if len({person.get(m, m) for m in matches}) == 1:
+            found[ident] = matches[0]
+    return found
+
+
+# rapidfuzz ratio (0-100) of two fine forms, for a spelling the text never introduces: one letter in five may
+# differ; in words of LONG_WORD letters or more (both), where two differences still leave most of the word, one in four
+LOOSE_SIMILARITY, LOOSE_SIMILARITY_LONG = 80, 75
+SHORT_FORM = 5  # fine forms this short must keep their consonant count (`_loosely_similar`)
+
+
+def _loosely_similar(a: str, b: str, score: float) -> bool:
+    """Fine forms close enough for the unintroduced test. A word of SHORT_FORM letters must also keep its consonants
+    but h: one more or less there makes another name (Gantz/Ganz, Azhar/Mazhar, Bari/Badri)."""
+    if min(len(a), len(b)) >= LONG_WORD:
+        return score >= LOOSE_SIMILARITY_LONG
+    return score >= LOOSE_SIMILARITY and (min(len(a), len(b)) > SHORT_FORM or _consonants(a) == _consonants(b))
+
+
+def _consonants(form: str) -> int:
+    """Consonants other than h, which romanisations drop and add freely (Haroun/Aroun, Chehade/Cheade)."""
+    return sum(1 for c in form if c not in VOWELS and c != "h")
+
+
+# Endings that derive another word from a name: Rwanda/Rwandan(s), Kashmir/Kashmiri, Taliban/Talib, Navalny/Navalnaya,
+# Melnikov/Melnikova, China/Chinese, the Kennedys; a name with one of them added is a different word, not a misspelling
+_DERIVED_RE = re.compile(r"i|is|an|ans|n|ns|s|es|ese|ian|ians|ite|ites|ist|ists|ism|a|aya|ya")
+
+
+def _loose_candidate(core: str) -> bool:
+    return len(fold(core)) >= MIN_LETTERS and not is_common_word(core)
+
+
+def _introduces(intro: Spelling, later: Spelling) -> bool:
+    """Can `later` be an unintroduced misspelling of the introduced `intro`: it comes after intro's first use, is not
+    in a sentence with it nor a word derived from it, and either stands alone everywhere or only in full names no
+    longer than intro's that, with intro's spelling put in its place, can be the person intro names."""
+    if intro.units[0].start > later.units[0].start or intro.sentences & later.sentences:
+        return False  # two spellings in one sentence are two names ("Samer Foz and Amer Foz")
+    if is_given_name(intro.core) and is_given_name(later.core):
+        return False
+    a, b = sorted((fold(intro.core), fold(later.core)), key=len)
+    if (b.startswith(a) and _DERIVED_RE.fullmatch(b[len(a):])) or frozenset((a, b)) in name_data().distinct:
+        return False
+    fullest = _fullest(intro.contexts)
+    longest = len(fullest[0][0])
+    return all(
+        any(compatible_names((words[:at] + (intro.core,) + words[at + 1:], at), other) for other in fullest)
+        if len(words) < longest else _not_inside(a, b) and any(_one_word_apart((words, at), other) for other in fullest)
+        for words, at in later.contexts
+    )
+
+
+def _not_inside(short: str, long: str) -> bool:
+    """Two given names where one holds the other ("Amer", "Samer") are two names; a dropped initial h is a
+    romanisation ("Aroun", "Haroun")."""
+    return short not in long or long == "h" + short
+
+
+def _one_word_apart(first: Context, second: Context) -> bool:
+    """Two full names of one length that differ in the tested word only ("Wilber Varela", "Wilmer Varela")."""
+    (words1, at1), (words2, at2) = first, second
+    return len(words1) == len(words2) and at1 == at2 and all(
+        x.casefold() == y.casefold() for i, (x, y) in enumerate(zip(words1, words2)) if i != at1)
 
 
 def _article_glued(first, second) -> bool:
@@ -621,26 +742,45 @@ def check(doc: Document, config: Config) -> list[Flag]:
         return []
     spellings = {i: s for i, s in _spellings(doc, mentions).items() if i not in house.accepted}
     flags: list[Flag] = []
-    grouped: set[str] = set()
-    for idents in variant_groups(spellings):
+    groups = variant_groups(spellings)
+    chosen: dict[str, tuple[str, str | None]] = {}  # id -> the (canonical core, particle) of its group
+    for idents in groups:
         group = [spellings[i] for i in idents]
-        grouped.update(idents)
         listed = next((c for s in group if (c := _house_canonical(s.core, house)) is not None), None)
         if listed is not None:
-            flags.extend(_flags_for_group(doc, group, listed.core, listed.particle, RULE_HOUSE, house=True))
+            canonical, particle = listed.core, listed.particle
+            flags.extend(_flags_for_group(doc, group, canonical, particle, RULE_HOUSE, house=True))
         else:
             top = min(group, key=lambda s: (-s.count, s.units[0].start))
+            canonical = top.core
             particle = top.main_particle() or next((s.main_particle() for s in group if s.particles), None)
-            flags.extend(_flags_for_group(doc, group, top.core, particle, RULE_VARIANT, house=False))
+            flags.extend(_flags_for_group(doc, group, canonical, particle, RULE_VARIANT, house=False))
+        chosen.update(dict.fromkeys(idents, (canonical, particle)))
+    unintroduced = unintroduced_variants(spellings, groups)
     for ident, entry in spellings.items():
-        if ident in grouped:
+        if ident in chosen:
             continue
         listed = _house_canonical(entry.core, house)  # a lone spelling the house style writes differently
         if listed is not None:
             flags.extend(_flags_for_group(doc, [entry], listed.core, listed.particle, RULE_HOUSE, house=True))
+        elif ident in unintroduced:
+            target = spellings[unintroduced[ident]]
+            listed = _house_canonical(target.core, house)
+            canonical, particle = chosen.get(unintroduced[ident]) or (
+                (listed.core, listed.particle) if listed is not None else (target.core, target.main_particle()))
+            flags.extend(_unintroduced_flags(doc, entry, target, canonical, particle))
         else:
             flags.extend(_particle_flags(doc, entry))
     return sorted(flags, key=lambda f: f.start)
+
+
+def _unintroduced_flags(
+    doc: Document, entry: Spelling, target: Spelling, canonical: str, particle: str | None
+) -> list[Flag]:
+    message = (f"{_display(entry)} ({entry.count}) is never introduced in this text and looks like "
+               f"{_display(target)} ({target.count}), named in full earlier. If they are one name, use one spelling.")
+    return [_flag(doc, unit, _render(doc, unit, canonical, particle), RULE_UNINTRODUCED, message, 0.6)
+            for unit in entry.units if _render(doc, unit, canonical, particle) != doc.text[unit.start:unit.end]]
 
 
 def metrics(doc: Document, config: Config) -> dict:
@@ -654,6 +794,9 @@ def rules() -> list[RuleInfo]:
                  "suggests the spelling used most.", "al-Kadhimi ... Al-Khadimi => Al-Kadhimi", "warning", source),
         RuleInfo(RULE_HOUSE, FAMILY, "A name the house style ([names] house list) spells differently.",
                  "Qaddafi => Gaddafi", "warning", source),
+        RuleInfo(RULE_UNINTRODUCED, FAMILY, "A name never introduced in full that looks like one the text named in "
+                 "full earlier (string similarity beyond the romanisation rules); lower confidence.",
+                 "Somchai Udomdet ... Udomdech => Udomdet", "warning", source),
     ]
 
 
@@ -670,7 +813,9 @@ def _parse_spelling(spelling: str) -> list[str]:
         if i < len(parts) - 1 and lower in data.word_particles and (part.islower() or lower in data.capitalised_particles):
             pending.append(part)
             continue
-        words.append(" ".join([*pending, part]))
+        first, *rest = _hyphen_parts(part) or [part]  # "Ahmadi-Moghaddam": two name words, as in a document
+        words.append(" ".join([*pending, first]))
+        words.extend(rest)
         pending = []
     return words
 

@@ -76,6 +76,7 @@ class NameData:
     rules: tuple[tuple[str | re.Pattern, str], ...]  # plain strings are replaced with str.replace (faster)
     compound: tuple[re.Pattern, str]  # "Abd al-" fused with its article (Abdul, Abdur) -> "abdL"
     common_words: frozenset[str]
+    compound_tails: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -98,6 +99,7 @@ def name_data() -> NameData:
         rules=tuple((a if a.isalpha() else re.compile(a), b) for a, b in data["translit"]["rules"]),
         compound=(re.compile(data["translit"]["compound"][0]), data["translit"]["compound"][1]),
         common_words=frozenset(w for w in common if not w.startswith("#")) - given,
+        compound_tails=frozenset(words["compound_tails"]),
     )
 
 
@@ -281,6 +283,12 @@ def _aligned_cost(fa: str, fb: str) -> float | None:
     return cost
 
 
+def is_common_word(word: str) -> bool:
+    """An ordinary English word ("Valley", "Play"; "Sa'd" and "So'ng" too, which read as "sad" and "song"), not a
+    listed given name."""
+    return fold(word) in name_data().common_words
+
+
 @lru_cache(maxsize=65536)
 def is_given_name(word: str) -> bool:
     """A listed given name in any of its spellings: "Abdur" is "Abdul", "Mohamad" is "Mohammed"."""
@@ -314,7 +322,7 @@ def are_variants(a: str, b: str) -> bool:
     if fa == fb:
         return True
     data = name_data()
-    if fa in data.common_words or fb in data.common_words or frozenset((fa, fb)) in data.distinct:
+    if is_common_word(a) or is_common_word(b) or frozenset((fa, fb)) in data.distinct:
         return False  # "Valley"/"Bali", "Science"/"Sense": ordinary words in names are not romanisations
     if shortest < MIN_LETTERS:
         return _short_form(fa) == _short_form(fb)

@@ -8,7 +8,7 @@
      filtered out by surname similarity (rapidfuzz ratio of the folded surnames >= 70); at most three aliases
      per person, so a person with fifteen aliases does not weigh fifteen times.
    - trap items: two different listed people whose names look alike (similar surnames, different given names)
-     planted together; no flag is expected.
+     planted together, once introduced in one sentence and once in different sentences; no flag is expected.
    Pairwise precision = items rightly flagged / items flagged; recall = variant items flagged on the planted spelling;
    right canonical = those whose first suggestion is the primary spelling.
 3. Clean news (../shared/eval/onestopenglish, 273 articles nobody planted anything in): every flag is printed, so a
@@ -140,10 +140,14 @@ VARIANT_TEMPLATE = (
     "According to the Treasury, {p_short} moved money through several trading companies in the region. "
     "A lawyer for {a_ref} did not respond to a request for comment on Wednesday."
 )
-TRAP_TEMPLATE = (
+TRAP_TEMPLATES = (
     "{x_full} and {y_full} were both named on the new sanctions list on Tuesday, officials said. "
     "According to the Treasury, {x_short} ran a network of trading companies, while {y_short} "
-    "was described as a financier of the group."
+    "was described as a financier of the group.",
+    # the two people introduced in different sentences, the second after the first is already known
+    "{x_full} was named on the new sanctions list on Tuesday, officials said. According to the Treasury, "
+    "{x_short} ran a network of trading companies. The list also names {y_full}, who was described as a "
+    "financier of the group; a lawyer for {y_short} declined to comment.",
 )
 
 
@@ -222,8 +226,9 @@ def trap_items(entities: list[dict], limit: int, seed: int = 7) -> list[dict]:
     items = []
     for x, y in pairs[:limit]:
         (xg, xs), (yg, ys) = x["primary"], y["primary"]
-        text = TRAP_TEMPLATE.format(x_full=_full(xg, xs), y_full=_full(yg, ys), x_short=_short(xs), y_short=_short(ys))
-        items.append({"entities": (x["id"], y["id"]), "text": text})
+        for template in TRAP_TEMPLATES:
+            text = template.format(x_full=_full(xg, xs), y_full=_full(yg, ys), x_short=_short(xs), y_short=_short(ys))
+            items.append({"entities": (x["id"], y["id"]), "text": text})
     return items
 
 
@@ -239,10 +244,13 @@ def evaluate_ofac(limit: int, show: int, show_misses: bool = False) -> dict | No
     shown = 0
     for item in variants:
         flags = check(Document(item["text"]), config)
-        # the flag covers the whole name word, a standalone particle included; a trailing ayn mark ("Ala'") is
-        # not part of a word token in running text
+        # a flag on the planted word (the alias reference ends the text): it may take in a standalone particle
+        # ("bin Laden") or cover one part of a hyphenated name ("Moghaddam" in "Ahmadi-Moghaddam"); a trailing ayn
+        # mark ("Ala'") is not part of a word token in running text
         planted = item["planted"].rstrip("'`’")
-        on_target = [f for f in flags if f.text == planted or f.text.endswith(" " + planted)]
+        planted_start = item["text"].rindex(planted)
+        planted_end = planted_start + len(planted)
+        on_target = [f for f in flags if f.start < planted_end and f.end > planted_start]
         wrong_target += len(flags) > 0 and not on_target
         if on_target:
             found += 1

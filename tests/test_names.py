@@ -134,6 +134,60 @@ def test_similar_names_of_different_people_stay_apart(text):
     assert flags_of(text) == []
 
 
+# --------------------------------------------------------------------------- a name never introduced
+
+
+@pytest.mark.parametrize("text, flagged", [
+    # a bare surname no full name introduces, after one that is introduced (Thai ch/t: beyond the romanisation rules)
+    ("Police charged Somchai Udomdet with bribery. Udomdet denies it. His lawyer said Udomdech would appeal.",
+     ("Udomdech", "Udomdet")),
+    # a given name in a shorter full name that matches the introduction in every other word
+    ("Saad Rashed al-Faqih was named on the list. Officials said al-Faqih moved money. A lawyer for Saed al-Faqih "
+     "declined to comment.", ("Saed", "Saad")),
+    # a full name as long as the introduction, one word apart; a dropped initial h is a romanisation
+    ("Haroun Gaye was named on the list. Gaye led a militia. A lawyer for Aroun Gaye declined to comment.",
+     ("Aroun", "Haroun")),
+    # one part of a hyphenated double surname
+    ("Ismail Ahmadi Moghadam was named on the list. Moghadam ran the police. A lawyer for Ahmadi-Moghaddam "
+     "declined to comment.", ("Moghaddam", "Moghadam")),
+])
+def test_unintroduced_spelling_close_to_an_introduced_name_is_flagged(text, flagged):
+    found = flags_of(text)
+    assert [(f.text, f.suggestions[0]) for f in found] == [flagged]
+    assert found[0].rule in (names.RULE_UNINTRODUCED, names.RULE_VARIANT)
+    fixed = apply_fixes(text, found)
+    assert flags_of(fixed) == []
+
+
+def test_unintroduced_flag_says_why_with_lower_confidence():
+    found = flags_of("Colombian prosecutors charged Wilber Varela. Varela fled. Wilmer Varela was killed in 2008.")
+    assert [(f.text, f.suggestions[0], f.rule) for f in found] == [("Wilmer", "Wilber", names.RULE_UNINTRODUCED)]
+    assert "Wilber" in found[0].message and found[0].confidence < 0.75
+
+
+@pytest.mark.parametrize("text", [
+    "Lawyer Muthoni Mara spoke. Mara said the ruling would be read from Malaya to the Yemen.",  # a place
+    "Officials said Salah al-Sammad met the envoy. Talks in Sanaa resume next week.",  # a city
+    "President Paul Kagame opened the summit. Rwandan officials and the Rwandans who volunteered were thanked.",
+    "Malala Yousafzai was shot by the Pakistani Taliban. A Talib commander said he regretted nothing.",
+    "Benny Gantz met army chiefs. Gantz said the operation would continue. Ganz, a town, was evacuated.",
+    "Samer Foz was named on the list. Foz owns hotels. The list also names Amer Foz, his brother.",  # Amer in Samer
+    "Brothers Nabil Hassan and Nabih Hassan were arrested. Nabil Hassan was released.",  # one sentence: two people
+    "A lawyer for Udomdech spoke first. Police later charged Somchai Udomdet with bribery.",  # bare before the intro
+    "Ahmed Karzai was sworn in. Karzai promised reform. His brother Hamed Karzai was killed.",  # two listed names
+])
+def test_unintroduced_test_leaves_other_words_and_other_people_alone(text):
+    assert flags_of(text) == []
+
+
+def test_hyphenated_double_name_keeps_its_hyphen_and_korean_syllables_stay_one_word():
+    doc = Document("Kim Jong-un met Ismail Ahmadi-Moghaddam. Iran-backed groups and a Kremlin-run firm watched.")
+    assert names.document_names(doc) == {"Kim Jong-un": 1, "Ismail Ahmadi-Moghaddam": 1}
+    assert [u.core for m in names.find_mentions(doc) for u in m.units] == [
+        "Kim", "Jong-un", "Ismail", "Ahmadi", "Moghaddam"]
+    assert names._parse_spelling("Ismail Ahmadi-Moghaddam") == ["Ismail", "Ahmadi", "Moghaddam"]
+
+
 def test_fix_gives_one_spelling():
     text = "Muammar Gaddafi ruled for decades. Gaddafi fell in 2011. Gadhafi's sons fled to Niger."
     found = flags_of(text)
@@ -185,7 +239,7 @@ def test_document_names_counts_and_sentence_start_particle():
 
 def test_family_is_registered_with_its_rules():
     fam = family("names")
-    assert {r.id for r in fam.rules()} == {names.RULE_VARIANT, names.RULE_HOUSE}
+    assert {r.id for r in fam.rules()} == {names.RULE_VARIANT, names.RULE_HOUSE, names.RULE_UNINTRODUCED}
     assert fam.metrics(Document("Kim Jong Un spoke."), Config())["names_found"] == 3
 
 
