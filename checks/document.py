@@ -51,7 +51,7 @@ _TOKEN_RE = re.compile(
     r"|(?:[^\W\d_]\.){2,}"  # dotted abbreviations: U.S., e.g.
     rf"|\d[\d.,:/]*\d(?:{_WORD})?|\d(?:{_WORD})?"  # numbers, with units glued on (5km, 18:00, 4x4)
     rf"|{_WORD}"
-    r"|\S",
+    r"|[^\s\ufeff\u200b]",  # a byte-order mark or zero-width space is no token: "\ufeffStriding" starts a sentence
 )
 
 

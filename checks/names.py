@@ -443,8 +443,9 @@ def unintroduced_variants(spellings: dict[str, Spelling], groups: list[list[str]
     letter). The same holds for a given name in a full name that matches the introduced one in every other word
     ("Sa'id al-Faqih" after "Saad Rashed al-Faqih"). The looser test is string similarity of the fine forms
     (`_loosely_similar`); it never pairs two listed given names (Salah/Saleh, Hamad/Hamid are different names), common
-    words, listed distinct names or words shorter than four letters, and a spelling close to two different
-    introduced names is left alone."""
+    words, listed distinct names or words shorter than four letters, nor a word written only at sentence starts
+    ("Marketers") or only after a place cue (`_not_places`), and a spelling close to two different introduced names
+    is left alone."""
     person = {ident: n for n, group in enumerate(groups) for ident in group}
     introduced = [i for i, s in spellings.items() if s.contexts and _loose_candidate(s.core)]
     if not introduced:
@@ -454,6 +455,8 @@ def unintroduced_variants(spellings: dict[str, Spelling], groups: list[list[str]
     for ident, entry in spellings.items():
         if ident in person or not _loose_candidate(entry.core):
             continue  # a spelling already grouped is judged with its group
+        if not entry.contexts and all(u.initial for u in entry.units):
+            continue  # a lone word only ever at a sentence start may be an ordinary word ("Marketers have ...")
         form = fine(entry.core)
         hits = process.extract(form, choices, scorer=fuzz.ratio, score_cutoff=LOOSE_SIMILARITY_LONG, limit=None)
         matches = [introduced[n] for _, score, n in hits if _loosely_similar(form, choices[n], score)
@@ -483,8 +486,9 @@ def _consonants(form: str) -> int:
 
 
 # Endings that derive another word from a name: Rwanda/Rwandan(s), Kashmir/Kashmiri, Taliban/Talib, Navalny/Navalnaya,
-# Melnikov/Melnikova, China/Chinese, the Kennedys; a name with one of them added is a different word, not a misspelling
-_DERIVED_RE = re.compile(r"i|is|an|ans|n|ns|s|es|ese|ian|ians|ite|ites|ist|ists|ism|a|aya|ya")
+# Melnikov/Melnikova, China/Chinese, Frankfurt/Frankfurter, the Kennedys; a name with one of them added is a different
+# word, not a misspelling
+_DERIVED_RE = re.compile(r"i|is|an|ans|n|ns|s|es|ese|ian|ians|ite|ites|ist|ists|ism|er|ers|a|aya|ya")
 
 
 def _loose_candidate(core: str) -> bool:
@@ -756,7 +760,7 @@ def check(doc: Document, config: Config) -> list[Flag]:
             particle = top.main_particle() or next((s.main_particle() for s in group if s.particles), None)
             flags.extend(_flags_for_group(doc, group, canonical, particle, RULE_VARIANT, house=False))
         chosen.update(dict.fromkeys(idents, (canonical, particle)))
-    unintroduced = unintroduced_variants(spellings, groups)
+    unintroduced = _not_places(doc, spellings, unintroduced_variants(spellings, groups))
     for ident, entry in spellings.items():
         if ident in chosen:
             continue
@@ -772,6 +776,29 @@ def check(doc: Document, config: Config) -> list[Flag]:
         else:
             flags.extend(_particle_flags(doc, entry))
     return sorted(flags, key=lambda f: f.start)
+
+
+# Words before a place, not a person: "into the Thames", "in Margate", "from Malaya to the Yemen"
+PLACE_CUES = frozenset({"in", "at", "to", "from", "into", "near", "across", "toward", "towards", "the", "outside",
+                        "inside"})
+_DEMONYM_RE = re.compile(r"(?:ians|eans|ese)$")  # Italians, Koreans, Chinese: peoples, not a name misspelt
+
+
+def _not_places(doc: Document, spellings: dict[str, Spelling], found: dict[str, str]) -> dict[str, str]:
+    """The unintroduced candidates less peoples ("Italians") and those every use of which reads as a place ("the
+    Thames" after "Lily James", "in Margate" after "Margaret"). spaCy's small entity recogniser was tried for this and read unfamiliar names
+    ("A lawyer for Sunarso") as places, so the word before each use decides."""
+    return {
+        ident: target for ident, target in found.items()
+        if not _DEMONYM_RE.search(fold(spellings[ident].core))
+        and not all(_after_place_cue(doc, unit) for unit in spellings[ident].units)
+    }
+
+
+def _after_place_cue(doc: Document, unit: Unit) -> bool:
+    sentence = doc.sentence_at(unit.start)
+    before = [t for t in sentence.tokens if t.end <= unit.start] if sentence is not None else []
+    return bool(before) and before[-1].lower in PLACE_CUES
 
 
 def _unintroduced_flags(

@@ -77,3 +77,9 @@ def test_seed_article_splits_into_its_sentences():
     assert texts[-1] == "Leave a Comment"
     assert all(len(s.words) < 70 for s in doc.sentences)
     assert any(t.startswith("Attended the funeral") for t in texts)
+
+
+def test_byte_order_mark_and_zero_width_space_are_not_tokens():
+    doc = Document("\ufeffStriding on stage,\u200b he spoke.")
+    assert [t.text for t in doc.sentences[0].tokens] == ["Striding", "on", "stage", ",", "he", "spoke", "."]
+    assert doc.sentences[0].tokens[0].start == 1  # offsets still count the mark

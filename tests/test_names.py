@@ -175,6 +175,11 @@ def test_unintroduced_flag_says_why_with_lower_confidence():
     "Brothers Nabil Hassan and Nabih Hassan were arrested. Nabil Hassan was released.",  # one sentence: two people
     "A lawyer for Udomdech spoke first. Police later charged Somchai Udomdet with bribery.",  # bare before the intro
     "Ahmed Karzai was sworn in. Karzai promised reform. His brother Hamed Karzai was killed.",  # two listed names
+    "Actress Lily James filmed on the river. James loved it. Ecologists later waded into the Thames.",  # a place cue
+    "The note honours Margaret Thatcher. Thatcher grew up in Grantham. It was unveiled in Margate.",
+    "Ed Mathers runs the agency. Mathers is blunt. Marketers have never had so much data.",  # only sentence-initial
+    "Omar Taliban was arrested on Monday. Taliban denied the charges. Crowds of Italians watched the trial.",
+    "Carl Frankfurt chairs the bank. Frankfurt spoke on Monday. Locals, Frankfurter by birth, cheered him.",  # -er
 ])
 def test_unintroduced_test_leaves_other_words_and_other_people_alone(text):
     assert flags_of(text) == []
