@@ -670,18 +670,20 @@ def _flag(doc: Document, unit: Unit, suggestion: str, rule: str, message: str, c
 
 
 def _flags_for_group(
-    doc: Document, group: list[Spelling], canonical: str, particle: str | None, rule: str, house: bool
+    doc: Document, group: list[Spelling], canonical: str, particle: str | None, rule: str, house: HouseName | None
 ) -> list[Flag]:
+    """Flags on the spellings of one group that differ from the canonical; `house` is the house-style entry that
+    chose it, if one did."""
     ordered = sorted(group, key=lambda s: (-s.count, s.units[0].start))
     listing = ", ".join(f"{_display(s)} ({s.count})" for s in ordered)
     flags = []
     for entry in group:
         same = entry.core.casefold() == canonical.casefold()
         cost = 0.0 if same else (variant_cost(entry.core, canonical) or 0.0)
-        tie = not house and entry.count == max(s.count for s in group)
+        tie = house is None and entry.count == max(s.count for s in group)
         confidence = (0.9 if cost == 0 else 0.75) - (0.15 if tie else 0.0)
-        if house:
-            message = f"The house style spells this name {canonical}; this text has {listing}."
+        if house is not None:
+            message = f"The house style spells this name {house.written}; this text has {listing}."
         else:
             message = f"This name is spelled {len(group)} ways in this text: {listing}. Use one spelling."
         for unit in entry.units:
@@ -753,12 +755,12 @@ def check(doc: Document, config: Config) -> list[Flag]:
         listed = next((c for s in group if (c := _house_canonical(s.core, house)) is not None), None)
         if listed is not None:
             canonical, particle = listed.core, listed.particle
-            flags.extend(_flags_for_group(doc, group, canonical, particle, RULE_HOUSE, house=True))
+            flags.extend(_flags_for_group(doc, group, canonical, particle, RULE_HOUSE, listed))
         else:
             top = min(group, key=lambda s: (-s.count, s.units[0].start))
             canonical = top.core
             particle = top.main_particle() or next((s.main_particle() for s in group if s.particles), None)
-            flags.extend(_flags_for_group(doc, group, canonical, particle, RULE_VARIANT, house=False))
+            flags.extend(_flags_for_group(doc, group, canonical, particle, RULE_VARIANT, None))
         chosen.update(dict.fromkeys(idents, (canonical, particle)))
     unintroduced = _not_places(doc, spellings, unintroduced_variants(spellings, groups))
     for ident, entry in spellings.items():
@@ -766,7 +768,7 @@ def check(doc: Document, config: Config) -> list[Flag]:
             continue
         listed = _house_canonical(entry.core, house)  # a lone spelling the house style writes differently
         if listed is not None:
-            flags.extend(_flags_for_group(doc, [entry], listed.core, listed.particle, RULE_HOUSE, house=True))
+            flags.extend(_flags_for_group(doc, [entry], listed.core, listed.particle, RULE_HOUSE, listed))
         elif ident in unintroduced:
             target = spellings[unintroduced[ident]]
             listed = _house_canonical(target.core, house)

@@ -259,6 +259,12 @@ def test_house_style_canonical_wins_over_the_majority():
         ("Qaddafi", "Gaddafi", names.RULE_HOUSE), ("Kadhafi", "Gaddafi", names.RULE_HOUSE)}
 
 
+def test_house_style_message_names_the_house_spelling_with_its_particle():
+    found = flags_of("Mustafa al-Kazemi met officials on Monday. Al-Kazemi left.", load_config(HOUSE_FILE))
+    assert [(f.text, f.suggestions[0]) for f in found] == [("al-Kazemi", "al-Kadhimi"), ("Al-Kazemi", "Al-Kadhimi")]
+    assert "spells this name al-Kadhimi;" in found[0].message
+
+
 def test_house_style_flags_a_lone_listed_variant_and_respects_accepted():
     config = Config({"names": {"house": [{"canonical": "Gaddafi", "variants": ["Qaddafi"]}],
                                "accepted": ["Gadhafi"]}})
