@@ -24,11 +24,41 @@ class ConfigError(ValueError):
     """The house-style file cannot be read or has a wrong value; the message names the file and key."""
 
 
+# The house style's sections and their keys; samples/copydesk.toml documents every one (a test keeps the two in
+# step). A misspelt section or key is an error that names it, never a setting ignored in silence.
+SCHEMA: dict[str, frozenset[str]] = {
+    "rules": frozenset({"disabled", "disabled_categories"}),
+    "dictionary": frozenset({"words"}),
+    "spelling": frozenset({"variant", "oxford_ize", "context", "flag_unknown"}),
+    "readability": frozenset({"audience", "min_sentence_words", "min_document_words", "adverbs_per_sentence",
+                              "worst_sentences", "use_tagger", "audiences", "target_grade", "hard_grade",
+                              "very_hard_grade", "long_sentence_words"}),  # an audience's keys apply to all
+    "names": frozenset({"accepted", "house"}),
+    "mistranslation": frozenset({"statistical", "threshold", "seen_threshold", "reference", "reference_min_count"}),
+    "languagetool": frozenset({"mode", "url", "timeout_seconds", "language", "max_chars"}),
+    "limits": frozenset({"max_upload_bytes", "max_member_bytes", "max_members", "max_nesting", "max_ratio",
+                         "max_archive_bytes"}),
+    "review": frozenset({"database", "runs_dir", "false_alarm_threshold", "min_decisions"}),
+    "dashboard": frozenset({"max_paste_chars", "check_timeout_seconds", "batch_workers"}),
+}
+
+
 @dataclass(frozen=True)
 class Config:
     data: dict = field(default_factory=dict)
     path: Path | None = None
     offline: bool = False  # set by --offline: no network of any kind (no LanguageTool server)
+
+    def __post_init__(self) -> None:
+        where = self.path or "house style"
+        for name, value in self.data.items():
+            if name not in SCHEMA:
+                raise ConfigError(f"{where}: unknown section [{name}]; known: {', '.join(SCHEMA)}")
+            if not isinstance(value, dict):
+                raise ConfigError(f"{where}: [{name}] must be a table")
+            unknown = sorted(set(value) - SCHEMA[name])
+            if unknown:
+                raise ConfigError(f"{where}: [{name}] has unknown keys {unknown}; known: {sorted(SCHEMA[name])}")
 
     def section(self, name: str) -> dict:
         value = self.data.get(name, {})

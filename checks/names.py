@@ -589,6 +589,9 @@ def house_style(config: Config) -> HouseStyle:
     for entry in entries:
         if not isinstance(entry, dict) or not isinstance(entry.get("canonical"), str):
             raise ConfigError(f"{config.path or 'house style'}: each [[names.house]] needs a canonical name")
+        if set(entry) - {"canonical", "variants"}:
+            raise ConfigError(f"{config.path or 'house style'}: [[names.house]] {entry['canonical']!r} has unknown "
+                              f"keys {sorted(set(entry) - {'canonical', 'variants'})}; known: canonical, variants")
         listed = split_name_word(entry["canonical"])
         canonical[listed[0].casefold()] = listed
         for block in keys(listed[0]):

@@ -1,0 +1,51 @@
+"""The house-style file: every section and key is known and documented; a typo is an error that names it."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from checks.config import SCHEMA, Config, ConfigError, load_config
+from checks.names import house_style
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "samples" / "copydesk.toml"
+
+
+def test_the_sample_house_style_loads_and_documents_every_key():
+    config = load_config(SAMPLE)
+    assert set(config.data) <= set(SCHEMA)
+    text = SAMPLE.read_text("utf-8")
+    sections = re.split(r"^\[+([\w.]+)\]+\s*$", text, flags=re.M)
+    documented: dict[str, set[str]] = {}
+    for name, body in zip(sections[1::2], sections[2::2]):
+        top = name.split(".")[0]
+        documented.setdefault(top, set()).update(re.findall(r"^#? ?(\w+) = ", body, flags=re.M))
+        if "." in name:  # [readability.audiences.x] and [[names.house]] document their parent's key
+            documented[top].add(name.split(".")[1])
+    for section, keys in SCHEMA.items():
+        assert keys <= documented.get(section, set()), f"[{section}] keys not in {SAMPLE.name}: {keys - documented[section]}"
+
+
+@pytest.mark.parametrize("data, named", [
+    ({"spelling": {"varient": "uk"}}, "varient"),
+    ({"name": {"accepted": []}}, "[name]"),
+    ({"rules": ["spelling.typo"]}, "[rules] must be a table"),
+])
+def test_unknown_sections_and_keys_are_errors_that_name_them(data, named):
+    with pytest.raises(ConfigError, match=re.escape(named)):
+        Config(data)
+
+
+def test_a_typo_in_the_file_names_the_file_and_the_key(tmp_path):
+    house = tmp_path / "copydesk.toml"
+    house.write_text('[names]\ncanonical = ["Mustafa al-Kadhimi"]\n', "utf-8")
+    with pytest.raises(ConfigError, match=r"copydesk.toml: \[names\] has unknown keys \['canonical'\]"):
+        load_config(house)
+
+
+def test_house_name_entries_reject_unknown_keys():
+    config = Config({"names": {"house": [{"canonical": "Gaddafi", "variant": ["Qaddafi"]}]}})
+    with pytest.raises(ConfigError, match="'variant'"):
+        house_style(config)
