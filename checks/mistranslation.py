@@ -19,7 +19,7 @@ built-in model), `reference_min_count` (2, used when building).
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -257,38 +257,8 @@ def _overlaps(a: Flag, b: Flag) -> bool:
     return a.start < b.end and b.start < a.end
 
 
-_FORM_OF_TAG = {"VBD": "past", "VBN": "pp", "VBZ": "s", "VBG": "ing"}
-
-
-@lru_cache(maxsize=1)
-def _keep_form_rules() -> frozenset[str]:
-    return frozenset(rule.id for rule in lexicon().rules if rule.extra.get("keep_form"))
-
-
-def keep_form(doc: Document, flag: Flag) -> Flag:
-    """Inflect the first word of each suggestion like the flagged verb: "assisted at" -> "attended", not "attend"."""
-    sentence = doc.sentence_at(flag.start)
-    if sentence is None:
-        return flag
-    position = next((i for i, t in enumerate(sentence.tokens) if t.start == flag.start), None)
-    if position is None:
-        return flag
-    form = _FORM_OF_TAG.get(doc.tags(sentence)[position].tag)
-    if form is None:
-        return flag
-    from checks.inflect import inflect
-
-    suggestions = []
-    for suggestion in flag.suggestions:
-        first, _, rest = suggestion.partition(" ")
-        inflected = match_case(inflect(first.lower(), form), first)
-        suggestions.append(f"{inflected} {rest}".strip())
-    return replace(flag, suggestions=tuple(suggestions))
-
-
 def check(doc: Document, config: Config) -> list[Flag]:
-    keep = _keep_form_rules()
-    flags = [keep_form(doc, f) if f.rule in keep else f for f in lexicon().check(doc, config.rule_enabled)]
+    flags = lexicon().check(doc, config.rule_enabled)
     if config.rule_enabled(STATISTICAL_RULE):
         flags.extend(f for f in statistical_flags(doc, config) if not any(_overlaps(f, g) for g in flags))
     return flags

@@ -7,7 +7,7 @@ A rule file has optional `[defaults]` (category, severity, confidence) and a lis
     pattern = "[despite of] the?"        # elements separated by spaces; [ ] marks the span to flag
     unless = ["in despite of"]           # antipatterns: a match overlapping this one silences it
     message = "'Despite' takes no 'of'."  # {N} quotes what element N matched
-    suggest = ["despite"]                # templates for the marked span, best first: {1}, {3:ing}
+    suggest = ["despite"]                # templates for the marked span, best first: {1}, {3:ing}, {1>attend}
     fire = ["Despite of the rain we went. => Despite the rain we went."]   # must flag (=> text after fix 1)
     quiet = ["In spite of the rain we went."]                               # must not flag
 
@@ -21,6 +21,19 @@ Pattern elements (each matches one token; case-insensitive unless `re:` says oth
 Words and `re:` cannot be alternatives in one element (`the|re:x` is an error; `tag:NN&re:x` is fine, with the `re:`
 part last). A `]` at the end of an element always closes a mark, so end a regular expression that itself ends in
 `]` with `{1}` (`re:[A-Z]{1}`). Contractions split like possessives: "it's" is the tokens "it" and "'s".
+
+Templates (in `suggest` and `message`; N counts the pattern's elements from 1, an optional element that matched
+nothing gives ""):
+    {N}               what element N matched
+    {N:transform}     that, re-inflected: ing, base, past, pp, s, plural, singular (checks/inflect.py), lower, title
+    {N>lemma}         another word in the form of element N's verb: {1>attend} gives attended for "assisted",
+                      attends for "assists", attending for "assisting". The form is read from the token's Penn tag
+                      (VBD past, VBN past participle: "has made" -> {1>take} "has taken", VBZ -s, VBG -ing); any
+                      other tag (a base form, a noun...) or no token gives the lemma as written. A rule with such a
+                      template therefore needs the tagger, on sentences it matches only. A lemma lemminflect does not
+                      know is inflected by the regular spelling rules ({1>frobnicate}: frobnicated).
+Templates are checked when the rule file is loaded: a malformed one (`{1>}`, `{2:past tense}`) or one naming an
+element the pattern does not have is an error.
 
 Every pattern needs one literal word that is not optional: the rarest such word indexes the rule, and a sentence is
 looked at (and tagged, for tag: and pos: elements) only when all of the rule's required words occur in it.
@@ -46,7 +59,10 @@ _COMMON_WORDS = frozenset(
     "people my than first been who its now did get come made may part over new after also back our only most "
     "where much before any same well should very".split()
 )
-_TEMPLATE_RE = re.compile(r"\{(\d+)(?::(\w+))?\}")
+_TEMPLATE_RE = re.compile(r"\{(\d+)(?::(\w+)|>([a-z]+(?:-[a-z]+)*))?\}")  # {N}, {N:transform}, {N>lemma}
+_TEMPLATE_LIKE_RE = re.compile(r"\{\d+(?:[:>][^{}]*)?\}")  # what a template looks like, to report malformed ones
+# {N>lemma}: the inflect() transform giving a lemma the form of a verb with this Penn tag (other tags: as written).
+_FORM_OF_TAG = {"VBD": "past", "VBN": "pp", "VBZ": "s", "VBG": "ing"}
 _RULE_ID_RE = re.compile(r"^[a-z]+\.[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
@@ -231,26 +247,54 @@ class PatternRule:
         return tuple(u for u in self.unless if u.needs_tags)
 
     @cached_property
+    def inflects(self) -> bool:
+        """Whether a template puts a lemma in the form of a matched verb ({N>lemma}), which the tagger decides."""
+        return any(m.group(3) for template in (self.message, *self.suggest) for m in _TEMPLATE_RE.finditer(template))
+
+    @cached_property
     def needs_tags(self) -> bool:
-        return self.pattern.needs_tags or bool(self.tagged_unless)
+        return self.pattern.needs_tags or bool(self.tagged_unless) or self.inflects
 
     def info(self) -> RuleInfo:
         example = self.fire[0] if self.fire else ""
         return RuleInfo(self.id, self.category, self.description or self.message, example, self.severity, self.source)
 
 
-def fill_template(template: str, texts: Sequence[str]) -> str:
-    """Replace {N} and {N:transform} with what element N matched (1-based)."""
+def fill_template(template: str, texts: Sequence[str], tags: Sequence[str] = ()) -> str:
+    """Replace {N} and {N:transform} with what element N matched (1-based), and {N>lemma} with the lemma in the form
+    of element N's verb, given by its Penn tag in `tags` (one per element, "" where none)."""
     from checks.inflect import inflect
 
     def repl(m: re.Match) -> str:
         i = int(m.group(1)) - 1
         if not 0 <= i < len(texts):
             raise RuleError(f"template {template!r} refers to element {i + 1}, the pattern has {len(texts)}")
+        lemma = m.group(3)
+        if lemma:
+            form = _FORM_OF_TAG.get(tags[i]) if i < len(tags) else None
+            return inflect(lemma, form) if form else lemma
         value = texts[i]
         return inflect(value, m.group(2)) if (m.group(2) and value) else value
 
     return re.sub(r"\s{2,}", " ", _TEMPLATE_RE.sub(repl, template)).strip()
+
+
+def _check_templates(templates: Iterable[str], elements: int) -> None:
+    """Fail at load time on a malformed template or one naming an element the pattern does not have."""
+    from checks.inflect import TRANSFORMS
+
+    transforms = {*TRANSFORMS, "lower", "title"}
+    for template in templates:
+        for found in _TEMPLATE_LIKE_RE.finditer(template):
+            m = _TEMPLATE_RE.fullmatch(found.group())
+            if m is None:
+                raise RuleError(f"template {template!r}: malformed {found.group()!r}; write {{N}}, {{N:transform}} "
+                                "or {N>lemma} with a lower-case lemma, as in {1>attend}")
+            if not 1 <= int(m.group(1)) <= elements:
+                raise RuleError(f"template {template!r} refers to element {m.group(1)}, the pattern has {elements}")
+            if m.group(2) and m.group(2) not in transforms:
+                raise RuleError(f"template {template!r}: unknown transform {m.group(2)!r} "
+                                f"(known: {', '.join(sorted(transforms))})")
 
 
 def match_case(suggestion: str, original: str) -> str:
@@ -300,7 +344,8 @@ class RuleSet:
         return found
 
     def sentences_needing_tags(self, doc: Document, enabled: Callable[[str], bool] = lambda rule_id: True):
-        """Sentences where a rule matches on words alone and only the tagger can decide. The pipeline tags these
+        """Sentences where a rule matches on words alone and only the tagger can decide whether it fires (or, for
+        {N>lemma} templates, how its suggestions are inflected). The pipeline tags these
         for every family in one batch before the checks run (one spaCy batch costs less than a call per sentence)."""
         needed = []
         for sentence in doc.sentences:
@@ -324,6 +369,7 @@ class RuleSet:
     def _try(self, rule: PatternRule, doc: Document, sentence: Sentence, position: int) -> Flag | None:
         tokens = sentence.tokens
         for start, chosen in self._lexical_matches(rule, tokens, position):
+            tags = None
             if rule.needs_tags:
                 tags = doc.tags(sentence)
                 if rule.pattern.needs_tags:
@@ -336,7 +382,7 @@ class RuleSet:
                         continue
                 if self._silenced(rule.tagged_unless, tokens, tags, chosen):
                     continue
-            return self._flag(rule, doc, tokens, chosen)
+            return self._flag(rule, doc, tokens, chosen, tags)
         return None
 
     @staticmethod
@@ -351,14 +397,15 @@ class RuleSet:
         return False
 
     @staticmethod
-    def _flag(rule: PatternRule, doc: Document, tokens, chosen: list[int]) -> Flag:
+    def _flag(rule: PatternRule, doc: Document, tokens, chosen: list[int], tags) -> Flag:
         marked = [i for e, i in zip(rule.pattern.elements, chosen) if e.marked and i >= 0]
         start, end = tokens[marked[0]].start, tokens[marked[-1]].end
         texts = [tokens[i].text if i >= 0 else "" for i in chosen]
+        penn = [tags[i].tag if i >= 0 else "" for i in chosen] if rule.inflects else ()
         original = doc.text[start:end]
         suggestions = []
         for template in rule.suggest:
-            suggestion = match_case(fill_template(template, texts), original)
+            suggestion = match_case(fill_template(template, texts, penn), original)
             if suggestion != original and suggestion not in suggestions:
                 suggestions.append(suggestion)
         return make_flag(
@@ -367,7 +414,7 @@ class RuleSet:
             end,
             category=rule.category,
             rule=rule.id,
-            message=fill_template(rule.message, texts),
+            message=fill_template(rule.message, texts, penn),
             suggestions=tuple(suggestions),
             severity=rule.severity,
             confidence=rule.confidence,
@@ -408,6 +455,8 @@ def parse_rules(data: dict, source: str, lemma_forms: Callable[[str], Iterable[s
             for key in ("pattern", "message"):
                 if key not in entry:
                     raise RuleError(f"missing {key!r}")
+            pattern = compile_pattern(entry["pattern"], lemma_forms)
+            _check_templates((entry["message"], *_as_tuple(entry.get("suggest"))), len(pattern.elements))
             rules.append(
                 PatternRule(
                     id=rule_id,
@@ -415,7 +464,7 @@ def parse_rules(data: dict, source: str, lemma_forms: Callable[[str], Iterable[s
                     severity=entry.get("severity", defaults.get("severity", "warning")),
                     confidence=float(entry.get("confidence", defaults.get("confidence", 0.9))),
                     message=entry["message"],
-                    pattern=compile_pattern(entry["pattern"], lemma_forms),
+                    pattern=pattern,
                     unless=tuple(compile_pattern(p, lemma_forms) for p in _as_tuple(entry.get("unless"))),
                     suggest=_as_tuple(entry.get("suggest")),
                     fire=_as_tuple(entry.get("fire")),

@@ -70,10 +70,20 @@ def test_legitimate_uses_stay_silent(text):
     ("Tourists made photos of the burning cathedral.", "made", "took"),
     ("The treasury emitted bonds worth two billion.", "emitted", "issued"),
     ("He said me that he would resign.", "said me", "told me"),
+    ("Tourists have made photos of the burning cathedral.", "made", "taken"),
+    ("The minister assists at the ceremony every year.", "assists at", "attends"),
+    ("Police were registering the house when he arrived.", "registering", "searching"),
+    ("Temperatures descended sharply overnight.", "descended", "fell"),
+    ("Officials opened the lights.", "opened", "turned on"),
 ])
 def test_verb_fixes_keep_the_tense(text, span, first):
     flags = [f for f in flags_of(text) if f.text == span]
     assert flags and flags[0].suggestions[0] == first
+
+
+def test_lexicon_rules_use_only_keys_the_engine_reads():
+    # verb forms are the engine's {N>lemma} templates; a key the engine does not know would be silently ignored
+    assert [r.id for r in mistranslation.lexicon().rules if r.extra] == []
 
 
 @pytest.mark.parametrize("text, span, first", [

@@ -1,5 +1,8 @@
-"""The token-pattern rule language: literals, lemmas, tags, optional and negated elements, marks, antipatterns."""
+"""The token-pattern rule language: literals, lemmas, tags, optional and negated elements, marks, antipatterns,
+suggestion templates."""
 from __future__ import annotations
+
+import re
 
 import pytest
 
@@ -85,3 +88,71 @@ def test_lexical_antipattern_avoids_tagging():
     doc = Document("They left for good reasons.")
     assert rs.check(doc) == []
     assert doc.tagged_sentence_count == 0
+
+
+@pytest.mark.parametrize("text, span, fix", [
+    ("Leaders assisted at the funeral.", "assisted at", "attended"),  # VBD
+    ("They have assisted at the funeral.", "assisted at", "attended"),  # VBN
+    ("She assists at the funeral every year.", "assists at", "attends"),
+    ("They were assisting at the funeral.", "assisting at", "attending"),
+    ("Leaders will assist at the funeral.", "assist at", "attend"),
+    ("Assisting at the funeral were many.", "Assisting at", "Attending"),
+])
+def test_lemma_template_takes_the_form_of_the_matched_verb(text, span, fix):
+    rs = rules(pattern="[@assist at] the", suggest=["{1>attend}"], message="'{1}': say '{1>attend}'.")
+    flags = rs.check(Document(text))
+    assert [(f.text, f.suggestions) for f in flags] == [(span, (fix,))]
+    assert flags[0].message == f"'{span.split()[0]}': say '{fix.lower()}'."
+
+
+def test_lemma_template_tells_past_tense_from_past_participle():
+    rs = rules(pattern="[@make] a photo", suggest=["{1>take}"])
+    assert flagged(rs, "He has made a photo of the bridge.") == [("made", ("taken",))]
+    assert flagged(rs, "He made a photo of the bridge.") == [("made", ("took",))]
+    assert flagged(rs, "She is making a photo of the bridge.") == [("making", ("taking",))]
+
+
+def test_lemma_template_on_a_later_element_and_with_following_words():
+    rs = rules(pattern="prices will? [@descend]", suggest=["{3>fall}"])
+    assert flagged(rs, "Prices descended sharply.") == [("descended", ("fell",))]
+    assert flagged(rs, "Prices will descend sharply.") == [("descend", ("fall",))]
+    rs = rules(pattern="[@open the] light", suggest=["{1>turn} on {2}"])
+    assert flagged(rs, "She opened the light.") == [("opened the", ("turned on the",))]
+
+
+def test_lemma_template_keeps_the_lemma_when_the_token_is_no_inflected_verb():
+    # a noun (NNS) is not re-inflected: the template is meant for verbs
+    assert flagged(rules(pattern="[photos] of", suggest=["{1>picture}"]), "He took photos of it.") == [
+        ("photos", ("picture",))]
+    # an optional element that matched nothing has no form to give
+    rs = rules(pattern="[will? @descend]", suggest=["{1>fall}"])
+    assert flagged(rs, "Prices descended sharply.") == [("descended", ("fall",))]
+
+
+def test_unknown_lemma_is_inflected_by_regular_spelling_rules():
+    rs = rules(pattern="[@assist at] the", suggest=["{1>frobnicate}"])
+    assert flagged(rs, "Leaders assisted at the funeral.") == [("assisted at", ("frobnicated",))]
+    assert flagged(rs, "She assists at the funeral.") == [("assists at", ("frobnicates",))]
+
+
+def test_lemma_template_tags_only_sentences_the_rule_matches():
+    rs = rules(pattern="[@assist at] the", suggest=["{1>attend}"])
+    doc = Document("Leaders assisted at the funeral. A calm sentence without the anchor word.")
+    assert [s.index for s in rs.sentences_needing_tags(doc)] == [0]
+    assert [f.suggestions for f in rs.check(doc)] == [("attended",)]
+    assert doc.tagged_sentence_count == 1
+    assert rules(pattern="[@assist at] the", suggest=["attend {1:lower}"]).rules[0].needs_tags is False
+
+
+@pytest.mark.parametrize("template, error", [
+    ("{1>}", "malformed '{1>}'"),
+    ("{1>Attend}", "malformed"),
+    ("{1>carry out}", "malformed"),
+    ("{4>attend}", "refers to element 4, the pattern has 3"),
+    ("{1:bogus}", "unknown transform 'bogus'"),
+])
+def test_malformed_template_is_an_error_when_the_rule_is_loaded(template, error):
+    with pytest.raises(RuleError, match=f"test: rule grammar.test-rule: template .*{re.escape(error)}"):
+        rules(pattern="[@assist at] the", suggest=[template])
+    with pytest.raises(RuleError, match=re.escape(error)):
+        rules(pattern="[@assist at] the", message=f"Say {template}.")
