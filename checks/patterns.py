@@ -42,7 +42,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from importlib import resources
 from typing import Callable, Iterable, Sequence
@@ -236,7 +236,6 @@ class PatternRule:
     quiet: tuple[str, ...] = ()
     description: str = ""
     source: str = ""
-    extra: dict = field(default_factory=dict)
 
     @cached_property
     def lexical_unless(self) -> tuple[Pattern, ...]:
@@ -455,6 +454,8 @@ def parse_rules(data: dict, source: str, lemma_forms: Callable[[str], Iterable[s
             for key in ("pattern", "message"):
                 if key not in entry:
                     raise RuleError(f"missing {key!r}")
+            if set(entry) - known:  # a misspelt key ("sugest") would otherwise be ignored in silence
+                raise RuleError(f"unknown keys {sorted(set(entry) - known)}; known: {', '.join(sorted(known))}")
             pattern = compile_pattern(entry["pattern"], lemma_forms)
             _check_templates((entry["message"], *_as_tuple(entry.get("suggest"))), len(pattern.elements))
             rules.append(
@@ -471,7 +472,6 @@ def parse_rules(data: dict, source: str, lemma_forms: Callable[[str], Iterable[s
                     quiet=_as_tuple(entry.get("quiet")),
                     description=entry.get("description", ""),
                     source=source,
-                    extra={k: v for k, v in entry.items() if k not in known},
                 )
             )
         except (RuleError, re.error, KeyError, TypeError, ValueError) as exc:

@@ -81,11 +81,6 @@ def test_verb_fixes_keep_the_tense(text, span, first):
     assert flags and flags[0].suggestions[0] == first
 
 
-def test_lexicon_rules_use_only_keys_the_engine_reads():
-    # verb forms are the engine's {N>lemma} templates; a key the engine does not know would be silently ignored
-    assert [r.id for r in mistranslation.lexicon().rules if r.extra] == []
-
-
 @pytest.mark.parametrize("text, span, first", [
     ("Strong rain flooded the lower town on Sunday.", "Strong rain", "Heavy rain"),
     ("Two workers were heavily injured in the blast.", "heavily injured", "seriously injured"),

@@ -77,6 +77,12 @@ def test_bad_rule_id_is_reported_with_file_and_rule():
         parse_rules({"rule": [{"id": "Bad", "pattern": "x", "message": "m"}]}, "test")
 
 
+def test_a_misspelt_rule_key_is_an_error_not_ignored():
+    rule = {"id": "grammar.test-rule", "pattern": "[despite of]", "message": "m", "sugest": ["despite"]}
+    with pytest.raises(RuleError, match=r"test: rule grammar.test-rule: unknown keys \['sugest'\]"):
+        parse_rules({"rule": [rule]}, "test")
+
+
 def test_words_and_regex_cannot_be_alternatives():
     with pytest.raises(RuleError, match="alternatives"):
         compile_pattern("the|re:[a-z]+s{1} house", lambda w: [w])
