@@ -20,9 +20,11 @@ import math
 import re
 import tomllib
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from itertools import chain
 from pathlib import Path
 
 from checks.config import Config, ConfigError
@@ -36,6 +38,7 @@ WORDY_RULES = "wordy.toml"
 WORD_LISTS = "readability_words.toml"
 _BETWEEN_TAGS = frozenset({"RB", "RBR", "RBS", "VBG", "PDT", "DT"})  # not, widely, being, all
 MS_PER_CHAR = 14.69  # textstat's reading_time default
+PYPHEN_CACHE_WORDS = 65536  # pyphen memoises every word it hyphenates, unbounded; we empty it past this size
 
 # consensus_grade: the median of the five formulas that give a US school grade. textstat's own consensus,
 # text_standard (a vote among rounded grades, also reported), ties or inverts too often to rank drafts: on
@@ -70,9 +73,7 @@ DEFAULTS = {
 
 _NONCONTRACTION_APOSTROPHE = re.compile(r"\'(?![tsd]|ve|ll|re)")
 _PUNCTUATION_BUT_APOSTROPHE = re.compile(r"[^\w\s\']")
-_NON_WORD_CHAR = re.compile(r"\W")
 _WORD_CHAR = re.compile(r"\w")
-_SPACE = re.compile(r"\s")
 _VARIANT_RE = re.compile(r"\(\d+\)$")  # "read(2)": the second pronunciation of "read"
 _TEXTSTAT_SENTENCE = re.compile(r"\b[^.!?]+[.!?]*")
 
@@ -100,12 +101,12 @@ def _count_sentences(text: str) -> int:
 def _at_most_two_words(piece: str) -> bool:
     """len(list_words(piece)) <= 2, decided cheaply when possible (removing punctuation never adds a word, and a
     piece with a word character keeps it)."""
-    chunks = piece.split()
+    chunks = piece.split(None, 3)  # the first three chunks decide the common case; no need to split them all
     if len(chunks) <= 2:
         return True
-    # Three white-space-separated chunks with a word character each are three words. Counted, not matched with a
-    # regular expression: one that backtracks is cubic on long chunks ("x" * 3000 + " " + "x" * 3000).
-    if sum(1 for chunk in chunks if _WORD_CHAR.search(chunk)) >= 3:
+    # Three white-space-separated chunks with a word character each are three words. Tested chunk by chunk, not
+    # matched with a regular expression: one that backtracks is cubic on long chunks ("x" * 3000 + " " + "x" * 3000).
+    if all(_WORD_CHAR.search(chunk) for chunk in chunks[:3]):
         return False
     return len(list_words(piece)) <= 2
 
@@ -131,13 +132,30 @@ def _pyphen():
 
 @lru_cache(maxsize=65536)
 def _pyphen_syllables(word: str) -> int:
-    return len(_pyphen().positions(word)) + 1
+    if len(word) < 4:  # Pyphen keeps two letters either side of a break (left=right=2): none fits, no load needed
+        return 1
+    hyphenator = _pyphen()
+    count = len(hyphenator.positions(word)) + 1
+    if len(hyphenator.hd.cache) > PYPHEN_CACHE_WORDS:  # its own per-word cache never forgets: bound it
+        hyphenator.hd.cache.clear()
+    return count
 
 
 def syllables(word: str) -> int:
     """Syllables of one lower-case word as textstat counts them: CMU dictionary first, else Pyphen."""
     count = _syllable_table().get(word)
     return count if count is not None else _pyphen_syllables(word)
+
+
+def syllable_counts(words: Iterable[str]) -> dict[str, int]:
+    """Word as written -> syllables, looked up once per distinct word (news copy repeats its words)."""
+    table = _syllable_table()
+    counts = {}
+    for word in set(words):
+        lower = word.lower()
+        n = table.get(lower)
+        counts[word] = n if n is not None else _pyphen_syllables(lower)
+    return counts
 
 
 @lru_cache(maxsize=1)
@@ -163,49 +181,44 @@ class Counts:
     linsear: float
 
 
-def word_syllables(words: list[str]) -> list[int]:
-    """Syllables of each word (memoised per call: news copy repeats its words)."""
-    memo: dict[str, int] = {}
-    out = []
-    for word in words:
-        n = memo.get(word)
-        if n is None:
-            n = memo[word] = syllables(word.lower())
-        out.append(n)
-    return out
-
-
-def count_text(text: str, words: list[str] | None = None, per_word: list[int] | None = None) -> Counts:
-    """Every count textstat's formulas need, in one pass (`words`/`per_word` when the caller already has them)."""
+def count_text(text: str, words: list[str] | None = None, syllables_of: dict[str, int] | None = None) -> Counts:
+    """Every count textstat's formulas need, in one pass over the distinct words. `words` must be
+    list_words(text) and `syllables_of` cover them, when the caller already has them."""
     words = list_words(text) if words is None else words
-    per_word = word_syllables(words) if per_word is None else per_word
+    syllables_of = syllable_counts(words) if syllables_of is None else syllables_of
     easy = _easy_words()
-    poly = hard = unfamiliar = 0
-    for word, n in zip(words, per_word):
-        poly += n >= 3
+    total = poly = hard = unfamiliar = letters = 0
+    for word, k in Counter(words).items():
+        n = syllables_of[word]
+        total += n * k
+        poly += k if n >= 3 else 0
         if word.lower() not in easy:
-            unfamiliar += 1
-            hard += n >= 3
+            unfamiliar += k
+            hard += k if n >= 3 else 0
+        # textstat counts \w characters in the text; its word cleaning drops only \W ones, and a word keeps \w
+        # characters and apostrophes alone, so counting in the words is the same and spares a pass over the text.
+        letters += (len(word) - word.count("'")) * k
     pieces = text.split()
     return Counts(
         words=len(words),
         sentences=_count_sentences(text),
-        syllables=sum(per_word),
+        syllables=total,
         polysyllables=poly,
         hard_words=hard,
         unfamiliar_words=unfamiliar,
-        letters=len(_NON_WORD_CHAR.sub("", text)),
-        chars=len(_SPACE.sub("", text)),
+        letters=letters,
+        chars=sum(map(len, pieces)),  # textstat removes \s, which is exactly what str.split() splits on
         raw_words=len(pieces),
-        linsear=_linsear_write(pieces, words),
+        linsear=_linsear_write(pieces, words, syllables_of),
     )
 
 
-def _linsear_write(pieces: list[str], words: list[str]) -> float:
+def _linsear_write(pieces: list[str], words: list[str], syllables_of: dict[str, int]) -> float:
     """textstat's linsear_write_formula(strict_lower=False, strict_upper=True): the first 100 words only."""
     if len(pieces) > 100:
-        # Clean the pieces in one pass: a line break survives punctuation removal and no piece contains one.
-        cleaned = list_words_kept_apart(pieces[:400])
+        # Clean the pieces in one pass: a line break survives punctuation removal and no piece contains one. 128
+        # pieces nearly always hold 100 words; the loop cleans any further piece it needs on its own.
+        cleaned = list_words_kept_apart(pieces[:128])
         sample, used = [], 0
         while used < len(pieces) and len(sample) < 100:
             word = cleaned[used] if used < len(cleaned) else list_words_kept_apart([pieces[used]])[0]
@@ -216,7 +229,8 @@ def _linsear_write(pieces: list[str], words: list[str]) -> float:
         sample, used = words, len(pieces)
     easy_word = difficult_word = 0
     for word in sample:
-        n = syllables(word.lower())
+        n = syllables_of.get(word)  # the sample is the text's first words, so already counted
+        n = syllables(word.lower()) if n is None else n
         if n >= 3:
             difficult_word += 1
         elif n > 0:
@@ -358,18 +372,13 @@ def analyse(doc: Document) -> Analysis:
     if cached is not None:
         return cached
     sentence_words = [list_words(sentence.text) for sentence in doc.sentences]
-    words = [w for ws in sentence_words for w in ws]
-    if words != list_words(doc.text):  # sentences cover all non-space text, so this should never happen
+    if _only_space_between_sentences(doc):
+        words = list(chain.from_iterable(sentence_words))
+        syllables_of = syllable_counts(words)
+    else:  # never seen (sentences cover all non-space text), but then the sentences' words may not be the text's
         words = list_words(doc.text)
-        sentence_syllables = [word_syllables(ws) for ws in sentence_words]
-        per_word = word_syllables(words)
-    else:
-        per_word = word_syllables(words)
-        sentence_syllables, at = [], 0
-        for ws in sentence_words:
-            sentence_syllables.append(per_word[at:at + len(ws)])
-            at += len(ws)
-    counts = count_text(doc.text, words, per_word)
+        syllables_of = syllable_counts(chain(words, *sentence_words))
+    counts = count_text(doc.text, words, syllables_of)
     metrics = formulas(counts)
     del metrics["linsear_write_formula"]  # a consensus input only, not asked for
     metrics.update(
@@ -379,11 +388,10 @@ def analyse(doc: Document) -> Analysis:
         reading_time=MS_PER_CHAR * counts.chars / 1000,
     )
     stats = []
-    for sentence, ws, syl in zip(doc.sentences, sentence_words, sentence_syllables):
-        n_syllables = sum(syl)
-        longest = sorted(((n, w) for w, n in zip(ws, syl) if n >= 3), key=lambda pair: -pair[0])
-        long_words = tuple(dict.fromkeys(w.lower() for _, w in longest))[:3]
-        stats.append(SentenceStats(sentence, len(ws), n_syllables, sentence_grade(len(ws), n_syllables), long_words))
+    for sentence, ws in zip(doc.sentences, sentence_words):
+        n_syllables = sum(map(syllables_of.__getitem__, ws))
+        stats.append(SentenceStats(sentence, len(ws), n_syllables, sentence_grade(len(ws), n_syllables),
+                                   _long_words(ws, syllables_of)))
     metrics["sentence_grades"] = [
         {"start": s.sentence.start, "end": s.sentence.end, "words": s.words, "grade": round(s.grade, 1)}
         for s in stats
@@ -391,6 +399,25 @@ def analyse(doc: Document) -> Analysis:
     result = Analysis(metrics, tuple(stats))
     doc.cache["readability"] = result
     return result
+
+
+def _long_words(words: list[str], syllables_of: dict[str, int]) -> tuple[str, ...]:
+    """Up to three distinct words of 3+ syllables, most syllables first (ties in text order: the sort is stable)."""
+    longest = sorted([w for w in words if syllables_of[w] >= 3], key=syllables_of.__getitem__, reverse=True)
+    return tuple(dict.fromkeys(map(str.lower, longest)))[:3]
+
+
+def _only_space_between_sentences(doc: Document) -> bool:
+    """True when white space alone surrounds the sentences and separates each from the next: then list_words of
+    the whole text is the sentences' words in order (textstat's cleaning only looks ahead, and sees a white-space
+    gap just as it sees the end of a sentence), so it need not be run over the text again."""
+    text, end = doc.text, 0
+    for sentence in doc.sentences:
+        gap = text[end:sentence.start]
+        if not (gap.isspace() or (not gap and sentence.index == 0)):
+            return False
+        end = sentence.end
+    return not text[end:] or text[end:].isspace()
 
 
 def metrics(doc: Document, config: Config) -> dict:
@@ -592,6 +619,8 @@ def adverb_flags(doc: Document, threshold: int, use_tagger: bool = False) -> lis
     lists = word_lists()
     flags = []
     for sentence, lower in zip(doc.sentences, _lower_words(doc)):
+        if sentence.text.lower().count("ly") < threshold:  # the common case: too few words can end in -ly
+            continue
         positions = [
             i for i, word in enumerate(lower)
             if word.endswith("ly") and len(word) > 4 and word not in lists.not_adverbs and word.isalpha()
@@ -626,7 +655,7 @@ def _lower_words(doc: Document) -> list[tuple[str, ...]]:
     """Each sentence's tokens in lower case, computed once per document for the lexical tests."""
     cached = doc.cache.get("readability:lower")
     if cached is None:
-        cached = doc.cache["readability:lower"] = [tuple(t.text.lower() for t in s.tokens) for s in doc.sentences]
+        cached = doc.cache["readability:lower"] = [tuple([t.text.lower() for t in s.tokens]) for s in doc.sentences]
     return cached
 
 

