@@ -49,3 +49,13 @@ def test_house_name_entries_reject_unknown_keys():
     config = Config({"names": {"house": [{"canonical": "Gaddafi", "variant": ["Qaddafi"]}]}})
     with pytest.raises(ConfigError, match="'variant'"):
         house_style(config)
+
+
+def test_schema_matches_the_settings_the_families_read():
+    from dataclasses import fields
+
+    from checks.archives import Limits
+    from checks.readability import Settings
+
+    assert SCHEMA["readability"] == {f.name for f in fields(Settings)} | {"audiences"}
+    assert SCHEMA["limits"] == {f.name for f in fields(Limits)}
