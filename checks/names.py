@@ -82,6 +82,12 @@ class Mention:
 
 # --------------------------------------------------------------------------- finding names in a document
 
+# English contractions: a pronoun, wh-word or modal with 've, 'll, 're, 'd or 'm, or any word with n't ("Sa'd" and
+# "O'Brien" are names)
+_CONTRACTION_RE = re.compile(
+    r"^(?:i|you|we|they|he|she|it|that|there|here|who|what|where|when|why|how|this|these|those|would|could|should"
+    r"|might|must)['’](?:ve|ll|re|d|m)$|^[a-z]+n['’]t$"
+)
 _HYPHEN_SPLIT_RE = re.compile(rf"[{_HYPHENS}]")
 _HYPHEN_PART_RE = re.compile(rf"[^{_HYPHENS}]+")
 _HYPHEN_PARTICLE_RE = re.compile(rf"^((?:[^\W\d_]{{1,4}}[{_HYPHENS}])+)([^\W\d_].*)$")
@@ -123,6 +129,8 @@ def _is_name_word(
     if not text[:1].isupper() or lower in data.stopwords or (lower in data.titles and not after_particle):
         return False  # a title after a particle is a name word: "el Sayed", "bin Sultan"
     if len(text) > 1 and text.isupper():  # acronyms (NATO, UN) and shouted headlines
+        return False
+    if _CONTRACTION_RE.match(lower):  # "We've", "There’ll", "Don't" at a sentence start
         return False
     if any(part[:1].islower() and not _is_syllable(part) for part in _HYPHEN_SPLIT_RE.split(text)[1:]):
         return False  # Iran-backed, Iranian-leaning; but Jong-un, Sol-ju, Jae-in are names

@@ -237,6 +237,11 @@ def test_names_at_sentence_start_and_common_words():
     assert spellings["Win Shein"] == 1 and spellings["Aye Nu Sein"] == 1 and spellings["Basra"] == 1
 
 
+def test_contractions_are_not_names_but_apostrophe_names_are():
+    doc = Document("We've seen it. We’ve heard it. There’ll be more, Sa'd said. Mr O'Brien agreed. Don't go.")
+    assert names.document_names(doc) == {"Sa'd": 1, "O'Brien": 1}
+
+
 def test_document_names_counts_and_sentence_start_particle():
     doc = Document("Mustafa al-Kadhimi spoke. Al-Kadhimi left. Crowds cheered al-Kadhimi in Basra.")
     assert names.document_names(doc, Config()) == {"Mustafa al-Kadhimi": 1, "al-Kadhimi": 2, "Basra": 1}
