@@ -817,8 +817,11 @@ def _after_place_cue(doc: Document, unit: Unit) -> bool:
 def _unintroduced_flags(
     doc: Document, entry: Spelling, target: Spelling, canonical: str, particle: str | None
 ) -> list[Flag]:
-    message = (f"{_display(entry)} ({entry.count}) is never introduced in this text and looks like "
-               f"{_display(target)} ({target.count}), named in full earlier. If they are one name, use one spelling.")
+    seen = (f"{_display(entry)} ({entry.count}) looks like {_display(target)} ({target.count}), and the full "
+            "names they stand in can be one person's" if entry.contexts else
+            f"{_display(entry)} ({entry.count}) is never introduced in full in this text and looks like "
+            f"{_display(target)} ({target.count}), named in full earlier")
+    message = f"{seen}. If they are one name, use one spelling."
     return [_flag(doc, unit, _render(doc, unit, canonical, particle), RULE_UNINTRODUCED, message, 0.6)
             for unit in entry.units if _render(doc, unit, canonical, particle) != doc.text[unit.start:unit.end]]
 
