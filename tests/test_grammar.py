@@ -116,6 +116,51 @@ def test_repeats_that_are_correct(text):
     assert [f for f in grammar_flags(text) if f.rule == grammar.REPEATED] == []
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "What I told you is true.",  # an object pronoun before a verb: not "you is"
+        "The money we have must be spent wisely.",  # a relative clause ending in "have"
+        "Where he has been is a mystery.",
+        "Residents there own their homes.",
+        "They demanded that the plan be scrapped.",  # the subjunctive after a noun that is also a verb
+        "If the plans go ahead, the village will be flooded.",
+        "Pleasing people makes him happy.",
+        "The work she did makes sense.",
+        "The not guilty verdict surprised the court.",
+        "Is he a spy?",
+        "Five years is a long time.",  # an amount takes a singular verb
+        "There is news of a ceasefire.",
+        "His will leaves the house to the state.",
+        "Each of the students has a locker, and most of us agree.",
+        "It is one of dozens of cases.",
+        "What is it like to win?",
+        "The Prevent programme was reviewed after an express train was cancelled.",
+        "Workers agreed to reduced hours.",
+        "The company that employs the workers pays well.",
+        "How many people is too many?",
+        "The court ordered that the child live with her mother.",
+        "All you have to do is make sure the door is locked.",
+    ],
+)
+def test_agreement_and_word_order_rules_leave_correct_english_alone(text):
+    assert [(f.rule, f.text) for f in grammar_flags(text)] == []
+
+
+@pytest.mark.parametrize(
+    "text, rule, flagged",
+    [
+        # an antipattern that looks at the words before the subject must not be set off by the words after the verb
+        ("The students is the best class in the school.", "grammar.plural-subject-singular-verb", "students is"),
+        ("Many people thinks the tax is unfair.", "grammar.plural-subject-verb-s", "thinks"),
+        ("Comets have may been the source of the water.", "grammar.have-modal", "have may"),
+        ("It the was last game of the season.", "grammar.determiner-before-function-word", "the was"),
+    ],
+)
+def test_agreement_and_word_order_slips(text, rule, flagged):
+    assert [(f.rule, f.text) for f in grammar_flags(text)] == [(rule, flagged)]
+
+
 def test_rules_can_be_disabled_in_the_house_style():
     config = Config({"rules": {"disabled": [grammar.A_AN, "grammar.despite-of"]}})
     assert grammar_flags("It took a hour, despite of the rain.", config) == []
