@@ -788,7 +788,54 @@ def check(doc: Document, config: Config) -> list[Flag]:
             flags.extend(_unintroduced_flags(doc, entry, target, canonical, particle))
         else:
             flags.extend(_particle_flags(doc, entry))
+    flags.extend(_compound_flags(doc, mentions, spellings))
     return sorted(flags, key=lambda f: f.start)
+
+
+def _compounds(doc: Document, mentions: list[Mention]) -> dict[str, list[tuple[int, int]]]:
+    """Hyphenated double names by their parts fused and folded ("Ahmadi-Nejad" -> "ahmadinejad"): their spans."""
+    found: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for mention in mentions:
+        units, i = mention.units, 0
+        while i < len(units):
+            j = i
+            while j + 1 < len(units) and units[j + 1].start == units[j].end + 1 and doc.text[units[j].end] in _HYPHENS:
+                j += 1
+            if j > i:
+                found[fold("".join(u.core for u in units[i:j + 1]))].append((units[i].core_start, units[j].end))
+            i = j + 1
+    return found
+
+
+def _compound_flags(doc: Document, mentions: list[Mention], spellings: dict[str, Spelling]) -> list[Flag]:
+    """One name written as one word in one place and as a hyphenated double name in another ("Ahmadinejad",
+    "Ahmadi-Nejad"): the form used less (the later on a tie) is flagged."""
+    compounds = _compounds(doc, mentions)
+    if not compounds:
+        return []
+    by_key: dict[str, list[Spelling]] = defaultdict(list)  # blocked like every other comparison
+    for entry in spellings.values():
+        for block in keys(entry.core):
+            by_key[block].append(entry)
+    flags = []
+    for folded, places in compounds.items():
+        written = doc.text[places[0][0]:places[0][1]]
+        candidates = (e for block in keys(written) for e in by_key.get(block, ()))
+        single = next((e for e in candidates if fold(e.core) == folded or are_variants(e.core, written)), None)
+        if single is None:
+            continue
+        listing = f"{_display(single)} ({single.count}), {written} ({len(places)})"
+        message = f"This name is written 2 ways in this text: {listing}. Use one spelling."
+        confidence = 0.6 if single.count == len(places) else 0.75
+        if (single.count, -single.units[0].start) > (len(places), -places[0][0]):
+            for start, end in places:
+                suggestion = _cased_like(single.core, doc.text[start:end])
+                flags.append(make_flag(doc.text, start, end, category=FAMILY, rule=RULE_VARIANT, message=message,
+                                       suggestions=(suggestion,), severity="warning", confidence=confidence))
+        else:
+            flags.extend(_flag(doc, unit, _render(doc, unit, written), RULE_VARIANT, message, confidence)
+                         for unit in single.units)
+    return flags
 
 
 # Words before a place, not a person: "into the Thames", "in Margate", "from Malaya to the Yemen"

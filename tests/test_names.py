@@ -185,6 +185,17 @@ def test_unintroduced_test_leaves_other_words_and_other_people_alone(text):
     assert flags_of(text) == []
 
 
+@pytest.mark.parametrize("text, flagged", [
+    ("President Mahmoud Ahmadinejad spoke. Ahmadinejad said talks would go on. Critics of Ahmadi-Nejad were held.",
+     [("Ahmadi-Nejad", "Ahmadinejad")]),
+    ("Mahmoud Ahmadi-Nejad spoke. Ahmadi-Nejad left. Ahmadinejad returned.", [("Ahmadinejad", "Ahmadi-Nejad")]),
+])
+def test_a_name_fused_in_one_place_and_hyphenated_in_another_is_flagged(text, flagged):
+    found = flags_of(text)
+    assert [(f.text, f.suggestions[0]) for f in found] == flagged
+    assert flags_of(apply_fixes(text, found)) == []
+
+
 def test_hyphenated_double_name_keeps_its_hyphen_and_korean_syllables_stay_one_word():
     doc = Document("Kim Jong-un met Ismail Ahmadi-Moghaddam. Iran-backed groups and a Kremlin-run firm watched.")
     assert names.document_names(doc) == {"Kim Jong-un": 1, "Ismail Ahmadi-Moghaddam": 1}
