@@ -47,6 +47,7 @@ def flags_of(text: str, config: Config | None = None):
     ("Sarwar", "Sorwar"), ("Kashlaf", "Koshlaf"),  # a/o in a word of four consonants or more
     ("Serhii", "Sergei"), ("Henadz", "Genadz"), ("Hubaryev", "Gubarev"),  # g/h, tried with and without a dropped h
     ("Wimonsri", "Wimonsi"),  # a consonant dropped from a cluster before the last vowel
+    ("Seyed", "Sayyed"), ("Tsariov", "Tsaryov"), ("Mohd", "Mohamad"),  # ey/ay, Russian yo/io, Malaysian Mohd
 ])
 def test_romanisations_of_one_name_are_variants(a, b):
     assert are_variants(a, b) and are_variants(b, a)
