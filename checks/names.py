@@ -18,7 +18,9 @@ Nobody has to list the variants in advance. The family
 "al-Kadhimi", "Al-Kadhimi" and "Kadhimi" are one spelling (particle case and short form); diacritics or apostrophes
 alone ("Erdoğan", "Erdogan") make a variant, and so does one particle spelled two ways ("el-Zomor", "al-Zomor").
 No entity recogniser is used: capitalisation, particles, titles and a common-word list find the names, and the
-full-name test replaces one; the whole family costs a few milliseconds per 1,000 words.
+full-name test replaces one; the whole family costs a few milliseconds per 1,000 words. (spaCy's small recogniser
+was tried as the unintroduced test's place filter and read unfamiliar names as places, "A lawyer for Sunarso"; the
+word before each use does that job, `_not_places`.)
 
 Interfaces for the batch engine and the dashboard: `document_names`, `archive_clusters`, `add_canonical_name`.
 House style (`[names]` in the house-style file, see samples/copydesk.toml):
