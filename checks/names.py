@@ -102,7 +102,7 @@ def _split_hyphen_particle(word: str) -> tuple[str, str] | None:
         return None
     if any(part[:1].islower() for part in _HYPHEN_SPLIT_RE.split(match.group(2))):
         return None  # "al-Qaeda-linked" is an adjective
-    particles = re.split(rf"[{_HYPHENS}]", match.group(1))[:-1]
+    particles = _HYPHEN_SPLIT_RE.split(match.group(1))[:-1]
     if all(p.lower() in name_data().hyphen_particles for p in particles):
         return match.group(1), match.group(2)
     return None
@@ -802,7 +802,7 @@ def _compounds(doc: Document, mentions: list[Mention]) -> dict[str, list[tuple[i
         while i < len(units):
             j = i
             while j + 1 < len(units) and units[j + 1].start == units[j].end + 1 and doc.text[units[j].end] in _HYPHENS:
-                j += 1
+                j += 1  # the next part follows after one hyphen: the same written word
             if j > i:
                 found[fold("".join(u.core for u in units[i:j + 1]))].append((units[i].core_start, units[j].end))
             i = j + 1
@@ -848,8 +848,8 @@ _DEMONYM_RE = re.compile(r"(?:ians|eans|ese)$")  # Italians, Koreans, Chinese: p
 
 def _not_places(doc: Document, spellings: dict[str, Spelling], found: dict[str, str]) -> dict[str, str]:
     """The unintroduced candidates less peoples ("Italians") and those every use of which reads as a place ("the
-    Thames" after "Lily James", "in Margate" after "Margaret"). spaCy's small entity recogniser was tried for this and read unfamiliar names
-    ("A lawyer for Sunarso") as places, so the word before each use decides."""
+    Thames" after "Lily James", "in Margate" after "Margaret"): the word before each use decides (see the module
+    docstring for why not spaCy's entity recogniser)."""
     return {
         ident: target for ident, target in found.items()
         if not _DEMONYM_RE.search(fold(spellings[ident].core))
