@@ -91,7 +91,6 @@ _CONTRACTION_RE = re.compile(
     r"|might|must)['’](?:ve|ll|re|d|m)$|^[a-z]+n['’]t$"
 )
 _HYPHEN_SPLIT_RE = re.compile(rf"[{_HYPHENS}]")
-_HYPHEN_PART_RE = re.compile(rf"[^{_HYPHENS}]+")
 _HYPHEN_PARTICLE_RE = re.compile(rf"^((?:[^\W\d_]{{1,4}}[{_HYPHENS}])+)([^\W\d_].*)$")
 
 
@@ -139,15 +138,6 @@ def _is_name_word(
     if initial and lower in data.common_words:
         return lower in _capitalised_elsewhere(doc) or (following is not None and _starts_name(following, doc))
     return True
-
-
-def _hyphen_parts(word: str) -> list[str] | None:
-    """The parts of a hyphenated double name whose parts are all capitalised ("Ahmadi-Moghaddam"), else None
-    ("Jong-un" is one given name, "al-Kadhimi" a particle and a name)."""
-    if not _HYPHEN_SPLIT_RE.search(word) or _split_hyphen_particle(word) is not None:
-        return None
-    parts = _HYPHEN_SPLIT_RE.split(word)
-    return parts if all(p[:1].isupper() for p in parts) else None
 
 
 def _is_syllable(part: str) -> bool:
@@ -211,13 +201,6 @@ def _sentence_mentions(sentence: Sentence, doc: Document, candidates: list[int])
         if not run and particle_start < 0:
             run_initial = initial
         start = particle_start if particle_start >= 0 else token.start
-        if split is None and _hyphen_parts(core):
-            # a hyphenated double name ("Ahmadi-Moghaddam", "Rees-Mogg"): one name word per part, as when spaced
-            parts = list(_HYPHEN_PART_RE.finditer(core))
-            for part, following in zip(parts, parts[1:]):
-                run.append(Unit(start, core_start + part.end(), core_start + part.start(), part.group(), run_initial))
-                start = core_start + following.start()
-            core, core_start = parts[-1].group(), start
         run.append(Unit(start, token.end, core_start, core, run_initial))
         particle_start = -1
     flush()
@@ -268,7 +251,7 @@ def document_names(doc: Document, config: Config | None = None) -> dict[str, int
     }
     counts: Counter[str] = Counter()
     for mention in mentions:
-        written = " ".join(doc.text[mention.start:mention.end].split())  # "Ahmadi-Moghaddam" keeps its hyphen
+        written = " ".join(doc.text[mention.start:mention.end].split())  # as written, spaces normalised
         first = mention.units[0]
         if first.initial and doc.text[first.start:first.core_start].strip().lower() in lower_particles:
             written = written[:1].lower() + written[1:]
@@ -790,54 +773,7 @@ def check(doc: Document, config: Config) -> list[Flag]:
             flags.extend(_unintroduced_flags(doc, entry, target, canonical, particle))
         else:
             flags.extend(_particle_flags(doc, entry))
-    flags.extend(_compound_flags(doc, mentions, spellings))
     return sorted(flags, key=lambda f: f.start)
-
-
-def _compounds(doc: Document, mentions: list[Mention]) -> dict[str, list[tuple[int, int]]]:
-    """Hyphenated double names by their parts fused and folded ("Ahmadi-Nejad" -> "ahmadinejad"): their spans."""
-    found: dict[str, list[tuple[int, int]]] = defaultdict(list)
-    for mention in mentions:
-        units, i = mention.units, 0
-        while i < len(units):
-            j = i
-            while j + 1 < len(units) and units[j + 1].start == units[j].end + 1 and doc.text[units[j].end] in _HYPHENS:
-                j += 1  # the next part follows after one hyphen: the same written word
-            if j > i:
-                found[fold("".join(u.core for u in units[i:j + 1]))].append((units[i].core_start, units[j].end))
-            i = j + 1
-    return found
-
-
-def _compound_flags(doc: Document, mentions: list[Mention], spellings: dict[str, Spelling]) -> list[Flag]:
-    """One name written as one word in one place and as a hyphenated double name in another ("Ahmadinejad",
-    "Ahmadi-Nejad"): the form used less (the later on a tie) is flagged."""
-    compounds = _compounds(doc, mentions)
-    if not compounds:
-        return []
-    by_key: dict[str, list[Spelling]] = defaultdict(list)  # blocked like every other comparison
-    for entry in spellings.values():
-        for block in keys(entry.core):
-            by_key[block].append(entry)
-    flags = []
-    for folded, places in compounds.items():
-        written = doc.text[places[0][0]:places[0][1]]
-        candidates = (e for block in keys(written) for e in by_key.get(block, ()))
-        single = next((e for e in candidates if fold(e.core) == folded or are_variants(e.core, written)), None)
-        if single is None:
-            continue
-        listing = f"{_display(single)} ({single.count}), {written} ({len(places)})"
-        message = f"This name is written 2 ways in this text: {listing}. Use one spelling."
-        confidence = 0.6 if single.count == len(places) else 0.75
-        if (single.count, -single.units[0].start) > (len(places), -places[0][0]):
-            for start, end in places:
-                suggestion = _cased_like(single.core, doc.text[start:end])
-                flags.append(make_flag(doc.text, start, end, category=FAMILY, rule=RULE_VARIANT, message=message,
-                                       suggestions=(suggestion,), severity="warning", confidence=confidence))
-        else:
-            flags.extend(_flag(doc, unit, _render(doc, unit, written), RULE_VARIANT, message, confidence)
-                         for unit in single.units)
-    return flags
 
 
 # Words before a place, not a person: "into the Thames", "in Margate", "from Malaya to the Yemen"
@@ -905,9 +841,7 @@ def _parse_spelling(spelling: str) -> list[str]:
         if i < len(parts) - 1 and lower in data.word_particles and (part.islower() or lower in data.capitalised_particles):
             pending.append(part)
             continue
-        first, *rest = _hyphen_parts(part) or [part]  # "Ahmadi-Moghaddam": two name words, as in a document
-        words.append(" ".join([*pending, first]))
-        words.extend(rest)
+        words.append(" ".join([*pending, part]))
         pending = []
     return words
 

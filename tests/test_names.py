@@ -148,9 +148,6 @@ def test_similar_names_of_different_people_stay_apart(text):
     # a full name as long as the introduction, one word apart; a dropped initial h is a romanisation
     ("Haroun Gaye was named on the list. Gaye led a militia. A lawyer for Aroun Gaye declined to comment.",
      ("Aroun", "Haroun")),
-    # one part of a hyphenated double surname
-    ("Ismail Ahmadi Moghadam was named on the list. Moghadam ran the police. A lawyer for Ahmadi-Moghaddam "
-     "declined to comment.", ("Moghaddam", "Moghadam")),
 ])
 def test_unintroduced_spelling_close_to_an_introduced_name_is_flagged(text, flagged):
     found = flags_of(text)
@@ -197,12 +194,18 @@ def test_a_name_fused_in_one_place_and_hyphenated_in_another_is_flagged(text, fl
     assert flags_of(apply_fixes(text, found)) == []
 
 
-def test_hyphenated_double_name_keeps_its_hyphen_and_korean_syllables_stay_one_word():
+def test_hyphenated_names_are_one_name_word_and_korean_syllables_count():
     doc = Document("Kim Jong-un met Ismail Ahmadi-Moghaddam. Iran-backed groups and a Kremlin-run firm watched.")
     assert names.document_names(doc) == {"Kim Jong-un": 1, "Ismail Ahmadi-Moghaddam": 1}
     assert [u.core for m in names.find_mentions(doc) for u in m.units] == [
-        "Kim", "Jong-un", "Ismail", "Ahmadi", "Moghaddam"]
-    assert names._parse_spelling("Ismail Ahmadi-Moghaddam") == ["Ismail", "Ahmadi", "Moghaddam"]
+        "Kim", "Jong-un", "Ismail", "Ahmadi-Moghaddam"]
+
+
+def test_house_style_canonical_applies_to_a_hyphenated_form():
+    config = Config({"names": {"house": [{"canonical": "Ahmadinejad"}]}})
+    found = flags_of("Mahmoud Ahmadi-Nejad spoke. Ahmadi-Nejad left.", config)
+    assert [(f.text, f.suggestions[0], f.rule) for f in found] == [
+        ("Ahmadi-Nejad", "Ahmadinejad", names.RULE_HOUSE)] * 2
 
 
 def test_fix_gives_one_spelling():
