@@ -61,8 +61,8 @@ _COMMON_WORDS = frozenset(
 )
 _TEMPLATE_RE = re.compile(r"\{(\d+)(?::(\w+)|>([a-z]+(?:-[a-z]+)*))?\}")  # {N}, {N:transform}, {N>lemma}
 _TEMPLATE_LIKE_RE = re.compile(r"\{\d+(?:[:>][^{}]*)?\}")  # what a template looks like, to report malformed ones
-# {N>lemma}: the inflect() transform giving a lemma the form of a verb with this Penn tag (other tags: as written).
-_FORM_OF_TAG = {"VBD": "past", "VBN": "pp", "VBZ": "s", "VBG": "ing"}
+# {N>lemma}: the verb forms a lemma takes on from element N (any other tag leaves it as written)
+_VERB_FORM_TAGS = frozenset({"VBD", "VBN", "VBZ", "VBG"})
 _RULE_ID_RE = re.compile(r"^[a-z]+\.[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
@@ -262,7 +262,7 @@ class PatternRule:
 def fill_template(template: str, texts: Sequence[str], tags: Sequence[str] = ()) -> str:
     """Replace {N} and {N:transform} with what element N matched (1-based), and {N>lemma} with the lemma in the form
     of element N's verb, given by its Penn tag in `tags` (one per element, "" where none)."""
-    from checks.inflect import inflect
+    from checks.inflect import inflect, inflect_lemma
 
     def repl(m: re.Match) -> str:
         i = int(m.group(1)) - 1
@@ -270,8 +270,8 @@ def fill_template(template: str, texts: Sequence[str], tags: Sequence[str] = ())
             raise RuleError(f"template {template!r} refers to element {i + 1}, the pattern has {len(texts)}")
         lemma = m.group(3)
         if lemma:
-            form = _FORM_OF_TAG.get(tags[i]) if i < len(tags) else None
-            return inflect(lemma, form) if form else lemma
+            tag = tags[i] if i < len(tags) else ""
+            return inflect_lemma(lemma, tag) if tag in _VERB_FORM_TAGS else lemma
         value = texts[i]
         return inflect(value, m.group(2)) if (m.group(2) and value) else value
 

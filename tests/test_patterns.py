@@ -162,3 +162,13 @@ def test_malformed_template_is_an_error_when_the_rule_is_loaded(template, error)
         rules(pattern="[@assist at] the", suggest=[template])
     with pytest.raises(RuleError, match=re.escape(error)):
         rules(pattern="[@assist at] the", message=f"Say {template}.")
+
+
+@pytest.mark.parametrize("lemma, tag, expected", [
+    ("found", "VBD", "founded"), ("lay", "VBN", "laid"), ("saw", "VBZ", "saws"),  # lemmas that are also inflections
+    ("take", "VBN", "taken"), ("attend", "VBG", "attending"), ("attend", "NN", "attend"),
+])
+def test_lemma_template_takes_the_lemma_as_given(lemma, tag, expected):
+    from checks.patterns import fill_template
+
+    assert fill_template(f"{{1>{lemma}}}", ["x"], [tag]) == expected
