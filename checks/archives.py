@@ -36,7 +36,7 @@ import os
 import tarfile
 import zipfile
 from array import array
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, replace
 from pathlib import PurePosixPath
 from typing import Iterable, Iterator
 

@@ -767,9 +767,7 @@ def check(doc: Document, config: Config) -> list[Flag]:
             flags.extend(_flags_for_group(doc, [entry], listed.core, listed.particle, RULE_HOUSE, listed))
         elif ident in unintroduced:
             target = spellings[unintroduced[ident]]
-            listed = _house_canonical(target.core, house)
-            canonical, particle = chosen.get(unintroduced[ident]) or (
-                (listed.core, listed.particle) if listed is not None else (target.core, target.main_particle()))
+            canonical, particle = chosen.get(unintroduced[ident]) or _own_canonical(target, house)
             flags.extend(_unintroduced_flags(doc, entry, target, canonical, particle))
         else:
             flags.extend(_particle_flags(doc, entry))
@@ -799,6 +797,12 @@ def _after_place_cue(doc: Document, unit: Unit) -> bool:
     return bool(before) and before[-1].lower in PLACE_CUES
 
 
+def _own_canonical(entry: Spelling, house: HouseStyle) -> tuple[str, str | None]:
+    """The (core, particle) a spelling in no group is written with: the house style's, else its own."""
+    listed = _house_canonical(entry.core, house)
+    return (listed.core, listed.particle) if listed is not None else (entry.core, entry.main_particle())
+
+
 def _unintroduced_flags(
     doc: Document, entry: Spelling, target: Spelling, canonical: str, particle: str | None
 ) -> list[Flag]:
@@ -807,8 +811,12 @@ def _unintroduced_flags(
             f"{_display(entry)} ({entry.count}) is never introduced in full in this text and looks like "
             f"{_display(target)} ({target.count}), named in full earlier")
     message = f"{seen}. If they are one name, use one spelling."
-    return [_flag(doc, unit, _render(doc, unit, canonical, particle), RULE_UNINTRODUCED, message, 0.6)
-            for unit in entry.units if _render(doc, unit, canonical, particle) != doc.text[unit.start:unit.end]]
+    flags = []
+    for unit in entry.units:
+        suggestion = _render(doc, unit, canonical, particle)
+        if suggestion != doc.text[unit.start:unit.end]:
+            flags.append(_flag(doc, unit, suggestion, RULE_UNINTRODUCED, message, 0.6))
+    return flags
 
 
 def metrics(doc: Document, config: Config) -> dict:

@@ -149,13 +149,7 @@ def syllables(word: str) -> int:
 
 def syllable_counts(words: Iterable[str]) -> dict[str, int]:
     """Word as written -> syllables, looked up once per distinct word (news copy repeats its words)."""
-    table = _syllable_table()
-    counts = {}
-    for word in set(words):
-        lower = word.lower()
-        n = table.get(lower)
-        counts[word] = n if n is not None else _pyphen_syllables(lower)
-    return counts
+    return {word: syllables(word.lower()) for word in set(words)}
 
 
 @lru_cache(maxsize=1)
