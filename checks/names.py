@@ -426,9 +426,14 @@ def variant_groups(entries: dict) -> list[list[str]]:
     return [sorted(g) for g in groups.values() if len(g) > 1]
 
 
-def unintroduced_variants(spellings: dict[str, Spelling], groups: list[list[str]]) -> dict[str, str]:
+class Introduced(NamedTuple):
+    ident: str  # the introduced spelling a later one looks like
+    pair: str | None = None  # or the two words ending a full name it looks like ("Ahmadi Moghadam")
+
+
+def unintroduced_variants(spellings: dict[str, Spelling], groups: list[list[str]]) -> dict[str, Introduced]:
     """Ungrouped spellings the text never introduces that look like exactly one name it did introduce earlier: id ->
-    the id of that introduced spelling.
+    that introduced spelling.
 
     News copy introduces a person by full name before using a bare surname ("Somchai Udomdet ... Udomdet said"), so a
     bare "Udomdech" that no full name introduces, appearing after "Somchai Udomdet", is most likely that name
@@ -438,13 +443,19 @@ def unintroduced_variants(spellings: dict[str, Spelling], groups: list[list[str]
     (`_loosely_similar`); it never pairs two listed given names (Salah/Saleh, Hamad/Hamid are different names), common
     words, listed distinct names or words shorter than four letters, nor a word written only at sentence starts
     ("Marketers") or only after a place cue (`_not_places`), and a spelling close to two different introduced names
-    is left alone."""
+    is left alone. A long word is also compared with the last two words of introduced full names written as one:
+    "Ahmadi-Moghaddam" (one hyphenated word) after "Ismail Ahmadi Moghadam"."""
     person = {ident: n for n, group in enumerate(groups) for ident in group}
-    introduced = [i for i, s in spellings.items() if s.contexts and _loose_candidate(s.core)]
+    introduced = [Introduced(i) for i, s in spellings.items() if s.contexts and _loose_candidate(s.core)]
     if not introduced:
         return {}
-    choices = [fine(spellings[i].core) for i in introduced]
-    found: dict[str, str] = {}
+    choices = [fine(spellings[i].core) for i, _ in introduced]
+    for i, _ in list(introduced):
+        for words, at in spellings[i].contexts:
+            if at > 0:
+                introduced.append(Introduced(i, f"{words[at - 1]} {words[at]}"))
+                choices.append(fine(words[at - 1] + words[at]))
+    found: dict[str, Introduced] = {}
     for ident, entry in spellings.items():
         if ident in person or not _loose_candidate(entry.core):
             continue  # a spelling already grouped is judged with its group
@@ -453,8 +464,9 @@ def unintroduced_variants(spellings: dict[str, Spelling], groups: list[list[str]
         form = fine(entry.core)
         hits = process.extract(form, choices, scorer=fuzz.ratio, score_cutoff=LOOSE_SIMILARITY_LONG, limit=None)
         matches = [introduced[n] for _, score, n in hits if _loosely_similar(form, choices[n], score)
-                   and _introduces(spellings[introduced[n]], entry)]
-        if len({person.get(m, m) for m in matches}) == 1:
+                   and (introduced[n].pair is None or (len(form) >= LONG_WORD and score >= LOOSE_SIMILARITY))
+                   and _introduces(spellings[introduced[n].ident], entry)]
+        if len({person.get(m.ident, m.ident) for m in matches}) == 1:
             found[ident] = matches[0]
     return found
 
@@ -766,8 +778,9 @@ def check(doc: Document, config: Config) -> list[Flag]:
         if listed is not None:
             flags.extend(_flags_for_group(doc, [entry], listed.core, listed.particle, RULE_HOUSE, listed))
         elif ident in unintroduced:
-            target = spellings[unintroduced[ident]]
-            canonical, particle = chosen.get(unintroduced[ident]) or _own_canonical(target, house)
+            target, pair = spellings[unintroduced[ident].ident], unintroduced[ident].pair
+            canonical, particle = (pair, None) if pair else (
+                chosen.get(unintroduced[ident].ident) or _own_canonical(target, house))
             flags.extend(_unintroduced_flags(doc, entry, target, canonical, particle))
         else:
             flags.extend(_particle_flags(doc, entry))
@@ -780,7 +793,9 @@ PLACE_CUES = frozenset({"in", "at", "to", "from", "into", "near", "across", "tow
 _DEMONYM_RE = re.compile(r"(?:ians|eans|ese)$")  # Italians, Koreans, Chinese: peoples, not a name misspelt
 
 
-def _not_places(doc: Document, spellings: dict[str, Spelling], found: dict[str, str]) -> dict[str, str]:
+def _not_places(
+    doc: Document, spellings: dict[str, Spelling], found: dict[str, Introduced]
+) -> dict[str, Introduced]:
     """The unintroduced candidates less peoples ("Italians") and those every use of which reads as a place ("the
     Thames" after "Lily James", "in Margate" after "Margaret"): the word before each use decides (see the module
     docstring for why not spaCy's entity recogniser)."""

@@ -145,6 +145,9 @@ def test_similar_names_of_different_people_stay_apart(text):
     # a given name in a shorter full name that matches the introduction in every other word
     ("Saad Rashed al-Faqih was named on the list. Officials said al-Faqih moved money. A lawyer for Saed al-Faqih "
      "declined to comment.", ("Saed", "Saad")),
+    # a double name written as one hyphenated word, against the last two words of the introduction
+    ("Ismail Ahmadi Moghadam was named on the list. Moghadam ran the police. A lawyer for Ahmadi-Moghaddam "
+     "declined to comment.", ("Ahmadi-Moghaddam", "Ahmadi Moghadam")),
     # a full name as long as the introduction, one word apart; a dropped initial h is a romanisation
     ("Haroun Gaye was named on the list. Gaye led a militia. A lawyer for Aroun Gaye declined to comment.",
      ("Aroun", "Haroun")),
