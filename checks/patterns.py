@@ -18,6 +18,8 @@ Pattern elements (each matches one token; case-insensitive unless `re:` says oth
     re:REGEX          a regular expression on the token text (full match, case-sensitive)
     *                 any token           ^  sentence start (zero width, first element only)
     a&b               both must hold      !x  any token except x      x?  optional element
+    $name             every word of the file's list `name` (see Named word lists): $modals|may, [$plural_nouns],
+                      $plural_nouns&re:[a-z]+, $modals?, !$modals; in a `re:` part, (?:w1|w2|...)
 Words and `re:` cannot be alternatives in one element (`the|re:x` is an error; `tag:NN&re:x` is fine, with the `re:`
 part last). A `]` at the end of an element always closes a mark, so end a regular expression that itself ends in
 `]` with `{1}` (`re:[A-Z]{1}`). Contractions split like possessives: "it's" is the tokens "it" and "'s".
@@ -35,6 +37,22 @@ nothing gives ""):
 Templates are checked when the rule file is loaded: a malformed one (`{1>}`, `{2:past tense}`) or one naming an
 element the pattern does not have is an error.
 
+Named word lists: a long alternation that several rules share is written once, in the file's top-level `[lists]`
+table, and referred to as `$name` wherever a literal word may stand, alone or among alternatives:
+
+    [lists]
+    modals = ["can", "could", "will", "would", "shall", "should", "must", "might"]
+    [[rule]]
+    pattern = "[$modals|may of]"            # the list's words plus "may"; `$a|$b` joins two lists
+
+Each entry is a literal form (matched case-insensitively, like any word: never a lemma, so `@$name` is an error),
+written as a plain lower-case word: letters, with an apostrophe or hyphen inside ("doesn't", "semi-final"); a list
+is non-empty and names no word twice. In a `re:` part, `$name` becomes the non-capturing group `(?:w1|w2|...)` of the
+escaped entries, so `re:(?!$s_words_not_verbs$)[a-z]+s` excludes the list (case-sensitively, as `re:` always
+is; `\\$` stays a literal dollar). Lists are expanded once, when the file is loaded; an unknown `$name` or a malformed
+list is an error that names the file, the rule and the list. Where rules need slightly different sets, keep one list and
+add the difference in the rule (`$modals|may`), or keep two lists whose names say why they differ.
+
 Every pattern needs one literal word that is not optional: the rarest such word indexes the rule, and a sentence is
 looked at (and tagged, for tag: and pos: elements) only when all of the rule's required words occur in it.
 """
@@ -45,7 +63,7 @@ import tomllib
 from dataclasses import dataclass
 from functools import cached_property
 from importlib import resources
-from typing import Callable, Iterable, Sequence
+from typing import Callable, Iterable, Mapping, Sequence
 
 from checks.document import Document, Sentence, Token
 from checks.flags import Flag, RuleInfo, make_flag
@@ -64,6 +82,10 @@ _TEMPLATE_LIKE_RE = re.compile(r"\{\d+(?:[:>][^{}]*)?\}")  # what a template loo
 # {N>lemma}: the verb forms a lemma takes on from element N (any other tag leaves it as written)
 _VERB_FORM_TAGS = frozenset({"VBD", "VBN", "VBZ", "VBG"})
 _RULE_ID_RE = re.compile(r"^[a-z]+\.[a-z0-9]+(?:-[a-z0-9]+)*$")
+_LIST_NAME_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+_LIST_ENTRY_RE = re.compile(r"^[a-z]+(?:['’-][a-z]+)*$")  # a plain lower-case word: doesn't, semi-final
+_LIST_REF_IN_REGEX_RE = re.compile(r"(?<!\\)\$([a-z][a-z0-9_]*)")  # $name in a re: part; \$ is a literal dollar
+WordLists = Mapping[str, tuple[str, ...]]  # a rule file's [lists]: name -> words
 
 
 class RuleError(ValueError):
@@ -153,7 +175,20 @@ class Pattern:
                 yield found
 
 
-def _parse_element(raw: str, lemma_forms: Callable[[str], Iterable[str]]) -> Element:
+def _list_words(name: str, lists: WordLists) -> tuple[str, ...]:
+    if name not in lists:
+        known = ", ".join(sorted(lists)) or "none: the file has no [lists] table"
+        raise RuleError(f"unknown list ${name} (known lists: {known})")
+    return lists[name]
+
+
+def _expand_lists_in_regex(regex: str, lists: WordLists) -> str:
+    """`$name` in a regular expression -> `(?:w1|w2|...)`, the list's words escaped."""
+    return _LIST_REF_IN_REGEX_RE.sub(
+        lambda m: "(?:" + "|".join(re.escape(w) for w in _list_words(m.group(1), lists)) + ")", regex)
+
+
+def _parse_element(raw: str, lemma_forms: Callable[[str], Iterable[str]], lists: WordLists) -> Element:
     text, marked, optional, negate = raw, False, False, False
     if text.endswith("?") and len(text) > 1:
         optional, text = True, text[:-1]
@@ -173,11 +208,16 @@ def _parse_element(raw: str, lemma_forms: Callable[[str], Iterable[str]]) -> Ele
         elif part.startswith("pos:"):
             pos = frozenset(part[4:].split("|"))
         elif part.startswith("re:"):
-            regex = re.compile(part[3:])
+            regex = re.compile(_expand_lists_in_regex(part[3:], lists))
         else:
             forms: set[str] = set()
             for alt in part.split("|"):
-                forms.update(lemma_forms(alt[1:]) if alt.startswith("@") else (alt.lower(),))
+                if alt.startswith("@$"):
+                    raise RuleError(f"element {raw!r}: a list holds literal forms, not lemmas: write {alt[1:]}")
+                if alt.startswith("$"):
+                    forms.update(_list_words(alt[1:], lists))
+                else:
+                    forms.update(lemma_forms(alt[1:]) if alt.startswith("@") else (alt.lower(),))
             words = forms if words is None else words & forms
     return Element(
         raw=raw,
@@ -191,8 +231,11 @@ def _parse_element(raw: str, lemma_forms: Callable[[str], Iterable[str]]) -> Ele
     )
 
 
-def compile_pattern(source: str, lemma_forms: Callable[[str], Iterable[str]]) -> Pattern:
-    """Compile one pattern string; `[` and `]` (alone or glued to an element) mark the span to flag."""
+def compile_pattern(
+    source: str, lemma_forms: Callable[[str], Iterable[str]], lists: WordLists | None = None
+) -> Pattern:
+    """Compile one pattern string; `[` and `]` (alone or glued to an element) mark the span to flag; `$name` stands
+    for the words of `lists[name]`."""
     elements: list[Element] = []
     at_start, in_mark, any_mark = False, False, False
     for raw in source.split():
@@ -206,7 +249,7 @@ def compile_pattern(source: str, lemma_forms: Callable[[str], Iterable[str]]) ->
         if opens:
             in_mark = any_mark = True
         if core:
-            element = _parse_element(core, lemma_forms)
+            element = _parse_element(core, lemma_forms, lists or {})
             elements.append(Element(**{**element.__dict__, "marked": in_mark}))
         if closes:
             in_mark = False
@@ -438,10 +481,35 @@ def _as_tuple(value) -> tuple[str, ...]:
     return tuple(value)
 
 
+def parse_lists(data: dict, source: str) -> dict[str, tuple[str, ...]]:
+    """The named word lists of a parsed rule file (its `[lists]` table), checked: every error names the file and
+    the list."""
+    table = data.get("lists", {})
+    if not isinstance(table, dict):
+        raise RuleError(f"{source}: [lists] must be a table of name = [words]")
+    lists = {}
+    for name, words in table.items():
+        where = f"{source}: list {name!r}"
+        if not _LIST_NAME_RE.match(name):
+            raise RuleError(f"{where}: a list name is lower case, digits and underscores, starting with a letter")
+        if not isinstance(words, list) or not words:
+            raise RuleError(f"{where}: must be a non-empty array of words")
+        for word in words:
+            if not isinstance(word, str) or not _LIST_ENTRY_RE.match(word):
+                raise RuleError(f"{where}: entry {word!r} is not a plain lower-case word (letters, with ' or - "
+                                "inside; no pattern syntax)")
+        twice = sorted({w for w in words if words.count(w) > 1})
+        if twice:
+            raise RuleError(f"{where}: {', '.join(twice)} listed twice")
+        lists[name] = tuple(words)
+    return lists
+
+
 def parse_rules(data: dict, source: str, lemma_forms: Callable[[str], Iterable[str]] | None = None) -> list[PatternRule]:
-    """Compile the rules of one parsed rule file; every error names the file and the rule."""
+    """Compile the rules of one parsed rule file; every error names the file and the rule (or the list)."""
     if lemma_forms is None:
         from checks.inflect import forms_of as lemma_forms
+    lists = parse_lists(data, source)
     defaults = data.get("defaults", {})
     rules = []
     known = {"id", "pattern", "unless", "message", "suggest", "fire", "quiet", "category", "severity",
@@ -456,7 +524,7 @@ def parse_rules(data: dict, source: str, lemma_forms: Callable[[str], Iterable[s
                     raise RuleError(f"missing {key!r}")
             if set(entry) - known:  # a misspelt key ("sugest") would otherwise be ignored in silence
                 raise RuleError(f"unknown keys {sorted(set(entry) - known)}; known: {', '.join(sorted(known))}")
-            pattern = compile_pattern(entry["pattern"], lemma_forms)
+            pattern = compile_pattern(entry["pattern"], lemma_forms, lists)
             _check_templates((entry["message"], *_as_tuple(entry.get("suggest"))), len(pattern.elements))
             rules.append(
                 PatternRule(
@@ -466,7 +534,7 @@ def parse_rules(data: dict, source: str, lemma_forms: Callable[[str], Iterable[s
                     confidence=float(entry.get("confidence", defaults.get("confidence", 0.9))),
                     message=entry["message"],
                     pattern=pattern,
-                    unless=tuple(compile_pattern(p, lemma_forms) for p in _as_tuple(entry.get("unless"))),
+                    unless=tuple(compile_pattern(p, lemma_forms, lists) for p in _as_tuple(entry.get("unless"))),
                     suggest=_as_tuple(entry.get("suggest")),
                     fire=_as_tuple(entry.get("fire")),
                     quiet=_as_tuple(entry.get("quiet")),

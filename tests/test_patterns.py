@@ -172,3 +172,91 @@ def test_lemma_template_takes_the_lemma_as_given(lemma, tag, expected):
     from checks.patterns import fill_template
 
     assert fill_template(f"{{1>{lemma}}}", ["x"], [tag]) == expected
+
+
+# ---- named word lists ([lists] in a rule file, `$name` in a pattern) -------------------------------------------
+
+
+def listed_rules(lists, **entry):
+    base = {"id": "grammar.test-rule", "message": "m"}
+    return RuleSet(parse_rules({"lists": lists, "rule": [{**base, **entry}]}, "test"))
+
+
+def test_a_list_reference_matches_every_member_as_a_literal_word():
+    rs = listed_rules({"modals": ["can", "could", "must"]}, pattern="[$modals|may of]", suggest=["{1} have"])
+    for modal in ("can", "could", "must", "may"):
+        assert flagged(rs, f"They {modal} of known.") == [(f"{modal} of", (f"{modal} have",))]
+    assert flagged(rs, "Prices Must of risen.") == [("Must of", ("Must have",))]  # any case, like a plain word
+    assert flagged(rs, "They should of known.") == []
+    # members are forms, not lemmas: exactly what the same words written out match, beside an @lemma as before
+    lists = {"verbs": ["assist", "help"]}
+    by_list = listed_rules(lists, pattern="[$verbs|@attend] at").rules[0].pattern.elements[0]
+    written = rules(pattern="[assist|help|@attend] at").rules[0].pattern.elements[0]
+    assert by_list.words == written.words and "attended" in by_list.words and "assisted" not in by_list.words
+    rs = listed_rules(lists, pattern="[$verbs|@attend at]")
+    assert [f.text for f in rs.check(Document("They assist at, help at and attended at it; assisted at."))] == [
+        "assist at", "help at", "attended at"]
+
+
+def test_a_list_reference_takes_marks_options_negation_conjunction_and_regex():
+    lists = {"nouns": ["students", "cars"], "skip": ["news", "series"]}
+    rs = listed_rules(lists, pattern="[many $nouns?] is")
+    assert [f.text for f in rs.check(Document("Many students is here. Many is enough."))] == ["Many students", "Many"]
+    rs = listed_rules(lists, pattern="[$nouns&re:[a-z]+] is")  # the regex keeps its case-sensitivity
+    assert flagged(rs, "The cars is red.") == [("cars", ())]
+    assert flagged(rs, "CARS is a film.") == []
+    rs = listed_rules(lists, pattern="the !$nouns [is]")
+    assert flagged(rs, "The cars is red.") == [] and len(flagged(rs, "The house is red.")) == 1
+    rs = listed_rules(lists, pattern="they [re:(?!$skip$)[a-z]+s]")  # in a regex: (?:news|series)
+    assert rs.rules[0].pattern.elements[1].regex.pattern == "(?!(?:news|series)$)[a-z]+s"
+    assert flagged(rs, "They needs it.") == [("needs", ())]
+    assert flagged(rs, "They series it.") == []
+    literal = listed_rules(lists, pattern="cost re:\\$skip")  # an escaped dollar stays a dollar
+    assert literal.rules[0].pattern.elements[1].regex.pattern == "\\$skip"
+
+
+def test_a_list_works_in_an_antipattern():
+    lists = {"will_as_noun": ["his", "her", "last"]}
+    rs = listed_rules(lists, pattern="[will went]", unless=["$will_as_noun will"])
+    assert len(flagged(rs, "They will went home.")) == 1
+    assert flagged(rs, "Her last will went to court.") == []
+    assert flagged(rs, "His will went to court.") == []
+
+
+@pytest.mark.parametrize("pattern, unless", [
+    ("[$nouns] is", []),
+    ("[the|$nouns|a] is", []),
+    ("[house] is", ["the $nouns"]),
+    ("[house] re:(?!$nouns$)[a-z]+", []),
+])
+def test_an_unknown_list_is_an_error_naming_file_rule_and_list(pattern, unless):
+    with pytest.raises(RuleError, match=r"test: rule grammar\.test-rule: unknown list \$nouns \(known lists: modals\)"):
+        listed_rules({"modals": ["can"]}, pattern=pattern, unless=unless)
+    with pytest.raises(RuleError, match=r"unknown list \$nouns \(known lists: none"):
+        rules(pattern=pattern, unless=unless)
+
+
+@pytest.mark.parametrize("lists, error", [
+    ({"months": ["may", "June"]}, "list 'months': entry 'June' is not a plain lower-case word"),
+    ({"x": ["two words"]}, "list 'x': entry 'two words' is not"),
+    ({"x": ["can|could"]}, "list 'x': entry 'can|could' is not"),
+    ({"x": ["@assist"]}, "list 'x': entry '@assist' is not"),
+    ({"x": ["$other"]}, "list 'x': entry '\\$other' is not"),
+    ({"x": ["re:[a-z]+"]}, "list 'x': entry 're:\\[a-z\\]\\+' is not"),
+    ({"x": [""]}, "list 'x': entry '' is not"),
+    ({"x": [3]}, "list 'x': entry 3 is not"),
+    ({"x": ["can", "must", "can"]}, "list 'x': can listed twice"),
+    ({"x": []}, "list 'x': must be a non-empty array"),
+    ({"x": "can"}, "list 'x': must be a non-empty array"),
+    ({"Modals": ["can"]}, "list 'Modals': a list name is lower case"),
+])
+def test_a_malformed_list_is_an_error_naming_file_and_list(lists, error):
+    with pytest.raises(RuleError, match=f"^test: {error}"):
+        listed_rules(lists, pattern="[house]")
+
+
+def test_list_entries_may_hold_an_apostrophe_or_hyphen_but_not_be_lemmas():
+    rs = listed_rules({"x": ["doesn't", "doesn’t", "semi-final"]}, pattern="he [$x]")
+    assert rs.rules[0].pattern.elements[1].words == frozenset({"doesn't", "doesn’t", "semi-final"})
+    with pytest.raises(RuleError, match="a list holds literal forms, not lemmas"):
+        listed_rules({"x": ["assist"]}, pattern="[@$x] at")
