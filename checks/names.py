@@ -781,7 +781,8 @@ def check(doc: Document, config: Config) -> list[Flag]:
             target, pair = spellings[unintroduced[ident].ident], unintroduced[ident].pair
             canonical, particle = (pair, None) if pair else (
                 chosen.get(unintroduced[ident].ident) or _own_canonical(target, house))
-            flags.extend(_unintroduced_flags(doc, entry, target, canonical, particle))
+            shown = pair or f"{_display(target)} ({target.count})"
+            flags.extend(_unintroduced_flags(doc, entry, shown, canonical, particle))
         else:
             flags.extend(_particle_flags(doc, entry))
     return sorted(flags, key=lambda f: f.start)
@@ -819,12 +820,13 @@ def _own_canonical(entry: Spelling, house: HouseStyle) -> tuple[str, str | None]
 
 
 def _unintroduced_flags(
-    doc: Document, entry: Spelling, target: Spelling, canonical: str, particle: str | None
+    doc: Document, entry: Spelling, shown: str, canonical: str, particle: str | None
 ) -> list[Flag]:
-    seen = (f"{_display(entry)} ({entry.count}) looks like {_display(target)} ({target.count}), and the full "
-            "names they stand in can be one person's" if entry.contexts else
-            f"{_display(entry)} ({entry.count}) is never introduced in full in this text and looks like "
-            f"{_display(target)} ({target.count}), named in full earlier")
+    """Flags on a spelling never introduced that looks like the introduced name `shown` ("Udomdet (2)")."""
+    seen = (f"{_display(entry)} ({entry.count}) looks like {shown}, and the full names they stand in can be one "
+            "person's" if entry.contexts else
+            f"{_display(entry)} ({entry.count}) is never introduced in full in this text and looks like {shown}, "
+            "named in full earlier")
     message = f"{seen}. If they are one name, use one spelling."
     flags = []
     for unit in entry.units:
