@@ -22,7 +22,9 @@ Pattern elements (each matches one token; case-insensitive unless `re:` says oth
                       $plural_nouns&re:[a-z]+, $modals?, !$modals; in a `re:` part, (?:w1|w2|...)
 Words and `re:` cannot be alternatives in one element (`the|re:x` is an error; `tag:NN&re:x` is fine, with the `re:`
 part last). A `]` at the end of an element always closes a mark, so end a regular expression that itself ends in
-`]` with `{1}` (`re:[A-Z]{1}`). Contractions split like possessives: "it's" is the tokens "it" and "'s".
+`]` with `{1}` (`re:[A-Z]{1}`); likewise a `?` at the end always makes the element optional, so end a regular
+expression with `{0,1}` instead of `?`. `!` negates a whole element, never one part of an `a&b` combination.
+Contractions split like possessives: "it's" is the tokens "it" and "'s".
 
 Templates (in `suggest` and `message`; N counts the pattern's elements from 1, an optional element that matched
 nothing gives ""):

@@ -161,6 +161,51 @@ def test_agreement_and_word_order_slips(text, rule, flagged):
     assert [(f.rule, f.text) for f in grammar_flags(text)] == [(rule, flagged)]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        # collocation, word-order and article rules of the second round, on correct English that looks like a slip
+        "The team went to home games by bus.",
+        "Those interested, of course, can apply.",
+        "The outcome depends in large part on turnout.",
+        "Hence the need for reform.",
+        "Also on the agenda was the budget.",
+        "He is the most successful manager in the league.",
+        "Every research project needs funding.",
+        "Not only did he win, he set a record.",
+        "Local elected officials met on Monday.",
+        "What it does is provide a safety net.",
+        "The road is wide open.",
+        "For the club, it's make or break.",
+        "The old theatre found new life as a cinema.",
+        "They have free time after school.",
+        "The key to success is patience.",
+        "His will was available to the court.",
+        "No other country has done so, and what other option is there?",
+        "During 300 years of rule, the empire grew.",
+        "The trade deal the two sides signed is new.",
+        "She was a fifteen-year-old student when the war began.",
+    ],
+)
+def test_second_round_rules_leave_correct_english_alone(text):
+    assert [(f.rule, f.text) for f in grammar_flags(text)] == []
+
+
+@pytest.mark.parametrize(
+    "text, rule, flagged",
+    [
+        ("Spanish is also wide spoken in the north.", "grammar.adjective-for-adverb", "wide spoken"),
+        ("For this reasons, the plan failed.", "grammar.this-plural", "this reasons"),
+        ("The firm hires many new employee every year.", "grammar.singular-after-plural-determiner", "many new employee"),
+        ("Drivers often argue with other driver on the road.", "grammar.other-singular", "other driver"),
+        ("There are than more 2,300 workers at the plant.", "grammar.than-more", "than more"),
+        ("Not everyone could attendance the funeral.", "grammar.modal-noun", "could attendance"),
+    ],
+)
+def test_second_round_slips(text, rule, flagged):
+    assert [(f.rule, f.text) for f in grammar_flags(text)] == [(rule, flagged)]
+
+
 def test_rules_can_be_disabled_in_the_house_style():
     config = Config({"rules": {"disabled": [grammar.A_AN, "grammar.despite-of"]}})
     assert grammar_flags("It took a hour, despite of the rain.", config) == []
