@@ -244,13 +244,10 @@ def evaluate_ofac(limit: int, show: int, show_misses: bool = False) -> dict | No
     shown = 0
     for item in variants:
         flags = check(Document(item["text"]), config)
-        # a flag on the planted word (the alias reference ends the text): it may take in a standalone particle
-        # ("bin Laden") or cover one part of a hyphenated name ("Moghaddam" in "Ahmadi-Moghaddam"); a trailing ayn
-        # mark ("Ala'") is not part of a word token in running text
+        # the flag covers the whole name word, a standalone particle included; a trailing ayn mark ("Ala'") is
+        # not part of a word token in running text
         planted = item["planted"].rstrip("'`’")
-        planted_start = item["text"].rindex(planted)
-        planted_end = planted_start + len(planted)
-        on_target = [f for f in flags if f.start < planted_end and f.end > planted_start]
+        on_target = [f for f in flags if f.text == planted or f.text.endswith(" " + planted)]
         wrong_target += len(flags) > 0 and not on_target
         if on_target:
             found += 1
