@@ -40,6 +40,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import PurePosixPath
 from typing import Iterable, Iterator
 
+from checks.config import Section, Setting
 from checks.inputs import DEFAULT_MAX_BYTES, SUPPORTED_SUFFIXES, InputError, decode_document
 
 DOCUMENT_SUFFIXES = frozenset(s for s in SUPPORTED_SUFFIXES if s)  # files without a suffix only via --include
@@ -81,6 +82,30 @@ class Limits:
                 raise ConfigError(f"{config.path or 'house style'}: [limits] {key} must be a number >= 0")
             values[key] = value
         return cls(**values)
+
+
+SECTIONS = (
+    Section("limits", "House-style limits for uploads and batch archives (checks/archives.py, `Limits.from_config`).\n"
+            "Sizes are in bytes. Anything over a limit is refused with a message that names the file and the key.\nA "
+            "public dashboard should lower max_upload_bytes (for example to 50_000_000); a newsroom batch server can "
+            "raise max_archive_bytes for very large archives.", (
+                Setting("max_upload_bytes", Limits.max_upload_bytes, "Largest single input: an uploaded file, or one "
+                        "archive / table / document given to `python -m checks batch`."),
+                Setting("max_member_bytes", Limits.max_member_bytes, "Largest single document, on its own or inside "
+                        "an archive (bytes after decompression). A document over it becomes an error row and the "
+                        "rest of the archive is still checked."),
+                Setting("max_members", Limits.max_members, "Most members in one archive (folders count; nested "
+                        "archives count their own members). Over it: refused."),
+                Setting("max_nesting", Limits.max_nesting, "Deepest archive-in-archive nesting: 0 takes no nested "
+                        "archives, 2 takes a zip in a zip in the input. Over it: refused."),
+                Setting("max_ratio", int(Limits.max_ratio), "Zip-bomb guard: a member over 1 MB that inflates more "
+                        "than this many times its compressed size (for tar.gz, the whole archive) makes the whole "
+                        "archive refused before anything is read or written. Ordinary news text compresses 3 to 5 "
+                        "times."),
+                Setting("max_archive_bytes", Limits.max_archive_bytes, "Most bytes one archive may inflate to in "
+                        "total (declared member sizes). Over it: refused."),
+            )),
+)
 
 
 @dataclass(frozen=True)

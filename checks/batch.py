@@ -18,7 +18,8 @@ Outputs in DIR:
   issues.parquet     one row per flag: document_id, category, rule, start, end, text, message, suggestions,
                      severity, confidence (all exactly as `check --format json` gives them), sentence and
                      sentence_start (the sentence around the flag and its offset in the document)
-  names.parquet      archive-wide clusters of name spellings (checks.names.archive_clusters)
+  names.parquet      archive-wide clusters of name spellings (checks.names.archive_clusters); each family with an
+                     archive table (checks.registry.ArchiveTable) writes one such table
   *.csv              the same tables as CSV with --csv (suggestions joined with " | ")
   manifest.json      what the run was (inputs, options, house style) and the partitions, for resuming
 
@@ -47,10 +48,11 @@ from typing import Callable, Iterable
 from checks.archives import Item, Limits, Partition, Prefetcher, plan, read_partition
 from checks.config import Config
 from checks.flags import CATEGORIES, SEVERITIES
+from checks.registry import ArchiveTable
 
 log = logging.getLogger(__name__)
 
-MANIFEST_VERSION = 1
+MANIFEST_VERSION = 2  # 2: archive tables collect (document_id, key, count) parts
 SEVERITY_WEIGHT = {"error": 3.0, "warning": 1.0, "info": 0.2}
 HALF_SCORE_DENSITY = 10.0  # penalty points per 1,000 words that halve the score
 MIN_SCORE_WORDS = 100
@@ -83,7 +85,7 @@ class BatchSummary:
     workers: int = 0
     peak_worker_memory_mb: float = 0.0  # largest resident set of any worker process during this run
     documents_per_second: float = 0.0
-    names_status: str = ""
+    table_status: dict[str, str] = field(default_factory=dict)  # archive table -> what became of it
     worker_memory_mb: dict = field(default_factory=dict)  # worker -> peak resident set (MB)
     worker_cpu_seconds: float = 0.0  # CPU time the workers spent on this run's partitions (reading and checking)
 
@@ -99,8 +101,8 @@ class BatchSummary:
         ]
         if self.top_rules:
             out.append("  top rules: " + ", ".join(f"{rule} ({count:,})" for rule, count in self.top_rules))
-        if self.names_status:
-            out.append(f"  names: {self.names_status}")
+        for table, status in self.table_status.items():
+            out.append(f"  {table}: {status}")
         out.append(f"  results in {self.out_dir}")
         return out
 
@@ -138,15 +140,23 @@ def _metric_value(value, kind: str):
     return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
 
 
-def _document_names(doc, config) -> dict[str, int]:
-    """Name spellings of one document, for the archive-wide clusters (none if the name finder fails on it)."""
-    from checks.names import document_names
+def archive_tables(config: Config) -> list[ArchiveTable]:
+    """The archive-wide tables of the families that run under this house style."""
+    from checks.pipeline import select_families
 
-    try:
-        return {str(k): int(v) for k, v in document_names(doc, config).items()}
-    except Exception:  # a failing name finder must not lose the document's other results
-        log.exception("document_names failed on %s", doc.source)
-        return {}
+    return [fam.archive for fam in select_families(config) if fam.archive is not None]
+
+
+def _collect(doc, config) -> dict[str, dict[str, int]]:
+    """Each archive table's (key, count) pairs for one document (none for a table whose collector fails on it)."""
+    collected = {}
+    for table in archive_tables(config):
+        try:
+            collected[table.name] = {str(k): int(v) for k, v in table.collect(doc, config).items()}
+        except Exception:  # a failing collector must not lose the document's other results
+            log.exception("collecting %s failed on %s", table.name, doc.source)
+            collected[table.name] = {}
+    return collected
 
 
 def _context(doc, flag) -> tuple[str, int]:
@@ -161,15 +171,16 @@ def _error_row(doc_id: str, source: str, error: str) -> dict:
     return {"document_id": doc_id, "source": source, "error": error}
 
 
-def score_document(doc_id: str, source: str, text: str, config: Config) -> tuple[dict, list[dict], dict[str, int]]:
-    """Check one document exactly as `python -m checks check` does and return its row, its flags' rows and its
-    name spellings. The row has `metric_<key>` for each metric reported; flags are `Flag.to_dict()` plus the
+def score_document(doc_id: str, source: str, text: str, config: Config
+                   ) -> tuple[dict, list[dict], dict[str, dict[str, int]]]:
+    """Check one document exactly as `python -m checks check` does and return its row, its flags' rows and what
+    each archive table collects from it. The row has `metric_<key>` for each metric reported; flags are `Flag.to_dict()` plus the
     document id and the sentence around them."""
     from checks.document import Document
     from checks.pipeline import check_document
 
     doc = Document(text, source)
-    report = check_document(doc, config)  # == check_text(text, source, config), keeping `doc` for the names
+    report = check_document(doc, config)  # == check_text(text, source, config), keeping `doc` for the tables
     words = len(doc.words)
     by_category = Counter(f.category for f in report.issues)
     by_severity = Counter(f.severity for f in report.issues)
@@ -193,8 +204,7 @@ def score_document(doc_id: str, source: str, text: str, config: Config) -> tuple
         sentence, sentence_start = _context(doc, flag)
         issues.append({"document_id": doc_id, **flag.to_dict(), "sentence": sentence,
                        "sentence_start": sentence_start})
-    names = _document_names(doc, config)
-    return row, issues, names
+    return row, issues, _collect(doc, config)
 
 
 # ------------------------------------------------------------------------------------------- tables
@@ -222,18 +232,17 @@ def _issues_schema():
                       ("confidence", pa.float64()), ("sentence", pa.string()), ("sentence_start", pa.int64())])
 
 
-def _name_rows_schema():
+def _collected_schema():
     import pyarrow as pa
 
-    return pa.schema([("document_id", pa.string()), ("spelling", pa.string()), ("count", pa.int64())])
+    return pa.schema([("document_id", pa.string()), ("key", pa.string()), ("count", pa.int64())])
 
 
-def _names_schema():
+def _archive_schema(table: ArchiveTable):
     import pyarrow as pa
 
-    return pa.schema([("cluster_id", pa.string()), ("canonical", pa.string()), ("spelling", pa.string()),
-                      ("documents", pa.int64()), ("mentions", pa.int64()),
-                      ("document_ids", pa.list_(pa.string()))])
+    kinds = {"string": pa.string(), "int": pa.int64(), "strings": pa.list_(pa.string())}
+    return pa.schema([(name, kinds[kind]) for name, kind in table.columns])
 
 
 def _table(rows: list[dict], schema):
@@ -244,19 +253,19 @@ def _table(rows: list[dict], schema):
 
 def _score_item(item: Item, partition: Partition, config: Config, spec) -> tuple[dict, list[dict], dict]:
     if item.error is not None:
-        row, issues, names = _error_row(item.doc_id, item.source, item.error), [], {}
+        row, issues, collected = _error_row(item.doc_id, item.source, item.error), [], {}
     else:
         try:
-            row, issues, names = score_document(item.doc_id, item.source, item.text, config)
+            row, issues, collected = score_document(item.doc_id, item.source, item.text, config)
         except Exception as exc:  # one document that breaks the pipeline becomes an error row
             log.exception("checking %s failed", item.source)
-            row, issues, names = _error_row(item.doc_id, item.source, f"{item.source}: check failed "
-                                            f"({type(exc).__name__}: {exc})"), [], {}
+            row, issues, collected = _error_row(item.doc_id, item.source, f"{item.source}: check failed "
+                                                f"({type(exc).__name__}: {exc})"), [], {}
     row["input"] = partition.input
     row["encoding"] = item.encoding or None
     for key, kind in spec:
         row[f"metric_{key}"] = _metric_value(row.get(f"metric_{key}"), kind)
-    return row, issues, names
+    return row, issues, collected
 
 
 def score_partition(partition: Partition, config: Config, limits: Limits, spec) -> dict:
@@ -264,12 +273,15 @@ def score_partition(partition: Partition, config: Config, limits: Limits, spec) 
     import resource
 
     started, cpu_started = time.perf_counter(), time.process_time()
-    documents, issues, names = [], [], []
+    documents: list[dict] = []
+    issues: list[dict] = []
+    collected: dict[str, list[dict]] = {table.name: [] for table in archive_tables(config)}
     for item in read_partition(partition, limits):
-        row, flag_rows, spellings = _score_item(item, partition, config, spec)
+        row, flag_rows, found = _score_item(item, partition, config, spec)
         documents.append(row)
         issues.extend(flag_rows)
-        names.extend({"document_id": item.doc_id, "spelling": s, "count": c} for s, c in spellings.items())
+        for name, pairs in found.items():
+            collected[name].extend({"document_id": item.doc_id, "key": k, "count": c} for k, c in pairs.items())
     try:
         from distributed import get_worker
 
@@ -280,7 +292,7 @@ def score_partition(partition: Partition, config: Config, limits: Limits, spec) 
         "index": partition.index,
         "documents": _table(documents, _documents_schema(spec)),
         "issues": _table(issues, _issues_schema()),
-        "names": _table(names, _name_rows_schema()),
+        "collected": {name: _table(rows, _collected_schema()) for name, rows in collected.items()},
         "worker": worker,
         "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0,
         "seconds": time.perf_counter() - started,
@@ -290,7 +302,6 @@ def score_partition(partition: Partition, config: Config, limits: Limits, spec) 
 
 # ------------------------------------------------------------------------------------------- the run
 
-_PART_KINDS = ("issues", "names", "documents")  # documents last: its presence marks a finished partition
 
 
 def _part_path(out_dir: str, index: int, kind: str) -> str:
@@ -305,13 +316,19 @@ def _write_atomic_table(table, path: str) -> None:
     os.replace(tmp, path)
 
 
-def _write_part(out_dir: str, result: dict) -> None:
-    for kind in _PART_KINDS:
-        _write_atomic_table(result[kind], _part_path(out_dir, result["index"], kind))
+def _part_kinds(config: Config) -> list[str]:
+    """The files of one finished partition: documents last, since its presence marks the partition finished."""
+    return ["issues", *(table.name for table in archive_tables(config)), "documents"]
 
 
-def _finished(out_dir: str, index: int) -> bool:
-    return all(os.path.exists(_part_path(out_dir, index, kind)) for kind in _PART_KINDS)
+def _write_part(out_dir: str, result: dict, config: Config) -> None:
+    tables = {"issues": result["issues"], "documents": result["documents"], **result["collected"]}
+    for kind in _part_kinds(config):
+        _write_atomic_table(tables[kind], _part_path(out_dir, result["index"], kind))
+
+
+def _finished(out_dir: str, index: int, config: Config) -> bool:
+    return all(os.path.exists(_part_path(out_dir, index, kind)) for kind in _part_kinds(config))
 
 
 def _identity(inputs, partitions, config: Config, spec, options: dict) -> dict[str, str]:
@@ -410,7 +427,7 @@ def _run_window(client, pending, config, limits, spec, out_dir, on_done, cancel,
             client.cancel(list(in_flight))
             raise BatchError(f"a partition failed ({type(exc).__name__}: {exc}); the finished partitions are kept, "
                              "run the same command again to retry") from exc
-        _write_part(out_dir, result)
+        _write_part(out_dir, result, config)
         memory[result["worker"]] = max(memory.get(result["worker"], 0.0), result["peak_mb"])
         on_done(result)
         del result, future
@@ -448,47 +465,48 @@ def _combine(out_dir: str, count: int, spec, write_csv: bool) -> dict:
     return stats
 
 
-class NameRows:
-    """(document_id, spelling, count) for every document, read part by part (flat memory, several passes)."""
+class CollectedRows:
+    """(document_id, key, count) of one archive table for every document, read part by part (flat memory,
+    several passes)."""
 
-    def __init__(self, out_dir: str, count: int) -> None:
-        self.out_dir, self.count = out_dir, count
+    def __init__(self, out_dir: str, count: int, kind: str) -> None:
+        self.out_dir, self.count, self.kind = out_dir, count, kind
         self._length: int | None = None
 
     def __iter__(self):
         import pyarrow.parquet as pq
 
         for index in range(self.count):
-            table = pq.read_table(_part_path(self.out_dir, index, "names"))
-            yield from zip(*(table.column(c).to_pylist() for c in ("document_id", "spelling", "count")))
+            table = pq.read_table(_part_path(self.out_dir, index, self.kind))
+            yield from zip(*(table.column(c).to_pylist() for c in ("document_id", "key", "count")))
 
     def __len__(self) -> int:
         import pyarrow.parquet as pq
 
         if self._length is None:
-            self._length = sum(pq.ParquetFile(_part_path(self.out_dir, i, "names")).metadata.num_rows
+            self._length = sum(pq.ParquetFile(_part_path(self.out_dir, i, self.kind)).metadata.num_rows
                                for i in range(self.count))
         return self._length
 
 
-def _write_names(out_dir: str, count: int, config: Config, write_csv: bool) -> str:
-    from checks.names import archive_clusters
-
+def _write_archive_table(table: ArchiveTable, out_dir: str, count: int, config: Config, write_csv: bool) -> str:
     status = ""
-    clusters: list[dict] = []
+    rows: list[dict] = []
     try:
-        clusters = list(archive_clusters(NameRows(out_dir, count), config))
+        rows = list(table.combine(CollectedRows(out_dir, count, table.name), config))
     except Exception as exc:  # the documents and issues are still written
-        log.exception("archive_clusters failed")
-        status = f"name clusters failed: {type(exc).__name__}: {exc}"
-    schema = _names_schema()
-    rows = [{**c, "cluster_id": str(c.get("cluster_id")),
-             "document_ids": [str(d) for d in c.get("document_ids") or ()]} for c in clusters]
-    target = os.path.join(out_dir, "names.parquet")
+        log.exception("the %s table failed", table.name)
+        status = f"failed: {type(exc).__name__}: {exc}"
+    schema = _archive_schema(table)
+    kinds = dict(table.columns)
+    rows = [{name: ([str(v) for v in row.get(name) or ()] if kinds[name] == "strings" else
+                    str(row.get(name)) if kinds[name] == "string" else row.get(name)) for name in schema.names}
+            for row in rows]
+    target = os.path.join(out_dir, f"{table.name}.parquet")
     _write_atomic_table(_table(rows, schema), target)
     if write_csv:
         _write_csv(target)
-    return status or f"{len({c.get('cluster_id') for c in clusters}):,} clusters"
+    return status or f"{len(rows):,} rows"
 
 
 def _write_csv(parquet_path: str) -> None:
@@ -574,7 +592,7 @@ def score_archive(
                     "partitions": len(partitions), "documents": total, "metric_columns": [list(m) for m in spec],
                     "house_style": str(config.path) if config.path else None}
         _prepare_out_dir(out_dir, identity, manifest)
-        pending = [p for p in partitions if not _finished(out_dir, p.index)]
+        pending = [p for p in partitions if not _finished(out_dir, p.index, config)]
         done = total - sum(p.size for p in pending)
         if progress is not None:
             progress(done, total)
@@ -598,10 +616,11 @@ def score_archive(
             cluster.close()
 
     stats = {"documents": done, "words": 0, "errors": 0, "rules": Counter()}
-    names_status = ""
+    table_status = {}
     if not cancelled:
         stats = _combine(out_dir, len(partitions), spec, write_csv)
-        names_status = _write_names(out_dir, len(partitions), config, write_csv)
+        table_status = {table.name: _write_archive_table(table, out_dir, len(partitions), config, write_csv)
+                        for table in archive_tables(config)}
     seconds = time.perf_counter() - started
     return BatchSummary(
         documents=stats["documents"],
@@ -618,7 +637,7 @@ def score_archive(
         workers=worker_count,
         peak_worker_memory_mb=max(memory.values(), default=0.0),
         documents_per_second=checked_documents / seconds if seconds > 0 else 0.0,
-        names_status=names_status,
+        table_status=table_status,
         worker_memory_mb=memory,
         worker_cpu_seconds=cpu_seconds,
     )

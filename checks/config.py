@@ -6,7 +6,8 @@ Where it is read from, first found wins:
   3. `copydesk.toml` in the current directory;
   4. `$XDG_CONFIG_HOME/copydesk/copydesk.toml` (default `~/.config/copydesk/copydesk.toml`).
 With none of them, the built-in defaults apply. `samples/copydesk.toml` documents every key.
-Each check family reads its own table (`[readability]`, `[spelling]`, ...) through `Config.section`.
+Each check family reads its own table (`[readability]`, `[spelling]`, ...) through `Config.section` and declares
+its keys as a `Section`; the schema and `samples/copydesk.toml` are built from those declarations.
 """
 from __future__ import annotations
 
@@ -24,23 +25,52 @@ class ConfigError(ValueError):
     """The house-style file cannot be read or has a wrong value; the message names the file and key."""
 
 
-# The house style's sections and their keys; samples/copydesk.toml documents every one (a test keeps the two in
-# step). A misspelt section or key is an error that names it, never a setting ignored in silence.
-SCHEMA: dict[str, frozenset[str]] = {
-    "rules": frozenset({"disabled", "disabled_categories"}),
-    "dictionary": frozenset({"words"}),
-    "spelling": frozenset({"variant", "oxford_ize", "context", "flag_unknown"}),
-    "readability": frozenset({"audience", "min_sentence_words", "min_document_words", "adverbs_per_sentence",
-                              "worst_sentences", "use_tagger", "audiences", "target_grade", "hard_grade",
-                              "very_hard_grade", "long_sentence_words"}),  # an audience's keys apply to all
-    "names": frozenset({"accepted", "house"}),
-    "mistranslation": frozenset({"statistical", "threshold", "seen_threshold", "reference", "reference_min_count"}),
-    "languagetool": frozenset({"mode", "url", "timeout_seconds", "language", "max_chars"}),
-    "limits": frozenset({"max_upload_bytes", "max_member_bytes", "max_members", "max_nesting", "max_ratio",
-                         "max_archive_bytes"}),
-    "review": frozenset({"database", "runs_dir", "false_alarm_threshold", "min_decisions"}),
-    "dashboard": frozenset({"max_paste_chars", "check_timeout_seconds", "batch_workers"}),
-}
+@dataclass(frozen=True)
+class Setting:
+    """One house-style key: its built-in value and what it does (samples/copydesk.toml is generated from these)."""
+
+    key: str
+    default: Any  # None: no built-in value; the sample file then shows `example`, commented out
+    doc: str
+    example: Any = None  # shown in the sample file instead of the default
+
+
+@dataclass(frozen=True)
+class Section:
+    """One house-style table, declared by the code that reads it (a family, the archive limits, the dashboard)."""
+
+    name: str
+    doc: str  # the comment above the table in samples/copydesk.toml
+    settings: tuple[Setting, ...]
+    footer: str = ""  # a comment after the table's keys
+
+    @property
+    def keys(self) -> frozenset[str]:
+        return frozenset(s.key for s in self.settings)
+
+
+# The engine's own tables; the families and the other modules declare theirs (checks.registry.house_sections).
+ENGINE_SECTIONS = (
+    Section("rules", "", (
+        Setting("disabled", [], "Rule ids to switch off (see docs/rules.md or `python -m checks rules`); LanguageTool "
+                "rules as \"LT:<RULE_ID>\"."),
+        Setting("disabled_categories", [], "Whole categories to switch off: readability, spelling, grammar, "
+                "mistranslation, names, style."),
+    )),
+    Section("dictionary", "", (
+        Setting("words", [], "The user's dictionary: never flagged as spelling mistakes (any case). The dashboard's "
+                "\"Add to dictionary\" appends here through checks.spelling.add_to_dictionary(config_path, word).",
+                example=["Sadrist", "KazMunayGas", "peshmerga"]),
+    )),
+)
+
+
+def schema() -> dict[str, frozenset[str]]:
+    """The house style's tables and their keys. A misspelt table or key is an error that names it, never a setting
+    ignored in silence."""
+    from checks.registry import house_sections
+
+    return {section.name: section.keys for section in house_sections()}
 
 
 @dataclass(frozen=True)
@@ -51,14 +81,15 @@ class Config:
 
     def __post_init__(self) -> None:
         where = self.path or "house style"
+        known = schema() if self.data else {}
         for name, value in self.data.items():
-            if name not in SCHEMA:
-                raise ConfigError(f"{where}: unknown section [{name}]; known: {', '.join(SCHEMA)}")
+            if name not in known:
+                raise ConfigError(f"{where}: unknown section [{name}]; known: {', '.join(known)}")
             if not isinstance(value, dict):
                 raise ConfigError(f"{where}: [{name}] must be a table")
-            unknown = sorted(set(value) - SCHEMA[name])
+            unknown = sorted(set(value) - known[name])
             if unknown:
-                raise ConfigError(f"{where}: [{name}] has unknown keys {unknown}; known: {sorted(SCHEMA[name])}")
+                raise ConfigError(f"{where}: [{name}] has unknown keys {unknown}; known: {sorted(known[name])}")
 
     def section(self, name: str) -> dict:
         return self.data.get(name, {})  # a table: checked with its keys when the Config was made

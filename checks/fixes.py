@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Callable, Iterable
 
-from checks.flags import SEVERITY_RANK, Flag
+from checks.flags import SEVERITY_RANK, Flag, spans_overlap
 
 Edit = tuple[int, int, str]
 
@@ -21,13 +21,6 @@ def _priority(flag: Flag):
     return (flag.start, -SEVERITY_RANK[flag.severity], -flag.confidence, flag.end - flag.start, flag.rule)
 
 
-def _overlaps(a: Edit, b: Edit) -> bool:
-    (s1, e1, _), (s2, e2, _) = a, b
-    if s1 == e1 or s2 == e2:  # an insertion point clashes with a span strictly around it or one at the same point
-        return (s1 == s2) or (s2 < s1 < e2) or (s1 < s2 < e1)
-    return s1 < e2 and s2 < e1
-
-
 def choose_edits(flags: Iterable[Flag], choose: Callable[[Flag], str | None] = first_suggestion) -> list[Edit]:
     """The non-overlapping edits to make, in text order: (start, end, replacement)."""
     edits: list[Edit] = []
@@ -36,7 +29,7 @@ def choose_edits(flags: Iterable[Flag], choose: Callable[[Flag], str | None] = f
         if replacement is None:
             continue
         edit = (flag.start, flag.end, replacement)
-        if not any(_overlaps(edit, kept) for kept in edits):
+        if not any(spans_overlap(edit[0], edit[1], kept[0], kept[1]) for kept in edits):
             edits.append(edit)
     return sorted(edits)
 

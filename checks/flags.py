@@ -61,6 +61,18 @@ class Flag:
         )
 
 
+def spans_overlap(s1: int, e1: int, s2: int, e2: int) -> bool:
+    """Whether two spans share text, or would clash as edits: an insertion point (an empty span) clashes with a span
+    strictly around it and with one that starts at the same point."""
+    if s1 == e1 or s2 == e2:
+        return (s1 == s2) or (s2 < s1 < e2) or (s1 < s2 < e1)
+    return s1 < e2 and s2 < e1
+
+
+def overlaps(a: Flag, b: Flag) -> bool:
+    return spans_overlap(a.start, a.end, b.start, b.end)
+
+
 def make_flag(text: str, start: int, end: int, **fields) -> Flag:
     """Build a flag whose `text` is always exactly `text[start:end]`, so offsets can never drift from the quote."""
     return Flag(start=start, end=end, text=text[start:end], **fields)

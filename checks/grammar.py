@@ -19,7 +19,7 @@ from checks.config import Config
 from checks.document import Document, Sentence, Token
 from checks.flags import Flag, RuleInfo, make_flag
 from checks.patterns import RuleSet, match_case, parse_rules
-from checks.registry import Family, register
+from checks.registry import Family, Result
 
 RULE_FILE = "grammar.toml"
 A_AN = "grammar.a-an"
@@ -247,7 +247,7 @@ def _may_be_slip(tokens, i: int, j: int, allowed: frozenset[str]) -> bool:
 # ---- the family ------------------------------------------------------------------------------------------------
 
 
-def check(doc: Document, config: Config) -> list[Flag]:
+def check(doc: Document, config: Config) -> Result:
     disabled = config.disabled_rules  # read once: the rule set asks for every candidate
     flags = rule_set().check(doc, lambda rule_id: rule_id not in disabled)
     want_articles, want_repeats = A_AN not in disabled, REPEATED not in disabled
@@ -256,7 +256,7 @@ def check(doc: Document, config: Config) -> list[Flag]:
             flags.extend(article_flags(doc, sentence))
         if want_repeats:
             flags.extend(repeated_word_flags(doc, sentence))
-    return flags
+    return Result(flags)
 
 
 def rules() -> list[RuleInfo]:
@@ -272,4 +272,4 @@ def tag_requests(doc: Document, config: Config):
     return rule_set().sentences_needing_tags(doc, config.rule_enabled)
 
 
-register(Family(name="grammar", check=check, rules=rules, tag_requests=tag_requests))
+FAMILY = Family(name="grammar", category="grammar", check=check, rules=rules, tag_requests=tag_requests)

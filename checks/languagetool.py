@@ -1,7 +1,7 @@
 """LanguageTool as an optional second opinion: a remote server, a local one, or off.
 
 Copydesk's own checks always run; this family only adds what a LanguageTool server finds, as ordinary flags whose
-rule ids start with `LT:` (the pipeline drops them where one of our flags covers the same words). It can never hang
+rule ids start with `LT:` (a secondary family: the pipeline drops them where one of our flags covers the same words). It can never hang
 or break a check: every request has a hard deadline, a server that is down is remembered for a while so a batch
 does not wait once per document, and anything unexpected becomes a one-line status instead of an exception.
 
@@ -31,12 +31,12 @@ import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
 
-from checks.config import Config
+from checks.config import Config, Section, Setting
 from checks.document import Document
 from checks.flags import Flag, RuleInfo, make_flag
-from checks.registry import Family, register
+from checks.registry import Family, Result
 
-FAMILY = "languagetool"
+NAME = "languagetool"
 RULE_PREFIX = "LT:"
 ENV_URL = "COPYDESK_LANGUAGETOOL_URL"
 MODES = ("off", "auto", "local", "remote")
@@ -83,7 +83,7 @@ class Settings:
 def settings_from(config: Config, environ=None) -> Settings:
     """Read `[languagetool]` from the house style; COPYDESK_LANGUAGETOOL_URL overrides the url."""
     environ = os.environ if environ is None else environ
-    section = config.section(FAMILY)
+    section = config.section(NAME)
     mode = str(section.get("mode", "auto")).strip().lower()
     url, source = section.get("url") or None, "[languagetool] url"
     if environ.get(ENV_URL):
@@ -348,41 +348,35 @@ def resolve(settings: Settings, environ=None) -> tuple[str | None, str]:
     return server.url, f"local {jar.parent.name} on {server.url}"
 
 
-def check(doc: Document, config: Config) -> list[Flag]:
+def check(doc: Document, config: Config) -> Result:
     """LanguageTool's matches as flags; on any trouble no flags and a status line that says why."""
     if config.offline:
-        doc.cache[f"status:{FAMILY}"] = "off: --offline"
-        return []
+        return Result([], "off: --offline")
     try:
         settings = settings_from(config)
         base, mode = resolve(settings)
     except Exception as exc:  # a broken house-style value must not break the check
-        doc.cache[f"status:{FAMILY}"] = f"off: {type(exc).__name__}: {exc}"
-        return []
+        return Result([], f"off: {type(exc).__name__}: {exc}")
     if base is None:
-        doc.cache[f"status:{FAMILY}"] = mode
-        return []
+        return Result([], mode)
     endpoint = check_endpoint(base)
     now = time.monotonic()
     with _state_lock:
         down = _down_until.get(endpoint)
     if down and now < down[0]:
-        doc.cache[f"status:{FAMILY}"] = (
+        return Result([], (
             f"{mode}: skipped, server unavailable ({down[1]}); retry in {down[0] - now:.0f} s; offline results only"
-        )
-        return []
+        ))
     disabled = sorted(r[len(RULE_PREFIX):] for r in config.disabled_rules if r.startswith(RULE_PREFIX))
     started = time.perf_counter()
     try:
         matches = query(doc.text, endpoint, settings, disabled)
     except LanguageToolUnavailable as exc:
         if _local is not None and base == _local.url and _local.starting():
-            doc.cache[f"status:{FAMILY}"] = f"{mode}: still starting ({exc}); offline results only"
-            return []
+            return Result([], f"{mode}: still starting ({exc}); offline results only")
         with _state_lock:
             _down_until[endpoint] = (time.monotonic() + DOWN_RETRY_SECONDS, str(exc))
-        doc.cache[f"status:{FAMILY}"] = f"{mode}: unavailable ({exc}); offline results only"
-        return []
+        return Result([], f"{mode}: unavailable ({exc}); offline results only")
     with _state_lock:
         _down_until.pop(endpoint, None)
     user_words = config.user_words
@@ -393,8 +387,7 @@ def check(doc: Document, config: Config) -> list[Flag]:
             continue
         flags.append(flag)
     elapsed = time.perf_counter() - started
-    doc.cache[f"status:{FAMILY}"] = f"{mode}: {len(flags)} matches in {elapsed:.2f} s"
-    return flags
+    return Result(flags, f"{mode}: {len(flags)} matches in {elapsed:.2f} s")
 
 
 def forget_failures() -> None:
@@ -417,4 +410,25 @@ def rules() -> list[RuleInfo]:
     ]
 
 
-register(Family(name=FAMILY, check=check, rules=rules, offline=False))
+SECTION = Section(
+    "languagetool",
+    "House-style keys of the LanguageTool backend (checks/languagetool.py); see docs/languagetool.md.\nCopydesk's own "
+    "checks always run; LanguageTool only adds flags (rule ids \"LT:<RULE_ID>\") where ours found nothing.",
+    (
+        Setting("mode", "auto", "\"auto\" (default): remote when a url is set (here or in COPYDESK_LANGUAGETOOL_URL), "
+                "else a local server when LanguageTool's files are already on disk and Java is installed, else off. "
+                "\"off\", \"local\", \"remote\" force a mode."),
+        Setting("url", None, "A LanguageTool server; /v2/check is added. The COPYDESK_LANGUAGETOOL_URL environment "
+                "variable overrides this.", example="http://localhost:8081"),
+        Setting("timeout_seconds", DEFAULT_TIMEOUT, "Hard limit for one document's answer; after it the offline "
+                "results are returned alone, and a server that failed is not asked again for 60 s."),
+        Setting("language", DEFAULT_LANGUAGE, "LanguageTool's language code."),
+        Setting("max_chars", DEFAULT_MAX_CHARS, "Longer texts are sent in paragraph-aligned pieces of at most this "
+                "many characters (the public server's limit)."),
+    ),
+    footer="Single LanguageTool rules are switched off like ours, in [rules] disabled, e.g. "
+    "\"LT:UPPERCASE_SENTENCE_START\".",
+)
+
+FAMILY = Family(name=NAME, category=None, check=check, rules=rules, sections=(SECTION,), secondary=True,
+                offline=False)

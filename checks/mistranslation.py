@@ -24,11 +24,11 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-from checks.config import Config, ConfigError
+from checks.config import Config, ConfigError, Section, Setting
 from checks.document import Document, Sentence
-from checks.flags import Flag, RuleInfo, make_flag
+from checks.flags import Flag, RuleInfo, make_flag, overlaps
 from checks.patterns import RuleSet, load_rule_file, match_case
-from checks.registry import Family, register
+from checks.registry import Family, Result
 
 STATISTICAL_RULE = "mistranslation.unlikely-sense"
 DEFAULT_THRESHOLD = 1.0
@@ -253,15 +253,11 @@ def tag_requests(doc: Document, config: Config):
     return sentences
 
 
-def _overlaps(a: Flag, b: Flag) -> bool:
-    return a.start < b.end and b.start < a.end
-
-
-def check(doc: Document, config: Config) -> list[Flag]:
+def check(doc: Document, config: Config) -> Result:
     flags = lexicon().check(doc, config.rule_enabled)
     if config.rule_enabled(STATISTICAL_RULE):
-        flags.extend(f for f in statistical_flags(doc, config) if not any(_overlaps(f, g) for g in flags))
-    return flags
+        flags.extend(f for f in statistical_flags(doc, config) if not any(overlaps(f, g) for g in flags))
+    return Result(flags)
 
 
 def rules() -> list[RuleInfo]:
@@ -274,4 +270,23 @@ def rules() -> list[RuleInfo]:
     return [*lexicon().infos(), statistical]
 
 
-register(Family(name="mistranslation", check=check, rules=rules, tag_requests=tag_requests))
+SECTION = Section("mistranslation", "[mistranslation]: the mistranslation check family (checks/mistranslation.py). "
+                  "Every key is optional.", (
+    Setting("statistical", True, "The statistical layer: flag a word from a set of renderings of one ambiguous "
+            "source word (German \"scharf\": sharp / keen / live) when the reference model of English strongly "
+            "prefers a sibling in the same slot."),
+    Setting("threshold", DEFAULT_THRESHOLD, "How much more likely (log10) the sibling must make the words around "
+            "the slot: 1.0 = ten times. Raise it for fewer, surer flags; lower it for more."),
+    Setting("seen_threshold", DEFAULT_SEEN_THRESHOLD, "A word the model has seen beside its neighbour is flagged "
+            "only when a sibling makes the words around the slot this much more likely (log10; 2.5 = about 300 "
+            "times): \"his demission\" -> \"his resignation\"."),
+    Setting("reference", None, "Reference statistics: by default the English trigram model shipped with "
+            "pocketsphinx. A newsroom can build its own from a clean archive and name it here (a path relative to "
+            "this file):\n  python -m checks build-reference archive/ --out newsroom-reference.tsv.gz",
+            example="newsroom-reference.tsv.gz"),
+    Setting("reference_min_count", 2, "Bigrams and trigrams seen fewer times than this are left out of a built "
+            "reference."),
+))
+
+FAMILY = Family(name="mistranslation", category="mistranslation", check=check, rules=rules, sections=(SECTION,),
+                tag_requests=tag_requests)

@@ -39,16 +39,16 @@ from typing import Iterable, NamedTuple
 
 from rapidfuzz import fuzz, process
 
-from checks.config import Config, ConfigError, load_config, save_config
+from checks.config import Config, ConfigError, Section, Setting, load_config, save_config
 from checks.document import Document, Sentence
 from checks.flags import Flag, RuleInfo, make_flag
 from checks.names_keys import (
     LONG_WORD, MIN_LETTERS, SHORT_LETTERS, VOWELS, are_variants, fine, fold, glued_short, is_common_word,
     is_given_name, key, keys, name_data, unglued, variant_cost,
 )
-from checks.registry import Family, register
+from checks.registry import ArchiveTable, Family, Result
 
-FAMILY = "names"
+NAME = "names"
 RULE_VARIANT = "names.variant-spelling"
 RULE_HOUSE = "names.house-spelling"
 RULE_UNINTRODUCED = "names.unintroduced-variant"
@@ -585,7 +585,7 @@ def house_style(config: Config) -> HouseStyle:
     cached = _HOUSE_CACHE.get(id(config))
     if cached is not None and cached[0] is config:
         return cached[1]
-    section = config.section(FAMILY)
+    section = config.section(NAME)
     entries = section.get("house", [])
     if not isinstance(entries, list):
         raise ConfigError(f"{config.path or 'house style'}: [[names.house]] must be a list of tables")
@@ -672,7 +672,7 @@ def _display(entry: Spelling) -> str:
 
 def _flag(doc: Document, unit: Unit, suggestion: str, rule: str, message: str, confidence: float) -> Flag:
     return make_flag(
-        doc.text, unit.start, unit.end, category=FAMILY, rule=rule, message=message,
+        doc.text, unit.start, unit.end, category=NAME, rule=rule, message=message,
         suggestions=(suggestion,), severity="warning", confidence=confidence,
     )
 
@@ -749,11 +749,11 @@ def _particle_flags(doc: Document, entry: Spelling) -> list[Flag]:
     return flags
 
 
-def check(doc: Document, config: Config) -> list[Flag]:
+def check(doc: Document, config: Config) -> Result:
     house = house_style(config)
     mentions = find_mentions(doc)
     if not mentions:
-        return []
+        return Result([])
     spellings = {i: s for i, s in _spellings(doc, mentions).items() if i not in house.accepted}
     flags: list[Flag] = []
     groups = variant_groups(spellings)
@@ -785,7 +785,7 @@ def check(doc: Document, config: Config) -> list[Flag]:
             flags.extend(_unintroduced_flags(doc, entry, shown, canonical, particle))
         else:
             flags.extend(_particle_flags(doc, entry))
-    return sorted(flags, key=lambda f: f.start)
+    return Result(sorted(flags, key=lambda f: f.start))
 
 
 # Words before a place, not a person: "into the Thames", "in Margate", "from Malaya to the Yemen"
@@ -843,11 +843,11 @@ def metrics(doc: Document, config: Config) -> dict:
 def rules() -> list[RuleInfo]:
     source = "checks/names.py"
     return [
-        RuleInfo(RULE_VARIANT, FAMILY, "One name spelled several ways in the text (transliteration variants); "
+        RuleInfo(RULE_VARIANT, NAME, "One name spelled several ways in the text (transliteration variants); "
                  "suggests the spelling used most.", "al-Kadhimi ... Al-Khadimi => Al-Kadhimi", "warning", source),
-        RuleInfo(RULE_HOUSE, FAMILY, "A name the house style ([names] house list) spells differently.",
+        RuleInfo(RULE_HOUSE, NAME, "A name the house style ([names] house list) spells differently.",
                  "Qaddafi => Gaddafi", "warning", source),
-        RuleInfo(RULE_UNINTRODUCED, FAMILY, "A name never introduced in full that looks like one the text named in "
+        RuleInfo(RULE_UNINTRODUCED, NAME, "A name never introduced in full that looks like one the text named in "
                  "full earlier (string similarity beyond the romanisation rules); lower confidence.",
                  "Somchai Udomdet ... Udomdech => Udomdet", "warning", source),
     ]
@@ -963,7 +963,7 @@ def add_canonical_name(config_path, canonical: str, variants: Iterable[str] = ()
         raise ValueError("a canonical name is required")
     config = load_config(path) if path.is_file() else Config({}, path)
     data = {k: (dict(v) if isinstance(v, dict) else v) for k, v in config.data.items()}
-    section = data.setdefault(FAMILY, {})
+    section = data.setdefault(NAME, {})
     wanted = [v.strip() for v in variants if v.strip() and v.strip().casefold() != canonical.casefold()]
     moved = {v.casefold() for v in wanted}
     target = {"canonical": canonical, "variants": []}
@@ -993,4 +993,35 @@ def add_canonical_name(config_path, canonical: str, variants: Iterable[str] = ()
     return save_config(Config(data, path), path)
 
 
-register(Family(name=FAMILY, check=check, rules=rules, metrics=metrics))
+SECTION = Section(
+    "names",
+    "The names check (checks/names.py) finds names spelled several ways in one text by itself; this section only\n"
+    "says which spelling the newsroom prefers, and which spellings are fine as they are.",
+    (
+        Setting("accepted", [], "Spellings never flagged (short forms, or a spelling a desk is allowed to keep)."),
+        Setting("house", [], "[[names.house]], one table per name word (with its particle, if any):\n"
+                "  canonical = the house spelling, suggested for every variant found in a text, even when the text "
+                "uses a variant more often, and even when the text has a variant only once (\"Qaddafi\" alone -> "
+                "\"Gaddafi\").\n  variants  = spellings that are always replaced by the canonical one. Close "
+                "romanisations of the canonical (\"Gadhafi\", \"Kadhafi\") are recognised without being listed.\n"
+                "The dashboard's \"Add to house names\" button calls checks.names.add_canonical_name, which edits "
+                "this table.",
+                example=[{"canonical": "Gaddafi", "variants": ["Qaddafi", "Kadafi"]},
+                         {"canonical": "al-Kadhimi", "variants": ["al-Kazemi"]},
+                         {"canonical": "Zelensky", "variants": ["Zelenskyy", "Zelenskiy"]}]),
+    ),
+)
+
+
+def _collect_spellings(doc: Document, config: Config) -> dict[str, int]:
+    return {str(k): int(v) for k, v in document_names(doc, config).items()}
+
+
+FAMILY = Family(
+    name=NAME, category="names", check=check, rules=rules, sections=(SECTION,), metrics=metrics,
+    archive=ArchiveTable(
+        name="names", collect=_collect_spellings, combine=archive_clusters,
+        columns=(("cluster_id", "string"), ("canonical", "string"), ("spelling", "string"), ("documents", "int"),
+                 ("mentions", "int"), ("document_ids", "strings")),
+    ),
+)

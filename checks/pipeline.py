@@ -9,12 +9,11 @@ from typing import Iterable
 
 from checks.config import Config
 from checks.document import Document
-from checks.flags import Flag
+from checks.flags import Flag, overlaps
 from checks.registry import Family, families
 
 log = logging.getLogger(__name__)
 _logged_failures: set[tuple[str, str]] = set()  # (family, error type) already logged with a traceback
-SECONDARY_PREFIX = "LT:"  # flags from an outside backend give way to ours on the same words
 
 
 @dataclass
@@ -64,7 +63,8 @@ def check_document(
     """Run the chosen families (default: all default ones) on an analysed document."""
     config = config or Config()
     report = Report(source=doc.source, text=doc.text)
-    flags: list[Flag] = []
+    ours: list[Flag] = []
+    secondary: list[Flag] = []
     chosen = select_families(config, family_names)
     started = time.perf_counter()
     _tag_ahead(doc, config, chosen)
@@ -74,15 +74,15 @@ def check_document(
         try:
             if fam.metrics is not None:
                 report.metrics.update(fam.metrics(doc, config))
-            flags.extend(fam.check(doc, config))
+            result = fam.check(doc, config)
+            (secondary if fam.secondary else ours).extend(result.flags)
+            if result.status:
+                report.status[fam.name] = result.status
         except Exception as exc:  # one broken check must not lose the others' results
             _log_failure(fam.name, doc.source, exc)
             report.status.setdefault("failed_checks", {})[fam.name] = f"{type(exc).__name__}: {exc}"
         report.timings[fam.name] = time.perf_counter() - started
-        status = doc.cache.get(f"status:{fam.name}")
-        if status:
-            report.status[fam.name] = status
-    report.issues = _finish(flags, config, set(categories) if categories else None)
+    report.issues = _finish(ours, secondary, config, set(categories) if categories else None)
     return report
 
 
@@ -119,22 +119,15 @@ def check_text(text: str, source: str = "<text>", config: Config | None = None, 
     return report
 
 
-def _finish(flags: list[Flag], config: Config, categories: set[str] | None) -> list[Flag]:
+def _finish(ours: list[Flag], secondary: list[Flag], config: Config, categories: set[str] | None) -> list[Flag]:
+    """Drop what the house style or the caller turned off, and a secondary backend's flags on words ours flagged."""
     disabled_categories = config.disabled_categories
-    kept = [
-        f
-        for f in flags
-        if config.rule_enabled(f.rule)
-        and f.category not in disabled_categories
-        and (categories is None or f.category in categories)
-    ]
-    ours = [f for f in kept if not f.rule.startswith(SECONDARY_PREFIX)]
-    secondary = [
-        f for f in kept if f.rule.startswith(SECONDARY_PREFIX) and not any(_overlap(f, o) for o in ours)
-    ]
+
+    def kept(flags: list[Flag]) -> list[Flag]:
+        return [f for f in flags if config.rule_enabled(f.rule) and f.category not in disabled_categories
+                and (categories is None or f.category in categories)]
+
+    ours = kept(ours)
+    secondary = [f for f in kept(secondary) if not any(overlaps(f, o) for o in ours)]
     unique = {(f.rule, f.start, f.end): f for f in ours + secondary}
     return sorted(unique.values(), key=lambda f: (f.start, f.end, f.category, f.rule))
-
-
-def _overlap(a: Flag, b: Flag) -> bool:
-    return a.start < b.end and b.start < a.end or (a.start == b.start and a.end == b.end)

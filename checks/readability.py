@@ -27,11 +27,11 @@ from importlib import resources
 from itertools import chain
 from pathlib import Path
 
-from checks.config import Config, ConfigError
+from checks.config import Config, ConfigError, Section, Setting
 from checks.document import Document, Sentence
 from checks.flags import Flag, RuleInfo, make_flag
 from checks.patterns import RuleSet, load_rule_file
-from checks.registry import Family, register
+from checks.registry import Family, Result
 
 SYLLABLE_TABLE = "readability_syllables.tsv"
 WORDY_RULES = "wordy.toml"
@@ -490,7 +490,7 @@ def _audience_flag(doc: Document, chosen: Settings, analysis: Analysis) -> Flag 
                      message=message, severity="warning", confidence=0.8)
 
 
-def check(doc: Document, config: Config):
+def check(doc: Document, config: Config) -> Result:
     chosen = settings(config)
     analysis = analyse(doc)
     flags: list[Flag] = list(_sentence_flags(doc, config, chosen, analysis.sentences))
@@ -503,7 +503,7 @@ def check(doc: Document, config: Config):
     if config.rule_enabled("readability.adverbs"):
         flags.extend(adverb_flags(doc, chosen.adverbs_per_sentence, chosen.use_tagger))
     flags.extend(wordy_flags(doc, config))
-    return flags
+    return Result(flags)
 
 
 @dataclass(frozen=True)
@@ -724,4 +724,40 @@ def offline_textstat():
     return textstat
 
 
-register(Family(name="readability", check=check, rules=rules, metrics=metrics))
+_PROFILE_KEY = "(an audience profile's key: set here, it applies whatever the audience)"
+SECTION = Section(
+    "readability",
+    "--- [readability] (checks/readability.py) ---\nHow hard a draft is for its audience. Document metrics (textstat's "
+    "names: flesch_reading_ease, ..., consensus_grade) always appear in the JSON `metrics`; these keys decide which "
+    "sentences are flagged.",
+    (
+        Setting("audience", DEFAULTS["audience"], "The audience whose targets apply: \"general-news\" (default), "
+                "\"explainer\", \"specialist\", or one defined below."),
+        Setting("min_sentence_words", DEFAULTS["min_sentence_words"], "Sentences shorter than this are never "
+                "\"hard\": one long word would swing their grade."),
+        Setting("min_document_words", DEFAULTS["min_document_words"], "Below this many words a document's grade is "
+                "too noisy to flag against the target."),
+        Setting("adverbs_per_sentence", DEFAULTS["adverbs_per_sentence"], "A sentence with this many -ly adverbs "
+                "(confirmed by the tagger) is flagged as adverb-heavy."),
+        Setting("worst_sentences", DEFAULTS["worst_sentences"], "How many sentences the document-level flag names as "
+                "the ones to fix first."),
+        Setting("use_tagger", DEFAULTS["use_tagger"], "Confirm unclear passives (\"was elected president\") and "
+                "adverb-heavy sentences with the part-of-speech tagger. Off: unclear passives are left alone and -ly "
+                "words outside a list of adjectives count as adverbs. On: about 15 ms more per 1,000 words (tagging "
+                "one sentence costs ~10 ms here)."),
+        Setting("target_grade", None, f"The consensus_grade (median of five school-grade formulas) not to exceed "
+                f"{_PROFILE_KEY}.", example=AUDIENCES["general-news"]["target_grade"]),
+        Setting("hard_grade", None, f"A sentence's Flesch-Kincaid grade from which it is flagged \"hard\" "
+                f"{_PROFILE_KEY}.", example=AUDIENCES["general-news"]["hard_grade"]),
+        Setting("very_hard_grade", None, f"... from which it is flagged \"very hard\" (two levels, like Hemingway's "
+                f"yellow and red) {_PROFILE_KEY}.", example=AUDIENCES["general-news"]["very_hard_grade"]),
+        Setting("long_sentence_words", None, f"A sentence this long is \"very long\" {_PROFILE_KEY}.",
+                example=AUDIENCES["general-news"]["long_sentence_words"]),
+        Setting("audiences", AUDIENCES, "Audience profiles, [readability.audiences.NAME], with the four keys above. "
+                "Built-in values are shown; on OneStopEnglish, general-news levels flag 19% of intermediate-level "
+                "sentences as hard and 5% as very hard (28% and 10% of advanced-level ones)."),
+    ),
+)
+
+FAMILY = Family(name="readability", category="readability", check=check, rules=rules, sections=(SECTION,),
+                metrics=metrics)

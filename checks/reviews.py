@@ -35,9 +35,25 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Engine
 
-from checks.config import Config
+from checks.config import Config, Section, Setting
 
 DECISIONS = ("accept", "false_alarm", "fixed_at_source", "skip")
+
+SECTIONS = (
+    Section("review", "`streamlit run dashboard/app.py` reads the house style like the command line does "
+            "(COPYDESK_CONFIG, ./copydesk.toml, ~/.config/copydesk/copydesk.toml). Every key is optional; the values "
+            "below are the defaults.", (
+                Setting("database", "copydesk-reviews.sqlite", "Where editors' review decisions are stored. A file "
+                        "path means SQLite (relative paths are taken from the folder of the house-style file); any "
+                        "SQLAlchemy URL works too, e.g. a team's shared PostgreSQL server:\n  database = "
+                        "\"postgresql+psycopg://copydesk@db.newsroom.internal:5432/copydesk\""),
+                Setting("runs_dir", "copydesk-runs", "Folder where scored archives are kept so that reviews can "
+                        "resume after a restart (relative: as above)."),
+                Setting("false_alarm_threshold", 0.5, "A rule is offered for disabling when at least this share of at "
+                        "least `min_decisions` decisions are false alarms."),
+                Setting("min_decisions", 5, "See false_alarm_threshold."),
+            )),
+)
 DECISION_LABELS = {
     "accept": "Accept fix",
     "false_alarm": "False alarm",

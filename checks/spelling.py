@@ -32,11 +32,11 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-from checks.config import Config, load_config, save_config
+from checks.config import Config, Section, Setting, load_config, save_config
 from checks.document import Document, Sentence, Token
 from checks.flags import Flag, RuleInfo, make_flag
 from checks.resources import sphinx_language_model
-from checks.registry import Family, register
+from checks.registry import Family, Result
 
 WORDS_FILE = "spelling_words.tsv"
 VARIANTS_FILE = "spelling_variants.tsv"
@@ -478,11 +478,11 @@ def _introducers() -> frozenset[str]:
     return frozenset(word_lists()["introducers"])
 
 
-def check(doc: Document, config: Config) -> list[Flag]:
+def check(doc: Document, config: Config) -> Result:
     settings = Settings.from_config(config)
     flags: list[Flag] = []
     if not any(config.rule_enabled(r) for r in (RULE_TYPO, RULE_UNKNOWN, RULE_VARIANT)):
-        return flags
+        return Result(flags)
     known = lexicon().zipf
     fast = settings.variant == "both"  # then known lower-case words need no further look
     for sentence in doc.sentences:
@@ -510,10 +510,9 @@ def check(doc: Document, config: Config) -> list[Flag]:
                 if flag is not None and (len(parts) == 1 or flag.rule != RULE_TYPO or _is_slip(part, flag)):
                     flags.append(flag)
             if len(flags) >= MAX_FLAGS:
-                doc.cache["status:spelling"] = (f"stopped after {MAX_FLAGS} spelling flags: is the text in "
-                                                "English? Add recurring words to the dictionary.")
-                return flags
-    return flags
+                return Result(flags, f"stopped after {MAX_FLAGS} spelling flags: is the text in English? Add "
+                              "recurring words to the dictionary.")
+    return Result(flags)
 
 
 def _foreign_passage(words: list[Token], user_words: frozenset[str]) -> bool:
@@ -732,11 +731,11 @@ def rules() -> list[RuleInfo]:
     return [
         RuleInfo(RULE_TYPO, "spelling", "A non-word, with corrections ranked by edit cost, frequency and context; "
                  "names, acronyms, URLs and the user's dictionary are never flagged.",
-                 example="The goverment said => The government said", severity="error", source=source),
+                 "The goverment said => The government said", "error", source),
         RuleInfo(RULE_UNKNOWN, "spelling", "A lower-case word that is in no dictionary and close to no word "
-                 "(only with [spelling] flag_unknown = true).", example="", severity="info", source=source),
+                 "(only with [spelling] flag_unknown = true).", "", "info", source),
         RuleInfo(RULE_VARIANT, "spelling", "A UK spelling in US house style or the reverse ([spelling] variant).",
-                 example="the colour of => the color of", severity="warning", source=source),
+                 "the colour of => the color of", "warning", source),
     ]
 
 
@@ -865,8 +864,19 @@ def _variant_pairs(accepted: dict[str, float], lists: dict, zipf) -> list[tuple[
     return list(pairs.values())
 
 
+SECTION = Section("spelling", "", (
+    Setting("variant", "both", "US or UK spelling: \"both\" accepts either (default); \"us\" flags UK forms "
+            "(colour -> color); \"uk\" flags US forms (color -> colour)."),
+    Setting("oxford_ize", False, "With variant = \"uk\": accept -ize as Oxford spelling (organize) instead of "
+            "flagging it for -ise."),
+    Setting("context", True, "Rank corrections by the neighbouring words too (pocketsphinx n-gram model); false "
+            "ranks by spelling alone."),
+    Setting("flag_unknown", False, "Also flag, as info, lower-case words that are in no dictionary and close to no "
+            "word (off: mostly foreign terms)."),
+))
+
+FAMILY = Family(name="spelling", category="spelling", check=check, rules=rules, sections=(SECTION,))
+
 if __name__ == "__main__" and sys.argv[1:] == ["regenerate"]:
     for written in regenerate():
         print("wrote", written)
-else:
-    register(Family(name="spelling", check=check, rules=rules))

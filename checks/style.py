@@ -15,7 +15,7 @@ from checks.config import Config
 from checks.document import Document
 from checks.flags import Flag, RuleInfo, make_flag
 from checks.patterns import RuleSet, parse_rules
-from checks.registry import Family, register
+from checks.registry import Family, Result
 
 RULE_FILE = "style.toml"
 FURNITURE_LINE = "style.furniture-line"
@@ -59,13 +59,13 @@ def furniture_line_flags(text: str) -> list[Flag]:
     return flags
 
 
-def check(doc: Document, config: Config) -> list[Flag]:
+def check(doc: Document, config: Config) -> Result:
     disabled = config.disabled_rules
     flags = rule_set().check(doc, lambda rule_id: rule_id not in disabled)
     if FURNITURE_LINE not in disabled:
         covered = {(f.start, f.end) for f in flags}
         flags += [f for f in furniture_line_flags(doc.text) if (f.start, f.end) not in covered]
-    return flags
+    return Result(flags)
 
 
 def rules() -> list[RuleInfo]:
@@ -79,4 +79,4 @@ def tag_requests(doc: Document, config: Config):
     return rule_set().sentences_needing_tags(doc, config.rule_enabled)
 
 
-register(Family(name="style", check=check, rules=rules, tag_requests=tag_requests))
+FAMILY = Family(name="style", category="style", check=check, rules=rules, tag_requests=tag_requests)

@@ -48,7 +48,7 @@ def flags_for(text: str, config: Config, layer: str) -> list:
     doc = Document(text)
     if layer == "statistical":  # the statistical layer alone, as if the lexicon did not exist
         return mistranslation.statistical_flags(doc, config)
-    flags = mistranslation.check(doc, config)
+    flags = mistranslation.check(doc, config).flags
     if layer == "lexicon":
         flags = [f for f in flags if f.rule != mistranslation.STATISTICAL_RULE]
     return flags

@@ -18,7 +18,7 @@ SAMPLES = ROOT / "samples" / "mistranslation"
 
 
 def flags_of(text: str, config: Config | None = None):
-    flags = mistranslation.check(Document(text), config or Config())
+    flags = mistranslation.check(Document(text), config or Config()).flags
     for flag in flags:
         assert flag.text == text[flag.start:flag.end]
         assert flag.category == "mistranslation"

@@ -24,7 +24,7 @@ HOUSE_FILE = ROOT / "samples" / "copydesk.toml"
 
 
 def flags_of(text: str, config: Config | None = None):
-    found = names.check(Document(text), config or Config())
+    found = names.check(Document(text), config or Config()).flags
     for flag in found:
         assert flag.text == text[flag.start:flag.end]
         assert flag.category == "names"

@@ -19,7 +19,7 @@ SAMPLES = ROOT / "samples" / "spelling"
 
 
 def flags(text: str, config: Config | None = None):
-    found = spelling.check(Document(text), config or Config())
+    found = spelling.check(Document(text), config or Config()).flags
     for flag in found:
         assert flag.text == text[flag.start:flag.end]
         assert flag.category == "spelling"
@@ -111,8 +111,9 @@ def test_names_and_non_words_by_design_are_quiet(text):
 def test_a_text_of_non_words_stops_with_a_status(monkeypatch):
     monkeypatch.setattr(spelling, "MAX_FLAGS", 3)
     doc = Document("The goverment met. The parlament met. The comittee met. The presidnet met.")
-    assert len(spelling.check(doc, Config())) == 3
-    assert "stopped after 3" in doc.cache["status:spelling"]
+    result = spelling.check(doc, Config())
+    assert len(result.flags) == 3
+    assert "stopped after 3" in result.status
 
 
 def test_user_dictionary_silences_a_word():
@@ -237,7 +238,7 @@ def test_clean_copy_is_checked_fast():
 
 def test_letter_runs_longer_than_any_word_are_not_judged():
     text = "The minister said " + "a" * 20000 + " and " + "x" * 3000 + " yesterday, then teh talks ended."
-    flags = spelling.check(Document(text), Config())
+    flags = spelling.check(Document(text), Config()).flags
     assert [f.text for f in flags] == ["teh"]
-    assert spelling.check(Document("b" * 5000), Config()) == []
+    assert spelling.check(Document("b" * 5000), Config()).flags == []
     assert spelling.judge("q" * 60) is None
