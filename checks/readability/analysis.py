@@ -1,0 +1,90 @@
+"""Per-document analysis, shared by `metrics` and `check` through doc.cache: the document metrics and each
+sentence's grade."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import chain
+
+from checks.config import Config
+from checks.document import Document, Sentence
+from checks.readability.counts import _ratio, count_text, list_words, syllable_counts
+from checks.readability.house_style import settings
+from checks.readability.scores import formulas, sentence_grade
+
+MS_PER_CHAR = 14.69  # textstat's reading_time default
+
+
+@dataclass(frozen=True)
+class SentenceStats:
+    sentence: Sentence
+    words: int
+    syllables: int
+    grade: float
+    long_words: tuple[str, ...]  # its longest words (3+ syllables), longest first: the ones to swap
+
+
+@dataclass(frozen=True)
+class Analysis:
+    metrics: dict
+    sentences: tuple[SentenceStats, ...]
+
+
+def analyse(doc: Document) -> Analysis:
+    cached = doc.cache.get("readability")
+    if cached is not None:
+        return cached
+    sentence_words = [list_words(sentence.text) for sentence in doc.sentences]
+    if _only_space_between_sentences(doc):
+        words = list(chain.from_iterable(sentence_words))
+        syllables_of = syllable_counts(words)
+    else:  # never seen (sentences cover all non-space text), but then the sentences' words may not be the text's
+        words = list_words(doc.text)
+        syllables_of = syllable_counts(chain(words, *sentence_words))
+    counts = count_text(doc.text, words, syllables_of)
+    metrics = formulas(counts)
+    del metrics["linsear_write_formula"]  # a consensus input only, not asked for
+    metrics.update(
+        lexicon_count=counts.words,
+        sentence_count=counts.sentences,
+        avg_sentence_length=_ratio(counts.words, counts.sentences),
+        reading_time=MS_PER_CHAR * counts.chars / 1000,
+    )
+    stats = []
+    for sentence, ws in zip(doc.sentences, sentence_words):
+        n_syllables = sum(map(syllables_of.__getitem__, ws))
+        stats.append(SentenceStats(sentence, len(ws), n_syllables, sentence_grade(len(ws), n_syllables),
+                                   _long_words(ws, syllables_of)))
+    metrics["sentence_grades"] = [
+        {"start": s.sentence.start, "end": s.sentence.end, "words": s.words, "grade": round(s.grade, 1)}
+        for s in stats
+    ]
+    result = Analysis(metrics, tuple(stats))
+    doc.cache["readability"] = result
+    return result
+
+
+def _long_words(words: list[str], syllables_of: dict[str, int]) -> tuple[str, ...]:
+    """Up to three distinct words of 3+ syllables, most syllables first (ties in text order: the sort is stable)."""
+    longest = sorted([w for w in words if syllables_of[w] >= 3], key=syllables_of.__getitem__, reverse=True)
+    return tuple(dict.fromkeys(map(str.lower, longest)))[:3]
+
+
+def _only_space_between_sentences(doc: Document) -> bool:
+    """True when white space alone surrounds the sentences and separates each from the next: then list_words of
+    the whole text is the sentences' words in order (textstat's cleaning only looks ahead, and sees a white-space
+    gap just as it sees the end of a sentence), so it need not be run over the text again."""
+    text, end = doc.text, 0
+    for sentence in doc.sentences:
+        gap = text[end:sentence.start]
+        if not (gap.isspace() or (not gap and sentence.index == 0)):
+            return False
+        end = sentence.end
+    return not text[end:] or text[end:].isspace()
+
+
+def metrics(doc: Document, config: Config) -> dict:
+    chosen = settings(config)
+    out = dict(analyse(doc).metrics)
+    out["audience"] = chosen.audience
+    out["target_grade"] = chosen.target_grade
+    return out

@@ -1,0 +1,337 @@
+"""The run-time spelling check: which words to judge (never a name, acronym, URL or unit), and the flags."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from checks.config import Config
+from checks.document import Document, Sentence, Token
+from checks.flags import Flag, make_flag
+from checks.registry import Result
+from checks.spelling.lexicon import (
+    _APOSTROPHES, _CHECKABLE, MAX_WORD_LENGTH, _edits1, _fold, _particles, is_known, language_model, lexicon,
+    looks_like_name, variants, word_lists,
+)
+from checks.spelling.ranking import Scored, _cheap_slips, _score, context_logprob, edit_cost, rank
+
+RULE_TYPO = "spelling.typo"
+RULE_UNKNOWN = "spelling.unknown-word"
+RULE_VARIANT = "spelling.variant"
+
+_HYPHENS = re.compile(r"[-‐]")
+_OPENERS = frozenset("\"“‘'«([—–-:")
+MAX_FLAGS = 300  # a text with more is not English copy with typos; stop rather than rank thousands
+
+
+@dataclass(frozen=True)
+class Settings:
+    variant: str = "both"  # both | us | uk
+    oxford_ize: bool = False  # with variant = "uk": accept -ize (organize) as Oxford spelling
+    flag_unknown: bool = False  # also flag (as info) unknown lower-case words with no close correction
+    context: bool = True  # rank corrections with the n-gram model
+    user_words: frozenset[str] = frozenset()
+
+    @classmethod
+    def from_config(cls, config: Config) -> "Settings":
+        section = config.section("spelling")
+        variant = str(section.get("variant", "both")).lower()
+        if variant not in ("both", "us", "uk"):
+            from checks.config import ConfigError
+
+            raise ConfigError(f"{config.path or 'house style'}: [spelling] variant must be both, us or uk")
+        return cls(
+            variant=variant,
+            oxford_ize=bool(section.get("oxford_ize", False)),
+            flag_unknown=bool(section.get("flag_unknown", False)),
+            context=bool(section.get("context", True)),
+            user_words=config.user_words,
+        )
+
+
+def judge(folded: str, before: tuple[str, ...] = (), after: str | None = None, context: bool = True,
+          user_words: frozenset[str] = frozenset()) -> list[Scored] | None:
+    """The decision for one lower-case word: None when it is accepted, else its corrections best first (possibly
+    none). Single letters are never judged; two-letter non-words only when they are a swapped common word."""
+    if len(folded) < 2 or len(folded) > MAX_WORD_LENGTH or is_known(folded, user_words):
+        return None
+    if len(folded) == 2:
+        swapped = folded[::-1]
+        freq = lexicon().freq(swapped)
+        return [Scored(swapped, 1, 0.6, freq)] if freq >= 5.5 else None
+    return rank(folded, before, after) if context else rank(folded)
+
+
+def _is_opening(tokens: tuple[Token, ...], i: int) -> bool:
+    """Whether token i opens a sentence or a quoted sentence, where capitals say nothing about names."""
+    for j in range(i - 1, -1, -1):
+        text = tokens[j].text
+        if text in _OPENERS:
+            return True
+        if text[:1].isalpha():
+            return False
+    return True
+
+
+def _word_parts(token: Token) -> list[tuple[str, int]]:
+    """The pieces of a hyphenated token with their offsets in the document."""
+    parts, cursor = [], token.start
+    for piece in _HYPHENS.split(token.text):
+        parts.append((piece, cursor))
+        cursor += len(piece) + 1
+    return parts
+
+
+_SKIP_RE = re.compile(r"[./@:#_\\\d]|^[Ww]ww|.[A-Z]")
+
+
+def _skippable(text: str) -> bool:
+    """URLs, e-mail addresses, dotted abbreviations, words with digits or inner capitals (iPhone, al-Kadhimi), and
+    runs of letters longer than any English word (pasted junk: no suggestion could fit, and searching is costly)."""
+    return len(text) > MAX_WORD_LENGTH or _SKIP_RE.search(text) is not None
+
+
+_LIGATURES = re.compile("[\ufb00-\ufb06]")
+
+
+def _out_of_prose(doc: Document, tokens: tuple[Token, ...], i: int) -> bool:
+    """Tokens that are not running words: glued to a dot, slash or @ (Amazon.co.uk, Mbit/s), a short unit
+    after a number (50 ft), a quoted mention ("caro" means), a term being introduced (known as elvers), or next to a
+    PDF ligature that split a word (bene ﬁ ts)."""
+    token, text = tokens[i], doc.text
+    before = text[token.start - 1] if token.start else " "
+    after = text[token.end] if token.end < len(text) else " "
+    after2 = text[token.end + 1] if token.end + 1 < len(text) else " "
+    if before in "./\\@_-‐" or after in "/@_\\-‐" or (after == "." and after2.isalnum()):
+        return True
+    if before == "(" and token.start > 1 and text[token.start - 2].isalnum():
+        return True  # PARK(ing): a word built with brackets
+    prev = tokens[i - 1] if i else None
+    nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+    if prev is not None and prev.text[:1].isdigit() and len(token.text) <= 2:
+        return True
+    if prev is not None and nxt is not None and prev.text in "\"“‘'«" and nxt.text in "\"”’'»":
+        return True
+    introducers = _introducers()
+    words = [t.text.lower() for t in tokens[max(0, i - 2): i] if t.is_word]
+    if words and (words[-1] in introducers or " ".join(words[-2:]) in introducers):
+        return True
+    near = "".join(t.text for t in tokens[max(0, i - 1): i + 2])
+    return bool(_LIGATURES.search(near))
+
+
+@lru_cache(maxsize=1)
+def _introducers() -> frozenset[str]:
+    return frozenset(word_lists()["introducers"])
+
+
+def check(doc: Document, config: Config) -> Result:
+    settings = Settings.from_config(config)
+    flags: list[Flag] = []
+    if not any(config.rule_enabled(r) for r in (RULE_TYPO, RULE_UNKNOWN, RULE_VARIANT)):
+        return Result(flags)
+    known = lexicon().zipf
+    fast = settings.variant == "both"  # then known lower-case words need no further look
+    for sentence in doc.sentences:
+        tokens = sentence.tokens
+        pending = [i for i, t in enumerate(tokens)
+                   if t.text[:1].isalpha() and not (fast and (t.text in known or t.text.lower() in known))]
+        if not pending:
+            continue
+        words = [t for t in tokens if t.text[:1].isalpha()]
+        foreign = _foreign_passage(words, settings.user_words)
+        for i in pending:
+            token = tokens[i]
+            if _skippable(token.text) or _out_of_prose(doc, tokens, i) or (foreign and token.text.islower()):
+                continue
+            parts = _word_parts(token)
+            if len(parts) > 1:
+                if _fold(parts[0][0]) in _particles() or parts[0][0][:1].isupper():
+                    continue  # al-Kadhimi, Iran-backed, bin-Salman: a name
+                if is_known(token.text, settings.user_words):
+                    continue  # a hyphenated word in the user's dictionary
+                parts = [(p, s) for p, s in parts if len(p) >= 4]  # wi-fi, sci-fi, pre-war: short parts pass
+            for index, (part, start) in enumerate(parts):
+                context = _Context(doc, sentence, token, words, index == 0 and _is_opening(tokens, i))
+                flag = _check_word(context, part, start, settings, config)
+                if flag is not None and (len(parts) == 1 or flag.rule != RULE_TYPO or _is_slip(part, flag)):
+                    flags.append(flag)
+            if len(flags) >= MAX_FLAGS:
+                return Result(flags, f"stopped after {MAX_FLAGS} spelling flags: is the text in English? Add "
+                              "recurring words to the dictionary.")
+    return Result(flags)
+
+
+def _foreign_passage(words: list[Token], user_words: frozenset[str]) -> bool:
+    """A quotation in another language (qu'on regarde ...): three or more unknown lower-case words that are no
+    cheap slip of a common word, making a quarter of the sentence's lower-case words."""
+    known = lexicon().zipf
+    lower = [t for t in words if t.text.islower() and len(t.text) > 2 and t.text not in known]
+    unknown = sum(1 for t in lower if not is_known(t.text, user_words) and not _cheap_slips(_fold(t.text)))
+    total = sum(1 for t in words if t.text.islower() and len(t.text) > 2)
+    return unknown >= 3 and unknown * 4 >= total
+
+
+@dataclass(frozen=True)
+class _Context:
+    doc: Document
+    sentence: Sentence
+    token: Token
+    words: list
+    at_opening: bool
+
+
+def _check_word(ctx: _Context, part: str, start: int, settings: Settings, config: Config) -> Flag | None:
+    text = ctx.doc.text
+    folded = _fold(part)
+    if not _CHECKABLE.fullmatch(folded):
+        return None  # foreign letters, stray symbols
+    if len(part) > 1 and part.isupper():
+        return None  # an acronym
+    if is_known(part, settings.user_words):
+        if part[:1].isupper() and not ctx.at_opening:
+            return None  # Ministry of Defence, Labour Party: names keep their spelling
+        return _variant_flag(text, part, start, folded, settings, config)
+    if not part.isascii():
+        return None  # Congrès, Tillabéri: a foreign word or name
+    if not config.rule_enabled(RULE_TYPO) and not config.rule_enabled(RULE_UNKNOWN):
+        return None
+    before, after = _neighbours(ctx.words, ctx.token)
+    if part[:1].isupper():
+        if ctx.at_opening:
+            return _check_opening(ctx, part, start, folded, after, settings, config)
+        return _check_capitalised(ctx, part, start, folded, before, after, settings, config)
+    ranked = judge(folded, before, after, settings.context, settings.user_words)
+    if ranked is None:
+        return None
+    if ctx.doc.word_counts.get(folded, 0) >= 2 and not _repeated_slip(ranked):
+        return None  # a term the writer uses on purpose (mapone ... mapone, teff ... teff)
+    return _typo_flag(text, part, start, ranked, settings, config)
+
+
+def _repeated_slip(ranked: list[Scored]) -> bool:
+    """A repeated unknown word is still a typo when it is a cheap slip of a common word (goverment ... goverment)."""
+    return bool(ranked) and ranked[0].cost <= 0.6 and " " not in ranked[0].word \
+        and lexicon().freq(ranked[0].word) >= 4.0
+
+
+def _neighbours(words: list[Token], token: Token) -> tuple[tuple[str, ...], str | None]:
+    i = next(k for k, w in enumerate(words) if w.start == token.start)
+    before = tuple(_fold(w.text) for w in words[max(0, i - 2): i])
+    after = _fold(words[i + 1].text) if i + 1 < len(words) else None
+    return before, after
+
+
+def _is_name(ctx: _Context, part: str, folded: str) -> bool:
+    """What says name for a capitalised unknown word: the document uses it elsewhere, it looks romanised, or it
+    stands in a run of capitalised words (Ranj Alaaldin, Asaib Ahl)."""
+    if ctx.doc.word_counts.get(folded, 0) >= 2:
+        return True  # the document uses it again
+    if looks_like_name(part):
+        return True
+    i = next(k for k, w in enumerate(ctx.words) if w.start == ctx.token.start)
+    neighbours = ctx.words[max(0, i - 1): i] if not ctx.at_opening else []
+    if neighbours and i - 1 == 0 and lexicon().freq(_fold(neighbours[0].text)) >= 5.0:
+        neighbours = []  # "The Brittish embassy": a common word opening the sentence is not part of a name
+    neighbours += ctx.words[i + 1: i + 2]
+    return any(w.text[:1].isupper() for w in neighbours)
+
+
+def _check_opening(ctx, part, start, folded, after, settings, config):
+    """A capitalised unknown word opening a sentence: a typo only when nothing says name and a common word one
+    edit away fits the next word."""
+    if _is_name(ctx, part, folded):
+        return None
+    zipf = lexicon().zipf
+    close = [(c, 1) for c in _edits1(folded) if zipf.get(c, 0.0) >= 4.0]  # only these can pass below
+    ranked = _score(folded, close, (), after if settings.context else None)
+    if not ranked:
+        return None
+    best, freq = ranked[0], lexicon().freq(ranked[0].word)
+    lm = language_model() if settings.context else None
+    fit = context_logprob(lm, best.word, (), after) if lm is not None and after else 0.0
+    if fit < -0.5:
+        return None  # "Sadr said": "sad said" does not fit, so it is a name
+    if not (best.cost <= 0.8 and freq >= 4.0 or best.cost <= 1.0 and freq >= 5.0 and fit > 0.0):
+        return None  # Holger, Audis: a name one ordinary edit from a word
+    return _typo_flag(ctx.doc.text, part, start, ranked, settings, config, opening=True)
+
+
+def _check_capitalised(ctx, part, start, folded, before, after, settings, config):
+    """A capitalised unknown word inside a sentence is a name, unless it is long, looks like no name, and one
+    cheap slip (swapped, doubled or dropped letter, a vowel for another) away from a very common word: Brittish,
+    Eurpoean, Minstry."""
+    if len(part) < 6 or folded in lexicon().seen:
+        return None  # short, or written often enough to be a name (Woking)
+    slips = _cheap_slips(folded)
+    if not slips or _is_name(ctx, part, folded):
+        return None
+    suggestion = _match_case(part, slips[0])
+    return make_flag(
+        ctx.doc.text, start, start + len(part), category="spelling", rule=RULE_TYPO, severity="warning",
+        confidence=0.6, suggestions=(suggestion,),
+        message=f"'{part}' is not a word; did you mean '{suggestion}'? (If it is a name, add it to the dictionary.)",
+    )
+
+
+def _is_slip(part: str, flag: Flag) -> bool:
+    """Inside compounds (all-nighters, well-knwon) only a cheap slip of the first suggestion is flagged."""
+    return bool(flag.suggestions) and edit_cost(_fold(part), _fold(flag.suggestions[0])) <= 0.8
+
+
+def _match_case(original: str, suggestion: str) -> str:
+    if original[:1].isupper() or suggestion == "i" or suggestion.startswith(("i'", "i ")):
+        suggestion = suggestion[:1].upper() + suggestion[1:]
+    if any(c in original for c in _APOSTROPHES):
+        suggestion = suggestion.replace("'", "’")
+    return suggestion
+
+
+def _typo_flag(text, part, start, ranked, settings, config, opening=False) -> Flag | None:
+    end = start + len(part)
+    if not ranked:
+        if settings.flag_unknown and config.rule_enabled(RULE_UNKNOWN) and len(part) >= 4:
+            return make_flag(
+                text, start, end, category="spelling", rule=RULE_UNKNOWN, severity="info", confidence=0.3,
+                message=f"'{part}' is not in the dictionary and nothing close is; if it is right, add it to the "
+                "dictionary.",
+            )
+        return None
+    if not config.rule_enabled(RULE_TYPO):
+        return None
+    best = ranked[0]
+    margin = best.score - ranked[1].score if len(ranked) > 1 else 3.0
+    suggestions = tuple(dict.fromkeys(_match_case(part, s.word) for s in ranked[:5]))
+    if best.distance == 1 and best.cost <= 1.0 and (margin >= 1.0 or opening):
+        severity, confidence = "error", 0.9
+        message = f"'{part}' is not a word: '{suggestions[0]}'?"
+    elif best.cost <= 1.6:
+        severity, confidence = "warning", 0.7
+        message = f"'{part}' is not a word; did you mean '{suggestions[0]}'?"
+    else:
+        severity, confidence = "info", 0.4
+        message = f"'{part}' is in no dictionary; the nearest word is '{suggestions[0]}'. If it is right, add it."
+    return make_flag(text, start, end, category="spelling", rule=RULE_TYPO, severity=severity,
+                     confidence=confidence, suggestions=suggestions, message=message)
+
+
+def _variant_flag(text, part, start, folded, settings, config) -> Flag | None:
+    if settings.variant == "both" or not config.rule_enabled(RULE_VARIANT):
+        return None
+    table = variants()
+    if settings.variant == "us":
+        other = table.uk_to_us.get(folded)
+        house, wrong = "US", "UK"
+    else:
+        other = table.us_to_uk.get(folded)
+        if other and settings.oxford_ize and "iz" in folded and other.replace("is", "iz") == folded:
+            other = None
+        house, wrong = "UK", "US"
+    if not other:
+        return None
+    suggestion = _match_case(part, other)
+    return make_flag(
+        text, start, start + len(part), category="spelling", rule=RULE_VARIANT, severity="warning",
+        confidence=0.8, suggestions=(suggestion,),
+        message=f"'{part}' is the {wrong} spelling; the house style is {house}: '{suggestion}'.",
+    )
