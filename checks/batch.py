@@ -7,28 +7,17 @@ See checks/archives.py for the house-style [limits].
 
 The driver only lists documents and splits them into partitions of references; each Dask worker reads its
 partition's bytes itself, checks every document with the same pipeline as `python -m checks check`
-(`score_document`), and sends back three small tables. The driver writes them as one set of Parquet files per
-finished partition (DIR/parts/, atomically), so memory stays flat however large the archive, and a run that is
-killed or cancelled continues from the finished partitions when the same command is run again.
+(checks.scoring.score_document), and sends back three small tables. The driver writes them as one set of Parquet
+files per finished partition (DIR/parts/, atomically), so memory stays flat however large the archive, and a run
+that is killed or cancelled continues from the finished partitions when the same command is run again.
 
-Outputs in DIR:
-  documents.parquet  one row per document: document_id, source, input, encoding, characters, words, sentences,
-                     metric_<key> for every document metric the pipeline reports (readability ...), flags,
-                     flags_<category>, flags_<severity>, score, status, error (set when it could not be checked)
-  issues.parquet     one row per flag: document_id, category, rule, start, end, text, message, suggestions,
-                     severity, confidence (all exactly as `check --format json` gives them), sentence and
-                     sentence_start (the sentence around the flag and its offset in the document)
+Outputs in DIR (the columns and the quality score are documented in checks/scoring.py):
+  documents.parquet  one row per document: its size, metrics, flag counts, quality score, status and error
+  issues.parquet     one row per flag, exactly as `check --format json` gives them, with the sentence around it
   names.parquet      archive-wide clusters of name spellings (checks.names.archive_clusters); each family with an
                      archive table (checks.registry.ArchiveTable) writes one such table
   *.csv              the same tables as CSV with --csv (suggestions joined with " | ")
   manifest.json      what the run was (inputs, options, house style) and the partitions, for resuming
-
-Quality score (0-100, higher is cleaner), from the document's flags:
-    penalty = sum over flags of weight(severity) * confidence, weights error 3, warning 1, info 0.2
-    density = penalty * 1000 / max(words, 100)          (penalty points per 1,000 words; short texts count as 100)
-    score   = 100 * 0.5 ** (density / 10)                (rounded to 0.1)
-so 10 warning points per 1,000 words halve the score, 20 quarter it; a document with no flags scores 100.
-Documents that could not be checked have no score.
 """
 from __future__ import annotations
 
@@ -36,7 +25,6 @@ import hashlib
 import json
 import logging
 import os
-import sys
 import threading
 import time
 import uuid
@@ -45,24 +33,17 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
-from checks.archives import Item, Limits, Partition, Prefetcher, plan, read_partition
+from checks.archives import Limits, Partition, Prefetcher, plan, read_partition
 from checks.config import Config
-from checks.flags import CATEGORIES, SEVERITIES
 from checks.registry import ArchiveTable
+from checks.scoring import (archive_rows, archive_schema, archive_tables, arrow_table, collected_schema,
+                            documents_schema, issues_schema, metric_spec, score_item)
+from checks.scoring import quality_score, score_document  # noqa: F401  (callers import them from here too)
 
 log = logging.getLogger(__name__)
 
 MANIFEST_VERSION = 2  # 2: archive tables collect (document_id, key, count) parts
-SEVERITY_WEIGHT = {"error": 3.0, "warning": 1.0, "info": 0.2}
-HALF_SCORE_DENSITY = 10.0  # penalty points per 1,000 words that halve the score
-MIN_SCORE_WORDS = 100
 TOP_RULES = 10
-# A short text of our own that the driver checks once to learn which document metrics the pipeline reports,
-# so that every partition's documents table has the same columns.
-_PROBE_TEXT = (
-    "The city council met on Tuesday to discuss the new budget. Members agreed to spend more on schools, "
-    "but they postponed a decision about the bridge until the spring.\n\nThe mayor said she was pleased."
-)
 
 
 class BatchError(Exception):
@@ -107,166 +88,7 @@ class BatchSummary:
         return out
 
 
-# ------------------------------------------------------------------------------------------- one document
-
-def quality_score(flags, words: int) -> float:
-    """The documented 0-100 score (module docstring): halves for every 10 weighted flags per 1,000 words."""
-    penalty = sum(SEVERITY_WEIGHT[f.severity] * f.confidence for f in flags)
-    density = penalty * 1000.0 / max(words, MIN_SCORE_WORDS)
-    return round(100.0 * 0.5 ** (density / HALF_SCORE_DENSITY), 1)
-
-
-def _metric_kind(value) -> str:
-    if isinstance(value, (bool, int, float)):
-        return "float"
-    return "string" if isinstance(value, str) else "json"
-
-
-def metric_spec(config: Config) -> tuple[tuple[str, str], ...]:
-    """(metric key, column kind) for every metric the pipeline reports on a probe text, sorted by key."""
-    from checks.pipeline import check_text
-
-    metrics = check_text(_PROBE_TEXT, "<probe>", config).metrics
-    return tuple(sorted((str(k), _metric_kind(v)) for k, v in metrics.items()))
-
-
-def _metric_value(value, kind: str):
-    if value is None:
-        return None
-    if kind == "float":
-        return float(value) if isinstance(value, (bool, int, float)) else None
-    if kind == "string":
-        return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
-
-
-def archive_tables(config: Config) -> list[ArchiveTable]:
-    """The archive-wide tables of the families that run under this house style."""
-    from checks.pipeline import select_families
-
-    return [fam.archive for fam in select_families(config) if fam.archive is not None]
-
-
-def _collect(doc, config) -> dict[str, dict[str, int]]:
-    """Each archive table's (key, count) pairs for one document (none for a table whose collector fails on it)."""
-    collected = {}
-    for table in archive_tables(config):
-        try:
-            collected[table.name] = {str(k): int(v) for k, v in table.collect(doc, config).items()}
-        except Exception:  # a failing collector must not lose the document's other results
-            log.exception("collecting %s failed on %s", table.name, doc.source)
-            collected[table.name] = {}
-    return collected
-
-
-def _context(doc, flag) -> tuple[str, int]:
-    sentence = doc.sentence_at(flag.start)
-    if sentence is not None and flag.end <= max(sentence.end, flag.start):
-        return sentence.text, sentence.start
-    start = max(0, flag.start - 80)
-    return doc.text[start:flag.end + 80], start
-
-
-def _error_row(doc_id: str, source: str, error: str) -> dict:
-    return {"document_id": doc_id, "source": source, "error": error}
-
-
-def score_document(doc_id: str, source: str, text: str, config: Config
-                   ) -> tuple[dict, list[dict], dict[str, dict[str, int]]]:
-    """Check one document exactly as `python -m checks check` does and return its row, its flags' rows and what
-    each archive table collects from it. The row has `metric_<key>` for each metric reported; flags are `Flag.to_dict()` plus the
-    document id and the sentence around them."""
-    from checks.document import Document
-    from checks.pipeline import check_document
-
-    doc = Document(text, source)
-    report = check_document(doc, config)  # == check_text(text, source, config), keeping `doc` for the tables
-    words = len(doc.words)
-    by_category = Counter(f.category for f in report.issues)
-    by_severity = Counter(f.severity for f in report.issues)
-    row = {
-        "document_id": doc_id,
-        "source": source,
-        "characters": len(text),
-        "words": words,
-        "sentences": len(doc.sentences),
-        **{f"metric_{k}": v for k, v in report.metrics.items()},
-        "flags": len(report.issues),
-        **{f"flags_{c}": by_category.get(c, 0) for c in CATEGORIES},
-        **{f"flags_{s}": by_severity.get(s, 0) for s in SEVERITIES},
-        "score": quality_score(report.issues, words),
-        "status": json.dumps(report.status, ensure_ascii=False, sort_keys=True, default=str) if report.status
-        else None,
-        "error": None,
-    }
-    issues = []
-    for flag in report.issues:
-        sentence, sentence_start = _context(doc, flag)
-        issues.append({"document_id": doc_id, **flag.to_dict(), "sentence": sentence,
-                       "sentence_start": sentence_start})
-    return row, issues, _collect(doc, config)
-
-
-# ------------------------------------------------------------------------------------------- tables
-
-def _documents_schema(spec):
-    import pyarrow as pa
-
-    kinds = {"float": pa.float64(), "string": pa.string(), "json": pa.string()}
-    columns = [("document_id", pa.string()), ("source", pa.string()), ("input", pa.string()),
-               ("encoding", pa.string()), ("characters", pa.int64()), ("words", pa.int64()),
-               ("sentences", pa.int64())]
-    columns += [(f"metric_{k}", kinds[kind]) for k, kind in spec]
-    columns += [("flags", pa.int64())] + [(f"flags_{c}", pa.int64()) for c in CATEGORIES]
-    columns += [(f"flags_{s}", pa.int64()) for s in SEVERITIES]
-    columns += [("score", pa.float64()), ("status", pa.string()), ("error", pa.string())]
-    return pa.schema(columns)
-
-
-def _issues_schema():
-    import pyarrow as pa
-
-    return pa.schema([("document_id", pa.string()), ("category", pa.string()), ("rule", pa.string()),
-                      ("start", pa.int64()), ("end", pa.int64()), ("text", pa.string()), ("message", pa.string()),
-                      ("suggestions", pa.list_(pa.string())), ("severity", pa.string()),
-                      ("confidence", pa.float64()), ("sentence", pa.string()), ("sentence_start", pa.int64())])
-
-
-def _collected_schema():
-    import pyarrow as pa
-
-    return pa.schema([("document_id", pa.string()), ("key", pa.string()), ("count", pa.int64())])
-
-
-def _archive_schema(table: ArchiveTable):
-    import pyarrow as pa
-
-    kinds = {"string": pa.string(), "int": pa.int64(), "strings": pa.list_(pa.string())}
-    return pa.schema([(name, kinds[kind]) for name, kind in table.columns])
-
-
-def _table(rows: list[dict], schema):
-    import pyarrow as pa
-
-    return pa.Table.from_pylist([{name: row.get(name) for name in schema.names} for row in rows], schema=schema)
-
-
-def _score_item(item: Item, partition: Partition, config: Config, spec) -> tuple[dict, list[dict], dict]:
-    if item.error is not None:
-        row, issues, collected = _error_row(item.doc_id, item.source, item.error), [], {}
-    else:
-        try:
-            row, issues, collected = score_document(item.doc_id, item.source, item.text, config)
-        except Exception as exc:  # one document that breaks the pipeline becomes an error row
-            log.exception("checking %s failed", item.source)
-            row, issues, collected = _error_row(item.doc_id, item.source, f"{item.source}: check failed "
-                                                f"({type(exc).__name__}: {exc})"), [], {}
-    row["input"] = partition.input
-    row["encoding"] = item.encoding or None
-    for key, kind in spec:
-        row[f"metric_{key}"] = _metric_value(row.get(f"metric_{key}"), kind)
-    return row, issues, collected
-
+# ------------------------------------------------------------------------------------------- one partition
 
 def score_partition(partition: Partition, config: Config, limits: Limits, spec) -> dict:
     """What a worker does with one partition: read, check and tabulate its documents (runs in the worker)."""
@@ -277,7 +99,7 @@ def score_partition(partition: Partition, config: Config, limits: Limits, spec) 
     issues: list[dict] = []
     collected: dict[str, list[dict]] = {table.name: [] for table in archive_tables(config)}
     for item in read_partition(partition, limits):
-        row, flag_rows, found = _score_item(item, partition, config, spec)
+        row, flag_rows, found = score_item(item, partition.input, config, spec)
         documents.append(row)
         issues.extend(flag_rows)
         for name, pairs in found.items():
@@ -290,9 +112,9 @@ def score_partition(partition: Partition, config: Config, limits: Limits, spec) 
         worker = f"pid {os.getpid()}"
     return {
         "index": partition.index,
-        "documents": _table(documents, _documents_schema(spec)),
-        "issues": _table(issues, _issues_schema()),
-        "collected": {name: _table(rows, _collected_schema()) for name, rows in collected.items()},
+        "documents": arrow_table(documents, documents_schema(spec)),
+        "issues": arrow_table(issues, issues_schema()),
+        "collected": {name: arrow_table(rows, collected_schema()) for name, rows in collected.items()},
         "worker": worker,
         "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0,
         "seconds": time.perf_counter() - started,
@@ -301,8 +123,6 @@ def score_partition(partition: Partition, config: Config, limits: Limits, spec) 
 
 
 # ------------------------------------------------------------------------------------------- the run
-
-
 
 def _part_path(out_dir: str, index: int, kind: str) -> str:
     return os.path.join(out_dir, "parts", f"{index:07d}.{kind}.parquet")
@@ -445,7 +265,7 @@ def _combine(out_dir: str, count: int, spec, write_csv: bool) -> dict:
     import pyarrow.parquet as pq
 
     stats = {"documents": 0, "words": 0, "errors": 0, "rules": Counter()}
-    schemas = {"documents": _documents_schema(spec), "issues": _issues_schema()}
+    schemas = {"documents": documents_schema(spec), "issues": issues_schema()}
     for kind, schema in schemas.items():
         target = os.path.join(out_dir, f"{kind}.parquet")
         tmp = f"{target}.{uuid.uuid4().hex}.tmp"
@@ -497,13 +317,8 @@ def _write_archive_table(table: ArchiveTable, out_dir: str, count: int, config: 
     except Exception as exc:  # the documents and issues are still written
         log.exception("the %s table failed", table.name)
         status = f"failed: {type(exc).__name__}: {exc}"
-    schema = _archive_schema(table)
-    kinds = dict(table.columns)
-    rows = [{name: ([str(v) for v in row.get(name) or ()] if kinds[name] == "strings" else
-                    str(row.get(name)) if kinds[name] == "string" else row.get(name)) for name in schema.names}
-            for row in rows]
     target = os.path.join(out_dir, f"{table.name}.parquet")
-    _write_atomic_table(_table(rows, schema), target)
+    _write_atomic_table(arrow_table(archive_rows(table, rows), archive_schema(table)), target)
     if write_csv:
         _write_csv(target)
     return status or f"{len(rows):,} rows"
@@ -641,69 +456,3 @@ def score_archive(
         worker_memory_mb=memory,
         worker_cpu_seconds=cpu_seconds,
     )
-
-
-# ------------------------------------------------------------------------------------------- command line
-
-class TerminalProgress:
-    """A progress bar on stderr with documents/s and time left: tqdm when installed, else one updating line."""
-
-    def __init__(self) -> None:
-        self._bar = None
-        self._started = time.perf_counter()
-        self._first: int | None = None
-        self._last_print = 0.0
-        try:
-            from tqdm import tqdm
-
-            self._tqdm = tqdm
-        except ImportError:
-            self._tqdm = None
-
-    def __call__(self, done: int, total: int | None) -> None:
-        if self._tqdm is not None:
-            if self._bar is None:
-                self._bar = self._tqdm(total=total, initial=done, unit="doc", file=sys.stderr, dynamic_ncols=True,
-                                       smoothing=0.1)
-            self._bar.update(done - self._bar.n)
-            return
-        if self._first is None:
-            self._first = done
-        now = time.perf_counter()
-        if now - self._last_print < 0.5 and done != total:
-            return
-        self._last_print = now
-        rate = (done - self._first) / max(now - self._started, 1e-9)
-        left = f", {((total - done) / rate):,.0f} s left" if total and rate > 0 else ""
-        sys.stderr.write(f"\r{done:,}/{total if total is not None else '?'} documents, {rate:,.1f} documents/s"
-                         f"{left}   ")
-        sys.stderr.flush()
-
-    def close(self) -> None:
-        if self._bar is not None:
-            self._bar.close()
-        elif self._first is not None:
-            sys.stderr.write("\n")
-
-
-def main(args) -> int:
-    """`python -m checks batch`: 0 when the run finished (documents that could not be read are counted as errors
-    in the summary and in documents.parquet), 2 when it could not run, 130 when interrupted (resumable)."""
-    from checks.config import load_config
-    from checks.inputs import InputError
-
-    config = load_config(args.config, offline=args.offline)
-    progress = None if args.no_progress else TerminalProgress()
-    try:
-        summary = score_archive(args.inputs, args.out, config, workers=args.workers, scheduler=args.scheduler,
-                                text_column=args.text_column, id_column=args.id_column, include=args.include,
-                                write_csv=args.csv, partition_size=args.partition_size, progress=progress)
-    except (InputError, BatchError) as exc:  # InputError includes ArchiveRefused
-        print(f"copydesk: {exc}", file=sys.stderr)
-        return 2
-    finally:
-        if progress is not None:
-            progress.close()
-    for line in summary.lines():
-        print(line)
-    return 0

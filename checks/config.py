@@ -13,10 +13,14 @@ from __future__ import annotations
 
 import os
 import tomllib
+from collections.abc import MutableMapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Callable
+
+if TYPE_CHECKING:
+    import tomlkit
 
 ENV_VAR = "COPYDESK_CONFIG"
 
@@ -146,13 +150,55 @@ def load_config(path: str | os.PathLike | None = None, offline: bool = False) ->
     return Config(data, chosen, offline)
 
 
-def save_config(config: Config, path: str | os.PathLike | None = None) -> Path:
-    """Write the house style back (the dashboard adds dictionary words and names); atomic replace."""
-    import tomli_w
+def edit_house_style(path: str | os.PathLike, edit: Callable[["tomlkit.TOMLDocument"], None]) -> Path:
+    """Load the house-style file at `path` (an empty one when it does not exist) keeping its comments and layout,
+    let `edit` change the tomlkit document in place, and write the result atomically. An existing file must load
+    (the errors are load_config's), and so must the edited one: an unknown table or key, or a value TOML cannot
+    hold, is a ConfigError and nothing is written. Returns the path. For the dashboard's "Add to dictionary",
+    "Add to house names" and "Disable rule"."""
+    import uuid
 
-    target = Path(path or config.path or "copydesk.toml")
+    import tomlkit
+
+    target = Path(path)
+    text = ""
+    if target.is_file():
+        load_config(target)  # a broken file is refused as it would be read, before anything is changed
+        text = target.read_bytes().decode("utf-8")  # as it is, line endings included
+    document = tomlkit.parse(text)
+    edit(document)
+    rendered = tomlkit.dumps(document)
+    try:
+        data = tomllib.loads(rendered)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{target}: the edited house style is not valid TOML: {exc}") from exc
+    Config(data, target)  # the schema: unknown tables and keys stay errors
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_suffix(target.suffix + ".tmp")
-    tmp.write_text(tomli_w.dumps(config.data), "utf-8")
-    os.replace(tmp, target)
+    tmp = target.with_name(f"{target.name}.{uuid.uuid4().hex}.tmp")
+    try:
+        tmp.write_text(rendered, "utf-8", newline="")  # newline="": the file keeps its own line endings
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
     return target
+
+
+def _set_values(table, data: dict) -> None:
+    """Make a tomlkit table hold exactly `data`, keeping the items (and their comments) whose value is unchanged."""
+    for key in [k for k in table if k not in data]:
+        del table[key]
+    for key, value in data.items():
+        current = table.get(key)
+        if isinstance(value, dict) and isinstance(current, MutableMapping):
+            _set_values(current, value)
+            continue
+        plain = current.unwrap() if hasattr(current, "unwrap") else current
+        if current is None or type(plain) is not type(value) or plain != value:
+            table[key] = value
+
+
+def save_config(config: Config, path: str | os.PathLike | None = None) -> Path:
+    """Write the house style back (the dashboard adds dictionary words and names); atomic replace. What is
+    unchanged in the file keeps its comments and layout (see edit_house_style)."""
+    target = Path(path or config.path or "copydesk.toml")
+    return edit_house_style(target, lambda document: _set_values(document, config.data))

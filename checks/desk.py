@@ -1,11 +1,17 @@
-"""What the editor's desk (the dashboard) needs from the library that is not a check: its house-style keys.
+"""What the editor's desk (the dashboard) needs from the library that is not a check: its house-style keys and
+limits, the files it accepts, the rule for a draft check that takes too long, and where scored runs are kept.
 
 The dashboard only presents; its settings, like every other house-style table, are declared here so that the
 schema and samples/copydesk.toml know them.
 """
 from __future__ import annotations
 
-from checks.config import Section, Setting
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path, PurePath
+
+from checks.config import Config, ConfigError, Section, Setting
 
 SECTIONS = (
     Section("dashboard", "", (
@@ -23,3 +29,128 @@ SECTIONS = (
         "max_upload_bytes = 50_000_000\nmax_member_bytes = 5_000_000\nStreamlit's own cap (server.maxUploadSize, "
         "200 MB by default) applies on top.")),
 )
+
+# ------------------------------------------------------------------------------------------- uploads
+
+DRAFT_SUFFIXES = (".txt", ".md", ".html", ".htm", ".docx")  # one draft to check
+ARCHIVE_SUFFIXES = (".tar.gz", ".tgz", ".zip", ".csv", ".parquet", ".jsonl")  # an archive or a table to score
+TABLE_SUFFIXES = (".csv", ".parquet", ".jsonl")  # of those, the tables (a text column and an id column to choose)
+
+
+def safe_suffix(name: str, allowed: tuple[str, ...]) -> str | None:
+    """The allowed suffix of an uploaded file's name (the name itself is never used as a path)."""
+    lower = PurePath(name or "").name.lower()
+    for suffix in sorted(allowed, key=len, reverse=True):
+        if lower.endswith(suffix):
+            return suffix
+    return None
+
+
+@dataclass(frozen=True)
+class DeskLimits:
+    """What the dashboard accepts. Paste size and check time are the house style's [dashboard] table; upload sizes
+    are the shared [limits] table of checks/archives.py (max_member_bytes for one draft, max_upload_bytes for an
+    archive), so the dashboard and `python -m checks batch` refuse the same inputs."""
+
+    max_paste_chars: int = 200_000
+    check_timeout_seconds: float = 8.0
+    max_draft_bytes: int = 20_000_000
+    max_archive_bytes: int = 2_000_000_000
+    draft_key: str = "max_member_bytes"
+    archive_key: str = "max_upload_bytes"
+    batch_workers: int | None = None  # [dashboard] batch_workers: local Dask workers (default one per core)
+
+    @classmethod
+    def from_config(cls, config: Config) -> "DeskLimits":
+        from checks.archives import Limits as ArchiveLimits
+
+        section = config.section("dashboard")
+        values = {}
+        for name in ("max_paste_chars", "check_timeout_seconds"):
+            default = getattr(cls, name)
+            value = section.get(name, default)
+            if not isinstance(value, (int, float)) or isinstance(value, bool) or value <= 0:
+                raise ConfigError(f"{config.path or 'house style'}: [dashboard] {name} must be a positive number")
+            values[name] = type(default)(value)
+        workers = section.get("batch_workers")
+        if workers is not None:
+            if not isinstance(workers, int) or isinstance(workers, bool) or workers < 1:
+                raise ConfigError(f"{config.path or 'house style'}: [dashboard] batch_workers must be a whole "
+                                  "number >= 1")
+            values["batch_workers"] = workers
+        shared = ArchiveLimits.from_config(config)  # validates [limits]; errors name the key
+        upload, member = int(shared.max_upload_bytes), int(shared.max_member_bytes)
+        values["max_archive_bytes"] = upload
+        values["max_draft_bytes"] = min(member, upload)
+        values["draft_key"] = "max_member_bytes" if member <= upload else "max_upload_bytes"
+        return cls(**values)
+
+    @staticmethod
+    def widget_mb(limit_bytes: int) -> int:
+        """The file uploader's own size limit (whole megabytes, at least 1)."""
+        return max(1, -(-limit_bytes // 1_000_000))
+
+
+# ------------------------------------------------------------------------------------------- checking a draft
+
+def check_draft(text: str, source: str, config: Config, timeout: float, executor):
+    """Check a draft on `executor` (a concurrent.futures.Executor); when it takes longer than `timeout` (a slow or
+    dead LanguageTool server), check it again without any server so the page never freezes.
+    Returns (report, note or None)."""
+    import concurrent.futures
+
+    from checks.pipeline import check_text
+
+    future = executor.submit(check_text, text, source, config)
+    try:
+        return future.result(timeout=timeout), None
+    except concurrent.futures.TimeoutError:
+        future.cancel()
+        if config.offline:
+            raise
+        report = check_text(text, source, config.with_offline(True))
+        report.status.setdefault("languagetool", f"off for this check: no answer within {timeout:g} s")
+        note = (f"The check did not finish within {timeout:g} s (LanguageTool server slow or down?), "
+                "so these results are from the offline checks only.")
+        return report, note
+
+
+# ------------------------------------------------------------------------------------------- scored runs
+# A run folder: <runs_dir>/run-<UTC time>-<random id>/ with run.json ({"label", "created"}) and the outputs of
+# checks.batch.score_archive; a run is listed once its issues.parquet exists.
+
+def runs_dir(config: Config) -> Path:
+    """House style [review] runs_dir: where scored archives are kept for review across restarts."""
+    value = config.get("review", "runs_dir", "copydesk-runs")
+    path = Path(os.path.expanduser(str(value)))
+    if not path.is_absolute():
+        path = (config.path.parent if config.path is not None else Path.cwd()) / path
+    return path
+
+
+def new_run_dir(config: Config, label: str) -> Path:
+    """A fresh folder for one scoring run, named by time and a random id (never by the upload's name)."""
+    import uuid
+    from datetime import datetime, timezone
+
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
+    path = runs_dir(config) / f"run-{stamp}-{uuid.uuid4().hex[:6]}"
+    path.mkdir(parents=True, exist_ok=False)
+    (path / "run.json").write_text(json.dumps({"label": label, "created": stamp}), "utf-8")
+    return path
+
+
+def list_runs(config: Config) -> list[Path]:
+    """Scored runs (folders with issues.parquet), newest first."""
+    base = runs_dir(config)
+    if not base.is_dir():
+        return []
+    return sorted((p for p in base.iterdir() if (p / "issues.parquet").is_file()), key=lambda p: p.name, reverse=True)
+
+
+def run_label(path: Path) -> str:
+    try:
+        label = json.loads((path / "run.json").read_text("utf-8")).get("label", "")
+    except (OSError, ValueError):
+        label = ""
+    return f"{path.name} · {label}" if label else path.name

@@ -87,5 +87,7 @@ class RuleInfo:
     description: str
     example: str = ""
     severity: str = "warning"
-    source: str = ""  # where the rule lives (data file or module), for the generated rule list
+    defined_in: str = ""  # where the rule lives (data file or module), for the generated rule list
     extra: dict = field(default_factory=dict)
+    source: str = ""  # the usage guide or style book the rule follows (a citation), as proselint's checks name theirs
+    link: str = ""  # a URL that explains the rule further, as Vale's `link`

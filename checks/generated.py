@@ -50,10 +50,25 @@ def inflection_table_text() -> str:
 
 
 def rules_doc_text() -> str:
-    from checks.cli import rules_markdown
+    from checks.formats import rules_markdown
     from checks.registry import all_rules
 
-    return rules_markdown(all_rules())
+    rules = all_rules()
+    return rules_markdown(rules) + sources_markdown(rules)
+
+
+def sources_markdown(rules) -> str:
+    """docs/rules.md's closing table: the rules that name the usage guide they follow (`source`) or a page that
+    explains them (`link`); empty when none does."""
+    cited = [r for r in rules if r.source or r.link]
+    if not cited:
+        return ""
+    lines = ["", "## Sources", "", "Rules that name the usage guide or style book they follow, or a page that explains "
+             "them.", "", "| rule | source | link |", "|---|---|---|"]
+    for r in cited:
+        cells = [f"`{r.id}`", r.source, f"<{r.link}>" if r.link else ""]
+        lines.append("| " + " | ".join(c.replace("|", "\\|").replace("\n", " ") for c in cells) + " |")
+    return "\n".join(lines) + "\n"
 
 
 def _comment(text: str) -> list[str]:

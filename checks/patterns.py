@@ -1,6 +1,8 @@
 """Token-pattern rules read from TOML data files, in the spirit of LanguageTool's grammar.xml and Vale's YAML rules.
 
-A rule file has optional `[defaults]` (category, severity, confidence) and a list of `[[rule]]` tables:
+docs/patterns.md is the reference: the grammar of an element, a pattern, a template and a `[lists]` table, and the
+traps of the notation. In short: a rule file has optional `[defaults]` (category, severity, confidence), an optional
+`[lists]` table and a list of `[[rule]]` tables:
 
     [[rule]]
     id = "grammar.despite-of"            # stable, unique: family.name
@@ -10,6 +12,11 @@ A rule file has optional `[defaults]` (category, severity, confidence) and a lis
     suggest = ["despite"]                # templates for the marked span, best first: {1}, {3:ing}, {1>attend}
     fire = ["Despite of the rain we went. => Despite the rain we went."]   # must flag (=> text after fix 1)
     quiet = ["In spite of the rain we went."]                               # must not flag
+    source = "Garner's Modern English Usage, 'despite; in spite of'"  # optional: the usage guide it follows
+    link = "https://www.merriam-webster.com/dictionary/despite"        # optional: a URL (http:// or https://)
+
+Other keys: `category`, `severity`, `confidence` (override the defaults), `description` (for the rule list instead
+of the message). Any other key is an error, so that a misspelt one cannot be ignored in silence.
 
 Pattern elements (each matches one token; case-insensitive unless `re:` says otherwise):
     word | w1|w2      a literal form, or alternatives
@@ -55,8 +62,11 @@ is; `\\$` stays a literal dollar). Lists are expanded once, when the file is loa
 list is an error that names the file, the rule and the list. Where rules need slightly different sets, keep one list and
 add the difference in the rule (`$modals|may`), or keep two lists whose names say why they differ.
 
-Every pattern needs one literal word that is not optional: the rarest such word indexes the rule, and a sentence is
-looked at (and tagged, for tag: and pos: elements) only when all of the rule's required words occur in it.
+Every pattern needs one literal word that is not optional. One such element indexes the rule: one whose words are
+none of the most frequent English words (_COMMON_WORDS) if there is one, and of those the one with the fewest
+alternatives (the first, on a tie); a sentence is looked at (and tagged, for tag: and pos: elements) only when one of
+the index words and a word of every required literal element occur in it. A common word such as "the" is therefore
+written as a plain word like any other: where the pattern has a rarer word, "the" does not index it.
 """
 from __future__ import annotations
 
@@ -87,6 +97,7 @@ _RULE_ID_RE = re.compile(r"^[a-z]+\.[a-z0-9]+(?:-[a-z0-9]+)*$")
 _LIST_NAME_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 _LIST_ENTRY_RE = re.compile(r"^[a-z]+(?:['’-][a-z]+)*$")  # a plain lower-case word: doesn't, semi-final
 _LIST_REF_IN_REGEX_RE = re.compile(r"(?<!\\)\$([a-z][a-z0-9_]*)")  # $name in a re: part; \$ is a literal dollar
+_LINK_RE = re.compile(r"^https?://\S+$")
 WordLists = Mapping[str, tuple[str, ...]]  # a rule file's [lists]: name -> words
 
 
@@ -280,7 +291,9 @@ class PatternRule:
     fire: tuple[str, ...] = ()
     quiet: tuple[str, ...] = ()
     description: str = ""
-    source: str = ""
+    defined_in: str = ""  # the rule file
+    source: str = ""  # a citation: the usage guide or style book the rule follows
+    link: str = ""  # a URL that explains the rule
 
     @cached_property
     def lexical_unless(self) -> tuple[Pattern, ...]:
@@ -301,7 +314,8 @@ class PatternRule:
 
     def info(self) -> RuleInfo:
         example = self.fire[0] if self.fire else ""
-        return RuleInfo(self.id, self.category, self.description or self.message, example, self.severity, self.source)
+        return RuleInfo(self.id, self.category, self.description or self.message, example, self.severity,
+                        self.defined_in, source=self.source, link=self.link)
 
 
 def fill_template(template: str, texts: Sequence[str], tags: Sequence[str] = ()) -> str:
@@ -483,15 +497,15 @@ def _as_tuple(value) -> tuple[str, ...]:
     return tuple(value)
 
 
-def parse_lists(data: dict, source: str) -> dict[str, tuple[str, ...]]:
+def parse_lists(data: dict, defined_in: str) -> dict[str, tuple[str, ...]]:
     """The named word lists of a parsed rule file (its `[lists]` table), checked: every error names the file and
     the list."""
     table = data.get("lists", {})
     if not isinstance(table, dict):
-        raise RuleError(f"{source}: [lists] must be a table of name = [words]")
+        raise RuleError(f"{defined_in}: [lists] must be a table of name = [words]")
     lists = {}
     for name, words in table.items():
-        where = f"{source}: list {name!r}"
+        where = f"{defined_in}: list {name!r}"
         if not _LIST_NAME_RE.match(name):
             raise RuleError(f"{where}: a list name is lower case, digits and underscores, starting with a letter")
         if not isinstance(words, list) or not words:
@@ -507,15 +521,27 @@ def parse_lists(data: dict, source: str) -> dict[str, tuple[str, ...]]:
     return lists
 
 
-def parse_rules(data: dict, source: str, lemma_forms: Callable[[str], Iterable[str]] | None = None) -> list[PatternRule]:
-    """Compile the rules of one parsed rule file; every error names the file and the rule (or the list)."""
+def _reference(entry: dict, key: str) -> str:
+    """A rule's optional `source` (a citation) or `link` (a URL), checked."""
+    value = entry.get(key, "")
+    if not isinstance(value, str) or (key in entry and not value.strip()):
+        raise RuleError(f"{key!r} must be a non-empty string")
+    if key == "link" and value and not _LINK_RE.match(value):
+        raise RuleError(f"link {value!r} must be one http:// or https:// URL")
+    return value
+
+
+def parse_rules(data: dict, defined_in: str, lemma_forms: Callable[[str], Iterable[str]] | None = None
+                ) -> list[PatternRule]:
+    """Compile the rules of one parsed rule file (`defined_in` names it); every error names the file and the rule (or
+    the list)."""
     if lemma_forms is None:
         from checks.inflect import forms_of as lemma_forms
-    lists = parse_lists(data, source)
+    lists = parse_lists(data, defined_in)
     defaults = data.get("defaults", {})
     rules = []
     known = {"id", "pattern", "unless", "message", "suggest", "fire", "quiet", "category", "severity",
-             "confidence", "description"}
+             "confidence", "description", "source", "link"}
     for entry in data.get("rule", []):
         rule_id = entry.get("id", "?")
         try:
@@ -541,11 +567,13 @@ def parse_rules(data: dict, source: str, lemma_forms: Callable[[str], Iterable[s
                     fire=_as_tuple(entry.get("fire")),
                     quiet=_as_tuple(entry.get("quiet")),
                     description=entry.get("description", ""),
-                    source=source,
+                    defined_in=defined_in,
+                    source=_reference(entry, "source"),
+                    link=_reference(entry, "link"),
                 )
             )
         except (RuleError, re.error, KeyError, TypeError, ValueError) as exc:
-            raise RuleError(f"{source}: rule {rule_id}: {exc}") from exc
+            raise RuleError(f"{defined_in}: rule {rule_id}: {exc}") from exc
     return rules
 
 

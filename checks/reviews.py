@@ -256,15 +256,15 @@ def high_false_alarm_rules(store: ReviewStore, threshold: float = 0.5, min_decis
 
 
 def disable_rule(config_path: str | os.PathLike, rule_id: str) -> None:
-    """Add a rule id to `[rules] disabled` of the house-style file (created when missing)."""
-    from checks.config import load_config, save_config
+    """Add a rule id to `[rules] disabled` of the house-style file (created when missing); the file's comments and
+    layout are kept."""
+    import tomlkit
 
-    path = Path(config_path)
-    config = load_config(path) if path.is_file() else Config(path=path)
-    data = {key: dict(value) if isinstance(value, dict) else value for key, value in config.data.items()}
-    rules = data.setdefault("rules", {})
-    disabled = list(rules.get("disabled", []))
-    if rule_id not in disabled:
-        disabled.append(rule_id)
-    rules["disabled"] = disabled
-    save_config(Config(data, path), path)
+    from checks.config import edit_house_style
+
+    def add(document) -> None:
+        disabled = document.setdefault("rules", tomlkit.table()).setdefault("disabled", tomlkit.array())
+        if rule_id not in disabled:
+            disabled.append(rule_id)
+
+    edit_house_style(config_path, add)

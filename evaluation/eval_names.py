@@ -36,7 +36,7 @@ from evaluation.common import eval_dir  # noqa: E402
 from checks.config import Config  # noqa: E402
 from checks.document import Document  # noqa: E402
 from checks.names import check  # noqa: E402
-from checks.names_keys import fold, name_data  # noqa: E402
+from checks.names.keys import fold, name_data  # noqa: E402
 
 SAMPLES = ROOT / "samples" / "names" / "paragraphs.jsonl"
 HONORIFICS = {"dr", "dr.", "sheikh", "shaikh", "haji", "hajji", "mullah", "maulvi", "mawlawi", "general", "colonel",
@@ -50,7 +50,7 @@ def evaluate_samples(path: Path = SAMPLES, show: int = 0) -> dict:
     items = [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
     expected_total = found = right = false_alarms = trap_merges = flagged = 0
     for item in items:
-        flags = check(Document(item["text"]), Config())
+        flags = check(Document(item["text"]), Config()).flags
         expected = {(e["text"], e["suggestion"]) for e in item.get("expect", [])}
         expected_total += len(expected)
         flagged += len(flags)
@@ -243,7 +243,7 @@ def evaluate_ofac(limit: int, show: int, show_misses: bool = False) -> dict | No
     found = right = wrong_target = 0
     shown = 0
     for item in variants:
-        flags = check(Document(item["text"]), config)
+        flags = check(Document(item["text"]), config).flags
         # the flag covers the whole name word, a standalone particle included; a trailing ayn mark ("Ala'") is
         # not part of a word token in running text
         planted = item["planted"].rstrip("'`’")
@@ -264,7 +264,7 @@ def evaluate_ofac(limit: int, show: int, show_misses: bool = False) -> dict | No
     trap_flagged = 0
     shown = 0
     for item in traps:
-        flags = check(Document(item["text"]), config)
+        flags = check(Document(item["text"]), config).flags
         if flags:
             trap_flagged += 1
             if shown < show:
@@ -302,7 +302,7 @@ def evaluate_clean_news(show: bool) -> dict | None:
         words += len(doc.words)
         doc.sentences  # document analysis is not the family's cost
         started = time.perf_counter()
-        found = check(doc, config)
+        found = check(doc, config).flags
         seconds += time.perf_counter() - started
         for flag in found:
             flagged += 1

@@ -20,9 +20,10 @@ pytestmark = pytest.mark.slow  # real Dask clusters; about 30 s of CPU in all
 import pyarrow.parquet as pq  # noqa: E402
 
 from checks.archives import ArchiveRefused  # noqa: E402
-from checks.batch import BatchError, quality_score, score_archive  # noqa: E402
+from checks.batch import BatchError, score_archive  # noqa: E402
 from checks.config import load_config  # noqa: E402
 from checks.flags import Flag  # noqa: E402
+from checks.scoring import quality_score  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 ARCHIVE = ROOT / "samples" / "archive"

@@ -88,3 +88,60 @@ def test_declared_defaults_are_the_values_the_code_uses():
     mt = mistranslation_settings(Config())
     assert (mt.statistical, mt.threshold, mt.seen_threshold) == tuple(
         declared["mistranslation"][k] for k in ("statistical", "threshold", "seen_threshold"))
+
+
+HOUSE_WITH_COMMENTS = '''\
+# The newsroom's house style: kept by hand, edited by the dashboard.
+[rules]
+disabled_categories = ["style"]  # the desk checks style itself
+disabled = [
+    "grammar.a",  # too many false alarms on quotes
+]
+
+# Words we use that no dictionary has.
+[dictionary]
+words = ["Kadhimi"]
+'''
+
+
+def test_an_edit_keeps_the_comments_and_the_key_order(tmp_path):
+    from checks.config import edit_house_style
+
+    house = tmp_path / "copydesk.toml"
+    house.write_text(HOUSE_WITH_COMMENTS, "utf-8")
+    edit_house_style(house, lambda document: document["dictionary"]["words"].append("peshmerga"))
+    assert house.read_text("utf-8") == HOUSE_WITH_COMMENTS.replace('["Kadhimi"]', '["Kadhimi", "peshmerga"]')
+    assert load_config(house).user_words == {"kadhimi", "peshmerga"}
+    assert [p.name for p in tmp_path.iterdir()] == ["copydesk.toml"]  # no temporary file left behind
+
+
+def test_saving_a_changed_house_style_keeps_the_comments_of_what_did_not_change(tmp_path):
+    from checks.config import save_config
+
+    house = tmp_path / "copydesk.toml"
+    house.write_text(HOUSE_WITH_COMMENTS, "utf-8")
+    config = load_config(house)
+    save_config(Config({**config.data, "dictionary": {"words": ["Kadhimi", "Sadrist"]}}, house))
+    text = house.read_text("utf-8")
+    assert text.startswith(HOUSE_WITH_COMMENTS.split("[dictionary]")[0])  # [rules] and its comments untouched
+    assert "# Words we use that no dictionary has." in text
+    assert load_config(house).data == {"rules": config.data["rules"], "dictionary": {"words": ["Kadhimi", "Sadrist"]}}
+
+
+def test_an_edit_that_makes_an_unknown_key_is_refused_without_writing(tmp_path):
+    from checks.config import edit_house_style
+
+    house = tmp_path / "copydesk.toml"
+    house.write_text(HOUSE_WITH_COMMENTS, "utf-8")
+
+    def misspell(document):
+        document["rules"]["disabeld"] = ["spelling.unknown-word"]
+
+    with pytest.raises(ConfigError, match=r"\[rules\] has unknown keys \['disabeld'\]"):
+        edit_house_style(house, misspell)
+    assert house.read_text("utf-8") == HOUSE_WITH_COMMENTS
+    missing = tmp_path / "new" / "copydesk.toml"
+    with pytest.raises(ConfigError, match=r"unknown section \[spellling\]"):
+        edit_house_style(missing, lambda document: document.add("spellling", {"variant": "uk"}))
+    assert not missing.exists()
+    assert [p.name for p in tmp_path.iterdir()] == ["copydesk.toml"]

@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from checks import desk
 from checks.config import Config, ConfigError
 from checks.flags import make_flag
 from dashboard import common, render
@@ -57,13 +58,13 @@ def test_passage_shows_context_around_the_flag():
     ("noext", None),
 ])
 def test_upload_suffixes_are_validated(name, suffix):
-    assert common.safe_suffix(name, common.DRAFT_SUFFIXES + common.ARCHIVE_SUFFIXES) == suffix
+    assert desk.safe_suffix(name, desk.DRAFT_SUFFIXES + desk.ARCHIVE_SUFFIXES) == suffix
 
 
 def test_uploads_are_saved_under_a_fixed_name_never_their_own():
     name = "../../../tmp/evil\x00name.csv"
     assert common.display_name(name) == "evilname.csv"
-    path = common.save_upload(b"id,text\n1,hello\n", common.safe_suffix(name, common.ARCHIVE_SUFFIXES))
+    path = common.save_upload(b"id,text\n1,hello\n", desk.safe_suffix(name, desk.ARCHIVE_SUFFIXES))
     try:
         assert path.name == "upload.csv" and path.parent.name.startswith("copydesk-upload-")
         assert path.read_bytes() == b"id,text\n1,hello\n"
@@ -75,13 +76,62 @@ def test_uploads_are_saved_under_a_fixed_name_never_their_own():
 def test_limits_come_from_the_house_style():
     config = Config({"dashboard": {"max_paste_chars": 1000, "check_timeout_seconds": 2},
                      "limits": {"max_upload_bytes": 5_000_000, "max_member_bytes": 9_000_000}})
-    limits = common.Limits.from_config(config)
+    limits = desk.DeskLimits.from_config(config)
     assert (limits.max_paste_chars, limits.check_timeout_seconds) == (1000, 2.0)
     # one draft may not exceed either shared limit; the message names the key that applies
     assert (limits.max_draft_bytes, limits.draft_key, limits.max_archive_bytes) == (5_000_000, "max_upload_bytes",
                                                                                       5_000_000)
-    assert common.Limits.widget_mb(5_000_001) == 6
+    assert desk.DeskLimits.widget_mb(5_000_001) == 6
     with pytest.raises(ConfigError, match="max_paste_chars"):
-        common.Limits.from_config(Config({"dashboard": {"max_paste_chars": "lots"}}))
+        desk.DeskLimits.from_config(Config({"dashboard": {"max_paste_chars": "lots"}}))
     with pytest.raises(ConfigError, match="max_upload_bytes"):
-        common.Limits.from_config(Config({"limits": {"max_upload_bytes": -1}}))
+        desk.DeskLimits.from_config(Config({"limits": {"max_upload_bytes": -1}}))
+
+
+def test_a_draft_check_that_times_out_is_checked_again_offline(monkeypatch):
+    import concurrent.futures
+    import threading
+
+    import checks.pipeline as pipeline
+
+    release, seen = threading.Event(), []
+
+    def hanging_when_online(text, source="<text>", config=None, **kwargs):
+        seen.append(config.offline)
+        if not config.offline:
+            release.wait(10)  # a LanguageTool server that does not answer
+        return pipeline.Report(source=source, text=text)
+
+    monkeypatch.setattr(pipeline, "check_text", hanging_when_online)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        try:
+            report, note = desk.check_draft("Some text.", "draft", Config(), 0.2, pool)
+            with pytest.raises(concurrent.futures.TimeoutError):  # already offline: nothing to fall back to
+                desk.check_draft("Some text.", "draft", Config(offline=True), 0.0, _Stuck())
+        finally:
+            release.set()
+    assert seen == [False, True]
+    assert "did not finish within 0.2 s" in note and report.status["languagetool"].startswith("off for this check")
+
+
+class _Stuck:
+    """An executor whose work never finishes in time."""
+
+    def submit(self, *args, **kwargs):
+        import concurrent.futures
+
+        return concurrent.futures.Future()
+
+
+def test_run_folders_are_new_named_by_time_and_listed_once_scored(tmp_path):
+    config = Config({"review": {"runs_dir": "runs"}}, path=tmp_path / "copydesk.toml")
+    assert desk.runs_dir(config) == tmp_path / "runs" and desk.list_runs(config) == []
+    first = desk.new_run_dir(config, "../evil label.zip")
+    second = desk.new_run_dir(config, "")
+    assert first.parent == second.parent == tmp_path / "runs" and first != second
+    assert re.fullmatch(r"run-\d{8}-\d{6}-[0-9a-f]{6}", first.name)
+    assert desk.list_runs(config) == []  # nothing scored yet
+    for run in (first, second):
+        (run / "issues.parquet").write_bytes(b"")
+    assert set(desk.list_runs(config)) == {first, second}
+    assert desk.run_label(first) == f"{first.name} · ../evil label.zip" and desk.run_label(second) == second.name

@@ -13,7 +13,7 @@ from checks import names
 from checks.config import Config, load_config
 from checks.document import Document
 from checks.fixes import apply_fixes
-from checks.names_keys import are_variants, fine, key, keys, variant_cost
+from checks.names.keys import are_variants, fine, key, keys, variant_cost
 from checks.registry import family
 
 ROOT = Path(__file__).resolve().parents[1]

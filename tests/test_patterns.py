@@ -7,6 +7,7 @@ import re
 import pytest
 
 from checks.document import Document
+from checks.flags import RuleInfo
 from checks.patterns import RuleError, RuleSet, compile_pattern, parse_rules
 
 
@@ -80,6 +81,36 @@ def test_bad_rule_id_is_reported_with_file_and_rule():
 def test_a_misspelt_rule_key_is_an_error_not_ignored():
     rule = {"id": "grammar.test-rule", "pattern": "[despite of]", "message": "m", "sugest": ["despite"]}
     with pytest.raises(RuleError, match=r"test: rule grammar.test-rule: unknown keys \['sugest'\]"):
+        parse_rules({"rule": [rule]}, "test")
+
+
+def test_a_rule_carries_its_file_citation_and_link_into_the_rule_list():
+    rule = {"id": "grammar.test-rule", "pattern": "[despite of]", "message": "m", "fire": ["Despite of it."],
+            "source": "Garner's Modern English Usage", "link": "https://www.merriam-webster.com/dictionary/despite"}
+    info = parse_rules({"rule": [rule]}, "checks/data/x.toml")[0].info()
+    assert (info.defined_in, info.source, info.link) == (
+        "checks/data/x.toml", "Garner's Modern English Usage", "https://www.merriam-webster.com/dictionary/despite")
+    assert (info.example, info.severity) == ("Despite of it.", "warning")
+    without = {k: v for k, v in rule.items() if k not in ("source", "link")}
+    plain = parse_rules({"rule": [without]}, "checks/data/x.toml")[0].info()
+    assert (plain.defined_in, plain.source, plain.link) == ("checks/data/x.toml", "", "")
+
+
+def test_rule_info_keeps_its_positional_order_with_defined_in_sixth():
+    info = RuleInfo("style.x", "style", "desc", "example", "info", "checks/style.py")
+    assert (info.defined_in, info.source, info.link, info.extra) == ("checks/style.py", "", "", {})
+
+
+@pytest.mark.parametrize("extra, error", [
+    ({"link": "www.example.org/despite"}, "link 'www.example.org/despite' must be one http:// or https:// URL"),
+    ({"link": "https://a.org/x https://b.org/y"}, "link 'https://a.org/x https://b.org/y' must be one"),
+    ({"source": ""}, "'source' must be a non-empty string"),
+    ({"source": ["Garner"]}, "'source' must be a non-empty string"),
+    ({"sources": "Garner"}, r"unknown keys \['sources'\]"),
+])
+def test_a_bad_source_or_link_is_an_error(extra, error):
+    rule = {"id": "grammar.test-rule", "pattern": "[despite of]", "message": "m", **extra}
+    with pytest.raises(RuleError, match=f"test: rule grammar.test-rule: {error}"):
         parse_rules({"rule": [rule]}, "test")
 
 

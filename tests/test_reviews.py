@@ -168,3 +168,11 @@ def test_disable_rule_writes_the_house_style(tmp_path):
     config = load_config(house)
     assert config.disabled_rules == {"style.a", "spelling.unknown-word"}
     assert config.user_words == {"kadhimi"}
+
+
+def test_disable_rule_keeps_the_comments_of_the_house_style(tmp_path):
+    house = tmp_path / "copydesk.toml"
+    original = '# ours\n[rules]\ndisabled = ["style.a"]  # noisy on quotes\n\n[dictionary]\nwords = ["Kadhimi"]\n'
+    house.write_text(original, "utf-8")
+    disable_rule(house, "grammar.b")
+    assert house.read_text("utf-8") == original.replace('["style.a"]', '["style.a", "grammar.b"]')

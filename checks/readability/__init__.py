@@ -36,20 +36,20 @@ from checks.registry import Family
 CODE_RULES = (
     RuleInfo("readability.hard-sentence", "readability",
              "A sentence whose Flesch-Kincaid grade reaches the audience's hard level.", severity="info",
-             source="checks/readability.py"),
+             defined_in="checks/readability/__init__.py"),
     RuleInfo("readability.very-hard-sentence", "readability",
              "A sentence whose Flesch-Kincaid grade reaches the audience's very-hard level.",
-             source="checks/readability.py"),
+             defined_in="checks/readability/__init__.py"),
     RuleInfo("readability.long-sentence", "readability",
-             "A sentence with more words than the audience's limit.", source="checks/readability.py"),
+             "A sentence with more words than the audience's limit.", defined_in="checks/readability/__init__.py"),
     RuleInfo("readability.audience-grade", "readability",
              "The document's consensus grade is above the audience's target; names the sentences to fix first.",
-             source="checks/readability.py"),
+             defined_in="checks/readability/__init__.py"),
     RuleInfo("readability.passive-voice", "readability",
              "Be + past participle (confirmed by the tagger): the passive hides who acted.", severity="info",
-             source="checks/readability.py"),
+             defined_in="checks/readability/__init__.py"),
     RuleInfo("readability.adverbs", "readability",
-             "A sentence carrying several -ly adverbs.", severity="info", source="checks/readability.py"),
+             "A sentence carrying several -ly adverbs.", severity="info", defined_in="checks/readability/__init__.py"),
 )
 
 

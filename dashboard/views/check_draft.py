@@ -1,7 +1,6 @@
 """Page 1, Check a draft: paste or upload, see flags highlighted, accept fixes, download the result."""
 from __future__ import annotations
 
-import csv
 import io
 import json
 import time
@@ -11,6 +10,7 @@ import streamlit as st
 from checks.flags import CATEGORIES, SEVERITIES, Flag
 from checks.names import add_canonical_name
 from checks.spelling import add_to_dictionary
+from checks import desk
 from dashboard import common, render
 
 STATE = "draft"  # st.session_state[STATE]: the checked draft, its report and the editor's decisions
@@ -95,7 +95,7 @@ def open_flags(draft: dict) -> list[Flag]:
 # Input
 
 
-def run_check(text: str, source: str, config, limits: common.Limits) -> None:
+def run_check(text: str, source: str, config, limits: desk.DeskLimits) -> None:
     if len(text) > limits.max_paste_chars:
         st.error(f"This draft has {len(text):,} characters; the limit is {limits.max_paste_chars:,} "
                  "(house style [dashboard] max_paste_chars). Split it, or score it on the Score an archive page.")
@@ -106,11 +106,11 @@ def run_check(text: str, source: str, config, limits: common.Limits) -> None:
     common.warm_up(wait=True)
     started = time.perf_counter()
     with st.spinner("Checking…"):
-        report, note = common.check_draft(text, source, config, limits.check_timeout_seconds)
+        report, note = desk.check_draft(text, source, config, limits.check_timeout_seconds, common.executor())
     st.session_state[STATE] = new_draft(text, source, report, note, time.perf_counter() - started)
 
 
-def input_section(config, limits: common.Limits) -> None:
+def input_section(config, limits: desk.DeskLimits) -> None:
     paste, upload = st.tabs(["Paste text", "Upload a file"])
     with paste:
         text = st.text_area("Draft", key="draft_input", height=220,
@@ -119,20 +119,20 @@ def input_section(config, limits: common.Limits) -> None:
             run_check(text, "pasted draft", config, limits)
     with upload:
         uploaded = st.file_uploader("Upload .txt, .md, .html or .docx", type=[s.lstrip(".") for s in
-                                    common.DRAFT_SUFFIXES], key="draft_upload",
+                                    desk.DRAFT_SUFFIXES], key="draft_upload",
                                     max_upload_size=limits.widget_mb(limits.max_draft_bytes))
         if uploaded is not None and st.session_state.get("draft_upload_id") != uploaded.file_id:
             st.session_state["draft_upload_id"] = uploaded.file_id
             read_upload(uploaded, config, limits)
 
 
-def read_upload(uploaded, config, limits: common.Limits) -> None:
+def read_upload(uploaded, config, limits: desk.DeskLimits) -> None:
     from checks.inputs import InputError, decode_document
 
     name = common.display_name(uploaded.name)
-    suffix = common.safe_suffix(name, common.DRAFT_SUFFIXES)
+    suffix = desk.safe_suffix(name, desk.DRAFT_SUFFIXES)
     if suffix is None:
-        st.error(f"{name}: only {', '.join(common.DRAFT_SUFFIXES)} files can be checked here.")
+        st.error(f"{name}: only {', '.join(desk.DRAFT_SUFFIXES)} files can be checked here.")
         return
     if uploaded.size > limits.max_draft_bytes:
         st.error(common.bytes_limit_message(name, uploaded.size, limits.max_draft_bytes, limits.draft_key))
@@ -267,15 +267,13 @@ def flag_list(draft: dict, config) -> None:
 
 
 def downloads(draft: dict, fixed: str) -> None:
-    from checks.cli import CSV_COLUMNS, csv_rows
+    from checks.formats import write_csv
 
     report = draft["report"]
     payload = report.to_dict()
     payload["accepted_fixes"] = [{"start": s, "end": e, "replacement": r} for s, e, r in accepted_edits(draft)]
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(csv_rows(report))
+    write_csv(buffer, [report])
     cols = st.columns(3)
     cols[0].download_button("Download corrected text", fixed.encode("utf-8"), "corrected.txt", "text/plain",
                             key="download_text")

@@ -8,13 +8,14 @@ import streamlit as st
 from checks.flags import CATEGORIES
 from checks.spelling import add_to_dictionary
 from checks.reviews import DECISION_LABELS, DECISIONS, Decision, database_url, disable_rule, high_false_alarm_rules
+from checks import desk
 from dashboard import common, render
 
 PAGE_SIZE = 10
 
 
 def choose_run(config) -> Path | None:
-    runs = common.list_runs(config)
+    runs = desk.list_runs(config)
     job = st.session_state.get("archive_job")
     options = [str(p) for p in runs]
     if job and (Path(job["run_dir"]) / "issues.parquet").is_file() and str(job["run_dir"]) not in options:
@@ -28,9 +29,9 @@ def choose_run(config) -> Path | None:
         st.sidebar.error(f"{folder}: no issues.parquet there.")
     if not options:
         st.info("No scored archive yet: score one on the Score an archive page (results are kept in "
-                f"{common.runs_dir(config)}), or give a results folder in the sidebar.")
+                f"{desk.runs_dir(config)}), or give a results folder in the sidebar.")
         return None
-    chosen = st.selectbox("Scored archive", options, key="review_run", format_func=lambda p: common.run_label(Path(p)))
+    chosen = st.selectbox("Scored archive", options, key="review_run", format_func=lambda p: desk.run_label(Path(p)))
     return Path(chosen)
 
 
@@ -206,7 +207,7 @@ def main() -> None:
     if run_dir is None:
         return
     # runs kept by the dashboard have unique folder names; any other results folder is named by its full path
-    archive = run_dir.name if run_dir.parent == common.runs_dir(config) else str(run_dir.resolve())
+    archive = run_dir.name if run_dir.parent == desk.runs_dir(config) else str(run_dir.resolve())
     feedback(store, config, archive)
     issues = load_issues(run_dir)
     latest = store.latest(archive)

@@ -10,10 +10,10 @@ from pathlib import Path
 import streamlit as st
 
 from checks.batch import score_archive
+from checks import desk
 from dashboard import common, render
 
 JOB = "archive_job"  # st.session_state[JOB]: the running or finished scoring run
-TABLE_SUFFIXES = (".csv", ".parquet", ".jsonl")
 
 
 def table_columns(path: Path, suffix: str) -> list[str]:
@@ -29,7 +29,7 @@ def table_columns(path: Path, suffix: str) -> list[str]:
     return list(pd.read_json(path, lines=True, nrows=5).columns)
 
 
-def choose_input(config, limits: common.Limits) -> dict | None:
+def choose_input(config, limits: desk.DeskLimits) -> dict | None:
     """The input to score, its columns and filters, or None while the user is still choosing."""
     kind = st.radio("Archive", ["Upload a file", "Folder on the server"], horizontal=True, key="archive_kind")
     if kind == "Upload a file":
@@ -39,9 +39,9 @@ def choose_input(config, limits: common.Limits) -> dict | None:
         if uploaded is None:
             return None
         name = common.display_name(uploaded.name)
-        suffix = common.safe_suffix(name, common.ARCHIVE_SUFFIXES)
+        suffix = desk.safe_suffix(name, desk.ARCHIVE_SUFFIXES)
         if suffix is None:
-            st.error(f"{name}: expected one of {', '.join(common.ARCHIVE_SUFFIXES)}.")
+            st.error(f"{name}: expected one of {', '.join(desk.ARCHIVE_SUFFIXES)}.")
             return None
         if uploaded.size > limits.max_archive_bytes:
             st.error(common.bytes_limit_message(name, uploaded.size, limits.max_archive_bytes, limits.archive_key))
@@ -66,7 +66,7 @@ def choose_input(config, limits: common.Limits) -> dict | None:
             return None
         label, suffix, upload_dir = str(path), "", None
     text_column, id_column = "text", None
-    if suffix in TABLE_SUFFIXES:
+    if suffix in desk.TABLE_SUFFIXES:
         try:
             columns = table_columns(path, suffix)
         except Exception as exc:  # a damaged table: say so, do not crash the page
@@ -84,7 +84,7 @@ def choose_input(config, limits: common.Limits) -> dict | None:
 
 
 def start_job(chosen: dict, config, workers: int | None) -> None:
-    run_dir = common.new_run_dir(config, chosen["label"])
+    run_dir = desk.new_run_dir(config, chosen["label"])
     job = {"done": 0, "total": 0, "started": time.monotonic(), "cancel": threading.Event(), "run_dir": run_dir,
            "label": chosen["label"], "error": None, "summary": None, "finished": False}
 

@@ -42,7 +42,7 @@ _V_AS_U_RE = re.compile(r"(?<=[aeiou])[vw](?=[b-df-hj-np-tv-xz]|$)")
 _U_AFTER_VOWEL_RE = re.compile(r"[aeiou][uw](?=[b-df-hj-np-tv-xz]|$)")
 GLUED_ARTICLE_RE = re.compile(r"^(?:al|el)(?=[a-z]{5})")  # "Alharbi" is "al-Harbi" written as one word
 # Before a four-letter word a glued article is too often a name's own start (Elmira/Mira, Albert/Bert): "Alrawi" is
-# "al-Rawi" only where the text writes the article with that word (`checks.names.variant_groups`).
+# "al-Rawi" only where the text writes the article with that word (`checks.names.grouping.variant_groups`).
 _GLUED_SHORT_RE = re.compile(r"^(?:al|el)(?=[a-z]{4}$)")
 _NOT_LETTER_RE = re.compile(r"[^a-z]")
 _DOUBLE_RE = re.compile(r"(.)\1+")

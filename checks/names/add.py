@@ -1,0 +1,50 @@
+"""The dashboard's "Add to house names": a canonical spelling and its variants written into the `[names]` table of
+a house-style file."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterable
+
+from checks.config import Config, load_config, save_config
+from checks.names.house import NAME
+
+def add_canonical_name(config_path, canonical: str, variants: Iterable[str] = ()) -> Path:
+    """The dashboard's "Add to house names": make `canonical` a house spelling with `variants` listed under it.
+
+    Extends the entry when the canonical is already listed; takes the variants (and the canonical) off any other
+    entry; an entry whose canonical becomes a variant here is merged into this one, its variants kept. Creates the
+    file when it does not exist (other sections of an existing file are kept); returns the file's path."""
+    path = Path(config_path)
+    canonical = canonical.strip()
+    if not canonical:
+        raise ValueError("a canonical name is required")
+    config = load_config(path) if path.is_file() else Config({}, path)
+    data = {k: (dict(v) if isinstance(v, dict) else v) for k, v in config.data.items()}
+    section = data.setdefault(NAME, {})
+    wanted = [v.strip() for v in variants if v.strip() and v.strip().casefold() != canonical.casefold()]
+    moved = {v.casefold() for v in wanted}
+    target = {"canonical": canonical, "variants": []}
+    own, merged, kept = [], [], []
+    for old in section.get("house", []):
+        entry = {**old, "variants": list(old.get("variants", []))}
+        name = entry.get("canonical", "").casefold()
+        if name == canonical.casefold():
+            own = entry["variants"]
+            target = {**entry, "canonical": canonical, "variants": []}
+            kept.append(target)
+        elif name in moved:  # its canonical becomes a variant here: merge it in
+            merged.extend(entry["variants"])
+        else:
+            kept.append(entry)
+    if not any(entry is target for entry in kept):
+        kept.append(target)
+    seen = {canonical.casefold()}
+    for variant in own + wanted + merged:
+        if variant.casefold() not in seen:
+            seen.add(variant.casefold())
+            target["variants"].append(variant)
+    for entry in kept:
+        if entry is not target:
+            entry["variants"] = [v for v in entry["variants"] if v.casefold() not in seen]
+    section["house"] = kept
+    return save_config(Config(data, path), path)

@@ -1,0 +1,89 @@
+"""Archive clusters: variant spellings of one name across a whole archive, for a style-book editor (batch mode's
+names.parquet)."""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Iterable
+
+from checks.config import Config
+from checks.names.grouping import MAX_CONTEXTS, Context, variant_groups
+from checks.names.house import _house_canonical, house_style
+from checks.names.keys import fold, key
+from checks.names.particles import _parse_spelling, _split_hyphen_particle
+
+def _core_word(word: str) -> str:
+    last = word.split()[-1]
+    split = _split_hyphen_particle(last)
+    return split[1] if split else last
+
+
+@dataclass
+class _ArchiveSpelling:
+    core: str
+    written: Counter = field(default_factory=Counter)
+    sources: list[set[str]] = field(default_factory=list)  # the document sets of the spellings it occurs in
+    mentions: int = 0
+    contexts: set[Context] = field(default_factory=set)
+    runs: frozenset[int] = frozenset()  # names are never shared across documents; keeps different_people's contract
+
+
+def archive_clusters(rows: Iterable[tuple[str, str, int]], config: Config | None = None) -> list[dict]:
+    """Variant clusters across an archive, one dict per (cluster, spelling), for a style-book editor.
+
+    `rows` are (document_id, spelling, count) as collected by `document_names`. Spellings are split into name
+    words, blocked by transliteration key (never all pairs), merged when they are variants and their full-name
+    context does not say different people. Each dict: cluster_id (stable: the key and the canonical), canonical
+    (the house style's when listed, else the spelling in most documents), spelling, documents, mentions,
+    document_ids. Only clusters with at least two spellings are returned, biggest first."""
+    import hashlib  # only archive mode needs it; keeps the module import light
+
+    config = config or Config()
+    house = house_style(config)
+    # One pass over the rows groups them by spelling; each distinct spelling is then parsed once, and document sets
+    # are merged only for the spellings that end up in a cluster.
+    by_spelling: dict[str, tuple[set[str], list[int]]] = {}
+    for document_id, spelling, count in rows:
+        found = by_spelling.get(spelling)
+        if found is None:
+            found = by_spelling[spelling] = (set(), [0])
+        found[0].add(str(document_id))
+        found[1][0] += int(count)
+    entries: dict[str, _ArchiveSpelling] = {}
+    for spelling, (documents, (mentions,)) in by_spelling.items():
+        words = _parse_spelling(spelling)
+        cores = [_core_word(w) for w in words]
+        for position, (word, core) in enumerate(zip(words, cores)):
+            ident = core.casefold()
+            entry = entries.get(ident)
+            if entry is None:
+                entry = entries[ident] = _ArchiveSpelling(core)
+            entry.written[word] += mentions
+            entry.sources.append(documents)
+            entry.mentions += mentions
+            if len(cores) > 1 and len(entry.contexts) < MAX_CONTEXTS:
+                entry.contexts.add((tuple(cores), position))
+    clusters = variant_groups(entries)
+    out: list[dict] = []
+    for idents in clusters:
+        documents = {i: set().union(*entries[i].sources) for i in idents}
+        members = sorted(idents, key=lambda i: (-len(documents[i]), -entries[i].mentions, entries[i].core))
+        members = [(entries[i], documents[i]) for i in members]
+        listed = next((c for e, _ in members if (c := _house_canonical(e.core, house)) is not None), None)
+        top = members[0][0]
+        canonical = listed.written if listed is not None else top.written.most_common(1)[0][0]
+        cluster_id = "names-" + hashlib.sha1(f"{key(top.core)}|{fold(_core_word(canonical))}".encode()).hexdigest()[:12]
+        for entry, docs in members:
+            out.append({
+                "cluster_id": cluster_id,
+                "canonical": canonical,
+                "spelling": entry.written.most_common(1)[0][0],
+                "documents": len(docs),
+                "mentions": entry.mentions,
+                "document_ids": sorted(docs),
+            })
+    totals = Counter()
+    for row in out:
+        totals[row["cluster_id"]] += row["documents"]
+    out.sort(key=lambda r: (-totals[r["cluster_id"]], r["cluster_id"], -r["documents"], r["spelling"]))
+    return out
