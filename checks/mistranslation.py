@@ -28,9 +28,12 @@ from checks.config import Config, ConfigError, Section, Setting
 from checks.document import Document, Sentence
 from checks.flags import Flag, RuleInfo, make_flag, overlaps
 from checks.patterns import RuleSet, load_rule_file, match_case
+from checks import judge
+from checks.lm import Unavailable
 from checks.registry import Family, Result
 
 STATISTICAL_RULE = "mistranslation.unlikely-sense"
+JUDGED_RULE = "mistranslation.model-judged"
 DEFAULT_THRESHOLD = 1.0
 DEFAULT_SEEN_THRESHOLD = 2.5
 ARTICLES = frozenset({"a", "an", "the"})
@@ -101,7 +104,7 @@ class Candidate:
     suggestions: tuple[tuple[str, float], ...]  # (sibling, log10 gain), best first
 
 
-def _context(sentence: Sentence, i: int) -> tuple[list[str], list[str]]:
+def word_context(sentence: Sentence, i: int) -> tuple[list[str], list[str]]:
     """The two words before token i (nearest first) and the two after, cut at punctuation."""
     tokens = sentence.tokens
     before: list[str] = []
@@ -175,7 +178,7 @@ def candidates_in(sentence: Sentence, ref, threshold: float,
             required = max(threshold, sense.min_gain)
             if _pair_seen(ref, sentence, i, j, token.lower):
                 required = max(required, seen_threshold)
-            before, after = _context(sentence, i)
+            before, after = word_context(sentence, i)
             base = window_lp(ref, before, token.lower, after)
             scored = []
             for other, forms in enumerate(sense.words):
@@ -222,6 +225,11 @@ def _flag(doc: Document, candidate: Candidate) -> Flag:
 
 
 def statistical_flags(doc: Document, config: Config) -> list[Flag]:
+    return [_flag(doc, c) for c in confirmed_candidates(doc, config)]
+
+
+def confirmed_candidates(doc: Document, config: Config) -> list[Candidate]:
+    """The statistical layer's candidates whose parts of speech the tagger confirms."""
     chosen = settings(config)
     if not chosen.statistical:
         return []
@@ -229,7 +237,7 @@ def statistical_flags(doc: Document, config: Config) -> list[Flag]:
     if not found:
         return []
     doc.tag_many({c.sentence.index: c.sentence for c in found}.values())
-    return [_flag(doc, c) for c in found if _confirmed(doc, c)]
+    return [c for c in found if _confirmed(doc, c)]
 
 
 def _statistical_candidates(doc: Document, chosen) -> list:
@@ -255,9 +263,66 @@ def tag_requests(doc: Document, config: Config):
 
 def check(doc: Document, config: Config) -> Result:
     flags = lexicon().check(doc, config.rule_enabled)
-    if config.rule_enabled(STATISTICAL_RULE):
-        flags.extend(f for f in statistical_flags(doc, config) if not any(overlaps(f, g) for g in flags))
-    return Result(flags)
+    statistical = confirmed_candidates(doc, config) if config.rule_enabled(STATISTICAL_RULE) else []
+    chosen = judge.settings(config)
+    if not chosen.enabled:
+        status = "judge: off ([judge] enabled = false, or --fast)"
+    else:
+        try:
+            statistical, judged, status = _judged(doc, config, chosen, flags, statistical)
+        except Unavailable as exc:  # every other check still runs; the user is told why
+            status = f"judge: off ({exc})"
+        else:
+            flags.extend(f for f in judged if not any(overlaps(f, g) for g in flags))
+    flags.extend(f for f in map(lambda c: _flag(doc, c), statistical) if not any(overlaps(f, g) for g in flags))
+    return Result(flags, status)
+
+
+def _judged(doc: Document, config: Config, chosen: judge.Settings, lexicon_flags: list[Flag],
+            statistical: list[Candidate]) -> tuple[list[Candidate], list[Flag], str]:
+    """The model's verdicts: the statistical candidates it agrees with (suggestions in its order), and flags of its
+    own on words the cheap filter proposed."""
+    from checks.reference import load_reference
+
+    vetted = judge.judge(doc, [judge.Passage(c.sentence, c.index, c.index, tuple(s for s, _ in c.suggestions))
+                               for c in statistical])
+    kept = []
+    for candidate, verdict in zip(sorted(statistical, key=lambda c: (c.sentence.start, c.index)), vetted):
+        agreed = tuple((s, g) for s, g in verdict.gains if g >= chosen.veto_bits)
+        if agreed:
+            kept.append(Candidate(candidate.sentence, candidate.index, candidate.partner, candidate.sense, agreed))
+    own: list[Flag] = []
+    left = 0
+    if chosen.propose and config.rule_enabled(JUDGED_RULE):
+        covered = {(doc.sentence_at(f.start).index, i) for f in lexicon_flags if doc.sentence_at(f.start)
+                   for i, t in enumerate(doc.sentence_at(f.start).tokens) if f.start <= t.start < f.end}
+        covered |= {(c.sentence.index, c.index) for c in statistical}
+        proposed = judge.propose(doc, load_reference(settings(config).reference), chosen, covered)
+        chosen_passages, left = judge.most_promising(proposed, judge.budget(doc, chosen))
+        for verdict in judge.judge(doc, chosen_passages):
+            if verdict.best[1] >= chosen.min_gain_bits:
+                own.append(_judged_flag(doc, verdict, chosen.min_gain_bits))
+        judged_count = len(statistical) + len(chosen_passages)
+    else:
+        judged_count = len(statistical)
+    status = judge.status_line(judged_count, len(own), len(statistical) - len(kept), left)
+    return kept, own, status
+
+
+def _judged_flag(doc: Document, verdict: judge.Verdict, min_gain: float) -> Flag:
+    token = verdict.passage.sentence.tokens[verdict.passage.first]
+    suggestions = tuple(match_case(s, token.text) for s, g in verdict.gains if g >= min_gain)
+    best, bits = verdict.best
+    message = (f"'{token.text}': in this context '{suggestions[0]}' is far more usual English (a language model finds "
+               f"it about {_times(bits)} times more probable here); '{token.text}' may be a mistranslation of a "
+               f"source word that can mean both. Check the source.")
+    return make_flag(doc.text, token.start, token.end, category="mistranslation", rule=JUDGED_RULE, message=message,
+                     suggestions=suggestions, severity="warning", confidence=round(min(0.9, 0.4 + 0.04 * bits), 2))
+
+
+def _times(bits: float) -> str:
+    value = 2 ** bits
+    return f"{value:,.0f}" if value < 1e6 else f"{value:.0e}"
 
 
 def rules() -> list[RuleInfo]:
@@ -267,7 +332,13 @@ def rules() -> list[RuleInfo]:
         "strongly prefers a sibling in the same slot (data/mistranslation-senses.toml).",
         "Troops answered with keen fire. (→ live fire)", "warning", "checks/mistranslation.py",
     )
-    return [*lexicon().infos(), statistical]
+    judged = RuleInfo(
+        JUDGED_RULE, "mistranslation",
+        "A word whose sibling (a near-synonym a translation engine confuses it with, data/judge_siblings.tsv) a "
+        "neural language model finds far more probable in its context (checks/judge.py).",
+        "The army answered with keen fire. (→ live fire)", "warning", "checks/judge.py",
+    )
+    return [*lexicon().infos(), statistical, judged]
 
 
 SECTION = Section("mistranslation", "[mistranslation]: the mistranslation check family (checks/mistranslation.py). "
@@ -288,5 +359,6 @@ SECTION = Section("mistranslation", "[mistranslation]: the mistranslation check 
             "reference."),
 ))
 
-FAMILY = Family(name="mistranslation", category="mistranslation", check=check, rules=rules, sections=(SECTION,),
+FAMILY = Family(name="mistranslation", category="mistranslation", check=check, rules=rules,
+                sections=(SECTION, judge.SECTION),
                 tag_requests=tag_requests)
