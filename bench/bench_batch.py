@@ -10,6 +10,7 @@ to the others, and the peak memory (resident set) per worker. It also measures t
 Figures include the cluster start and each worker's first load of the checks' resources ("whole run") and, as
 "steady", the rate between the first and the last finished partition. On a shared machine they are noisy.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -28,8 +29,20 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 SAMPLES = ROOT / "samples" / "archive" / "articles"
-NAMES = ["Stefan Iliev", "Aurelia Constantin", "Mihail Radu", "Olga Petrenko", "Tomas Kral", "Daniela Georgescu",
-         "Ana Moraru", "Petar Dimov", "Irina Volkova", "Jonas Petraitis", "Lena Horvat", "Marek Novak"]
+NAMES = [
+    "Stefan Iliev",
+    "Aurelia Constantin",
+    "Mihail Radu",
+    "Olga Petrenko",
+    "Tomas Kral",
+    "Daniela Georgescu",
+    "Ana Moraru",
+    "Petar Dimov",
+    "Irina Volkova",
+    "Jonas Petraitis",
+    "Lena Horvat",
+    "Marek Novak",
+]
 PLACES = ["Varna", "Constanta", "Burgas", "Galati", "Ruse", "Plovdiv", "Brasov", "Kaunas", "Split", "Brno"]
 TARGET_WORDS = 500
 
@@ -79,7 +92,7 @@ def single_document_rate(path: Path, count: int = 40) -> tuple[float, float]:
     from checks.pipeline import check_text
 
     with zipfile.ZipFile(path) as archive:
-        texts = [archive.read(name).decode("utf-8") for name in archive.namelist()[:count + 1]]
+        texts = [archive.read(name).decode("utf-8") for name in archive.namelist()[: count + 1]]
     check_text(texts[0], "warm-up")
     started, cpu_started = time.perf_counter(), time.process_time()
     words = 0
@@ -96,16 +109,27 @@ def run(path: Path, workers: int, partition_size: int | None, work: Path) -> dic
     out = work / f"out-{workers}"
     shutil.rmtree(out, ignore_errors=True)
     stamps: list[tuple[float, int]] = []
-    summary = score_archive([str(path)], str(out), Config(), workers=workers, partition_size=partition_size,
-                            progress=lambda done, total: stamps.append((time.perf_counter(), done)))
+    summary = score_archive(
+        [str(path)],
+        str(out),
+        Config(),
+        workers=workers,
+        partition_size=partition_size,
+        progress=lambda done, total: stamps.append((time.perf_counter(), done)),
+    )
     steady = 0.0
     if len(stamps) >= 3:
         (t0, d0), (t1, d1) = stamps[1], stamps[-1]
         steady = (d1 - d0) / (t1 - t0) if t1 > t0 else 0.0
     words_per_doc = summary.words / max(summary.documents, 1)
     cpu_rate = summary.words / summary.worker_cpu_seconds if summary.worker_cpu_seconds else 0.0
-    return {"workers": workers, "summary": summary, "steady_docs": steady, "steady_words": steady * words_per_doc,
-            "cpu_words": cpu_rate}
+    return {
+        "workers": workers,
+        "summary": summary,
+        "steady_docs": steady,
+        "steady_words": steady * words_per_doc,
+        "cpu_words": cpu_rate,
+    }
 
 
 def main(argv=None) -> int:
@@ -123,31 +147,41 @@ def main(argv=None) -> int:
         archive = work / "archive.zip"
         started = time.perf_counter()
         words = build_archive(archive, args.documents)
-        print(f"archive: {args.documents:,} documents, {words:,} words, {archive.stat().st_size / 1e6:.1f} MB zip, "
-              f"built in {time.perf_counter() - started:.1f} s  ({os.cpu_count()} cores on this machine, "
-              f"load average {os.getloadavg()[0]:.1f})")
+        print(
+            f"archive: {args.documents:,} documents, {words:,} words, {archive.stat().st_size / 1e6:.1f} MB zip, "
+            f"built in {time.perf_counter() - started:.1f} s  ({os.cpu_count()} cores on this machine, "
+            f"load average {os.getloadavg()[0]:.1f})"
+        )
         single, single_cpu = single_document_rate(archive)
-        print(f"single documents (check_text, one process, warm): {single:,.0f} words/s, {single_cpu:,.0f} words "
-              "per CPU-second")
+        print(
+            f"single documents (check_text, one process, warm): {single:,.0f} words/s, {single_cpu:,.0f} words "
+            "per CPU-second"
+        )
         results = []
         for count in [int(w) for w in args.workers.split(",")]:
             result = run(archive, count, args.partition_size, work)
             s = result["summary"]
             results.append(result)
-            print(f"{count} worker(s): {s.seconds:.1f} s whole run, {s.documents_per_second:,.1f} documents/s, "
-                  f"{s.words_per_second:,.0f} words/s; steady {result['steady_docs']:,.1f} documents/s, "
-                  f"{result['steady_words']:,.0f} words/s; peak memory per worker "
-                  f"{s.peak_worker_memory_mb:,.0f} MB; {result['cpu_words']:,.0f} words per worker CPU-second; "
-                  f"{s.errors} errors, {s.partitions} partitions")
+            print(
+                f"{count} worker(s): {s.seconds:.1f} s whole run, {s.documents_per_second:,.1f} documents/s, "
+                f"{s.words_per_second:,.0f} words/s; steady {result['steady_docs']:,.1f} documents/s, "
+                f"{result['steady_words']:,.0f} words/s; peak memory per worker "
+                f"{s.peak_worker_memory_mb:,.0f} MB; {result['cpu_words']:,.0f} words per worker CPU-second; "
+                f"{s.errors} errors, {s.partitions} partitions"
+            )
         base = results[0]
         for other in results[1:]:
             whole = base["summary"].seconds / other["summary"].seconds
             steady = other["steady_docs"] / base["steady_docs"] if base["steady_docs"] else float("nan")
-            print(f"speed-up {base['workers']} -> {other['workers']} workers: {whole:.2f}x whole run, "
-                  f"{steady:.2f}x steady")
+            print(
+                f"speed-up {base['workers']} -> {other['workers']} workers: {whole:.2f}x whole run, "
+                f"{steady:.2f}x steady"
+            )
         best = max(r["summary"].words_per_second for r in results)
-        print(f"whole-archive throughput {best:,.0f} words/s vs single-document {single:,.0f} words/s "
-              f"(target 20,000 words/s per core)")
+        print(
+            f"whole-archive throughput {best:,.0f} words/s vs single-document {single:,.0f} words/s "
+            f"(target 20,000 words/s per core)"
+        )
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)

@@ -7,6 +7,7 @@ The archive is generated from our own samples (samples/**/*.txt): sentences are 
 text or per sentence, and repeated text would measure the cache). Targets (issue 2): >= 20,000 words/s per core once
 loaded, cold start < 1.5 s, peak memory < 500 MB.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -117,10 +118,17 @@ def cold_start(runs: int = 5) -> dict:
         times = []
         for _ in range(runs):
             started = time.perf_counter()
-            subprocess.run([sys.executable, "-m", "checks", "check", "--offline", str(draft)], cwd=ROOT,
-                           capture_output=True, check=False)
+            subprocess.run(
+                [sys.executable, "-m", "checks", "check", "--offline", str(draft)],
+                cwd=ROOT,
+                capture_output=True,
+                check=False,
+            )
             times.append(time.perf_counter() - started)
-    return {"cold_start_median_seconds": round(statistics.median(times), 3), "cold_start_runs": [round(t, 3) for t in times]}
+    return {
+        "cold_start_median_seconds": round(statistics.median(times), 3),
+        "cold_start_runs": [round(t, 3) for t in times],
+    }
 
 
 def main() -> int:
@@ -128,8 +136,11 @@ def main() -> int:
     parser.add_argument("--words", type=int, default=120_000)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--json", help="also write the figures to this file")
-    parser.add_argument("--corpus", help="measure on this folder of .txt files instead of the generated archive "
-                                         "(e.g. ../shared/eval/onestopenglish/texts for clean real news)")
+    parser.add_argument(
+        "--corpus",
+        help="measure on this folder of .txt files instead of the generated archive "
+        "(e.g. ../shared/eval/onestopenglish/texts for clean real news)",
+    )
     args = parser.parse_args()
     documents = corpus(args.corpus) if args.corpus else generate_archive(args.words, args.seed)
     warm_up = generate_archive(3_000, args.seed + 1)
@@ -138,13 +149,16 @@ def main() -> int:
     origin = args.corpus or f"generated from samples/, seed {args.seed}"
     print(f"archive: {t['documents']} documents, {t['words']:,} words ({origin})")
     print(f"warm-up on 3,000 other words, loading every resource: {t['load_seconds']} s")
-    print(f"throughput: {t['words_per_second']:,} words/s wall, {t['words_per_cpu_second']:,} words per CPU-second"
-          f" (target >= 20,000 per core)")
+    print(
+        f"throughput: {t['words_per_second']:,} words/s wall, {t['words_per_cpu_second']:,} words per CPU-second"
+        f" (target >= 20,000 per core)"
+    )
     print(f"flags raised: {t['flags']:,}")
-    print("cost per family, ms per 1,000 words: "
-          + ", ".join(f"{k} {v}" for k, v in t["ms_per_1000_words"].items()))
-    print(f"cold start, `python -m checks check` on a short draft: {result['cold_start']['cold_start_median_seconds']} s"
-          f" median of {result['cold_start']['cold_start_runs']} (target < 1.5 s)")
+    print("cost per family, ms per 1,000 words: " + ", ".join(f"{k} {v}" for k, v in t["ms_per_1000_words"].items()))
+    print(
+        f"cold start, `python -m checks check` on a short draft: {result['cold_start']['cold_start_median_seconds']} s"
+        f" median of {result['cold_start']['cold_start_runs']} (target < 1.5 s)"
+    )
     print(f"peak memory (RSS): {t['peak_rss_mb']} MB (target < 500 MB)")
     if args.json:
         Path(args.json).write_text(json.dumps(result, indent=2), "utf-8")

@@ -5,6 +5,7 @@
 Prints how many inputs were tried (with progress every 100) and stops at the first failure, with the failing input,
 or when the example count or the time budget is reached.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -34,8 +35,7 @@ def main() -> int:
     tried = 0
     deadline = time.monotonic() + args.minutes * 60
 
-    @settings(max_examples=args.examples, deadline=None, database=None,
-              suppress_health_check=list(HealthCheck))
+    @settings(max_examples=args.examples, deadline=None, database=None, suppress_health_check=list(HealthCheck))
     @given(hostile_texts, st.integers(min_value=0, max_value=2**30))
     def fuzz(text, mask):
         nonlocal tried

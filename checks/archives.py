@@ -26,6 +26,7 @@ House-style keys (see samples/copydesk.toml):
     max_ratio = 200                     # largest inflation of one compressed member (zip bomb guard)
     max_archive_bytes = 20_000_000_000  # most bytes one archive may inflate to in total
 """
+
 from __future__ import annotations
 
 import csv
@@ -85,26 +86,53 @@ class Limits:
 
 
 SECTIONS = (
-    Section("limits", "House-style limits for uploads and batch archives (checks/archives.py, `Limits.from_config`).\n"
-            "Sizes are in bytes. Anything over a limit is refused with a message that names the file and the key.\nA "
-            "public dashboard should lower max_upload_bytes (for example to 50_000_000); a newsroom batch server can "
-            "raise max_archive_bytes for very large archives.", (
-                Setting("max_upload_bytes", Limits.max_upload_bytes, "Largest single input: an uploaded file, or one "
-                        "archive / table / document given to `python -m checks batch`."),
-                Setting("max_member_bytes", Limits.max_member_bytes, "Largest single document, on its own or inside "
-                        "an archive (bytes after decompression). A document over it becomes an error row and the "
-                        "rest of the archive is still checked."),
-                Setting("max_members", Limits.max_members, "Most members in one archive (folders count; nested "
-                        "archives count their own members). Over it: refused."),
-                Setting("max_nesting", Limits.max_nesting, "Deepest archive-in-archive nesting: 0 takes no nested "
-                        "archives, 2 takes a zip in a zip in the input. Over it: refused."),
-                Setting("max_ratio", int(Limits.max_ratio), "Zip-bomb guard: a member over 1 MB that inflates more "
-                        "than this many times its compressed size (for tar.gz, the whole archive) makes the whole "
-                        "archive refused before anything is read or written. Ordinary news text compresses 3 to 5 "
-                        "times."),
-                Setting("max_archive_bytes", Limits.max_archive_bytes, "Most bytes one archive may inflate to in "
-                        "total (declared member sizes). Over it: refused."),
-            )),
+    Section(
+        "limits",
+        "House-style limits for uploads and batch archives (checks/archives.py, `Limits.from_config`).\n"
+        "Sizes are in bytes. Anything over a limit is refused with a message that names the file and the key.\nA "
+        "public dashboard should lower max_upload_bytes (for example to 50_000_000); a newsroom batch server can "
+        "raise max_archive_bytes for very large archives.",
+        (
+            Setting(
+                "max_upload_bytes",
+                Limits.max_upload_bytes,
+                "Largest single input: an uploaded file, or one "
+                "archive / table / document given to `python -m checks batch`.",
+            ),
+            Setting(
+                "max_member_bytes",
+                Limits.max_member_bytes,
+                "Largest single document, on its own or inside "
+                "an archive (bytes after decompression). A document over it becomes an error row and the "
+                "rest of the archive is still checked.",
+            ),
+            Setting(
+                "max_members",
+                Limits.max_members,
+                "Most members in one archive (folders count; nested "
+                "archives count their own members). Over it: refused.",
+            ),
+            Setting(
+                "max_nesting",
+                Limits.max_nesting,
+                "Deepest archive-in-archive nesting: 0 takes no nested "
+                "archives, 2 takes a zip in a zip in the input. Over it: refused.",
+            ),
+            Setting(
+                "max_ratio",
+                int(Limits.max_ratio),
+                "Zip-bomb guard: a member over 1 MB that inflates more "
+                "than this many times its compressed size (for tar.gz, the whole archive) makes the whole "
+                "archive refused before anything is read or written. Ordinary news text compresses 3 to 5 "
+                "times.",
+            ),
+            Setting(
+                "max_archive_bytes",
+                Limits.max_archive_bytes,
+                "Most bytes one archive may inflate to in total (declared member sizes). Over it: refused.",
+            ),
+        ),
+    ),
 )
 
 
@@ -157,6 +185,7 @@ class Item:
 
 # ----------------------------------------------------------------------------------------------------------- kinds
 
+
 def input_kind(name: str) -> str | None:
     lower = name.lower()
     if lower.endswith(ZIP_SUFFIXES):
@@ -192,6 +221,7 @@ def _unsafe_member_name(name: str) -> bool:
 
 # ---------------------------------------------------------------------------------------------------- planning
 
+
 def plan(
     inputs: Iterable[str],
     limits: Limits,
@@ -213,8 +243,10 @@ def plan(
             raise ArchiveRefused(f"{given}: no such file or folder")
         size = os.path.getsize(path)
         if size > limits.max_upload_bytes:
-            raise ArchiveRefused(f"{given}: {size:,} bytes is over the limit of {limits.max_upload_bytes:,} "
-                                 "bytes for one input ([limits] max_upload_bytes)")
+            raise ArchiveRefused(
+                f"{given}: {size:,} bytes is over the limit of {limits.max_upload_bytes:,} "
+                "bytes for one input ([limits] max_upload_bytes)"
+            )
         kind = input_kind(given)
         if kind in ("zip", "tar"):
             try:
@@ -229,8 +261,7 @@ def plan(
         elif kind == "parquet":
             listed.append((given, path, kind, _parquet_rows(path, given, text_column, id_column)))
         else:  # a single document given directly
-            listed.append((given, os.path.dirname(path), "files",
-                           [(Step(os.path.basename(path)),)]))
+            listed.append((given, os.path.dirname(path), "files", [(Step(os.path.basename(path)),)]))
     total = sum(_unit_count(kind, units) for _, _, kind, units in listed)
     size = partition_size or default_partition_size(total)
     partitions: list[Partition] = []
@@ -257,18 +288,48 @@ def _split(first: int, given, path, kind, units, size, text_column, id_column) -
         return [Partition(first, given, path, kind, error=units[0], text_column=text_column, id_column=id_column)]
     if kind in ("files", "zip", "tar"):
         for i in range(0, len(units), size):
-            out.append(Partition(first + len(out), given, path, kind, members=tuple(units[i:i + size]),
-                                 text_column=text_column, id_column=id_column))
+            out.append(
+                Partition(
+                    first + len(out),
+                    given,
+                    path,
+                    kind,
+                    members=tuple(units[i : i + size]),
+                    text_column=text_column,
+                    id_column=id_column,
+                )
+            )
     elif kind == "parquet":
         for start in range(0, units, size):
-            out.append(Partition(first + len(out), given, path, kind, start=start, count=min(size, units - start),
-                                 text_column=text_column, id_column=id_column))
+            out.append(
+                Partition(
+                    first + len(out),
+                    given,
+                    path,
+                    kind,
+                    start=start,
+                    count=min(size, units - start),
+                    text_column=text_column,
+                    id_column=id_column,
+                )
+            )
     else:  # csv, jsonl: units = (header, offsets)
         header, offsets = units
         for start in range(0, len(offsets), size):
-            out.append(Partition(first + len(out), given, path, kind, start=start,
-                                 count=min(size, len(offsets) - start), offset=offsets[start], header=header,
-                                 text_column=text_column, id_column=id_column))
+            out.append(
+                Partition(
+                    first + len(out),
+                    given,
+                    path,
+                    kind,
+                    start=start,
+                    count=min(size, len(offsets) - start),
+                    offset=offsets[start],
+                    header=header,
+                    text_column=text_column,
+                    id_column=id_column,
+                )
+            )
     return out
 
 
@@ -294,8 +355,10 @@ def _list_archive(handle, kind, label, stored_size, limits, include, depth) -> I
 def _nested(data_reader, name, label, limits, include, depth) -> Iterator[tuple[Step, ...]]:
     inner_kind = input_kind(name)
     if depth + 1 > limits.max_nesting:
-        raise ArchiveRefused(f"{label}: archive {name!r} is nested {depth + 1} deep, over the limit of "
-                             f"{limits.max_nesting} ([limits] max_nesting)")
+        raise ArchiveRefused(
+            f"{label}: archive {name!r} is nested {depth + 1} deep, over the limit of "
+            f"{limits.max_nesting} ([limits] max_nesting)"
+        )
     try:
         data = data_reader()
     except InputError as exc:  # a nested archive that cannot be read cannot be listed either
@@ -305,11 +368,15 @@ def _nested(data_reader, name, label, limits, include, depth) -> Iterator[tuple[
 
 def _check_inflation(label, name, size, stored, total, limits) -> None:
     if size > _SMALL_MEMBER and stored >= 0 and size > limits.max_ratio * max(stored, 1):
-        raise ArchiveRefused(f"{label}: refused as a likely zip bomb: {name!r} inflates from {stored:,} to "
-                             f"{size:,} bytes (more than {limits.max_ratio:g} times; [limits] max_ratio)")
+        raise ArchiveRefused(
+            f"{label}: refused as a likely zip bomb: {name!r} inflates from {stored:,} to "
+            f"{size:,} bytes (more than {limits.max_ratio:g} times; [limits] max_ratio)"
+        )
     if total > limits.max_archive_bytes:
-        raise ArchiveRefused(f"{label}: refused: its members inflate to more than {limits.max_archive_bytes:,} "
-                             "bytes in total ([limits] max_archive_bytes)")
+        raise ArchiveRefused(
+            f"{label}: refused: its members inflate to more than {limits.max_archive_bytes:,} "
+            "bytes in total ([limits] max_archive_bytes)"
+        )
 
 
 def _check_name(label, name, count, limits) -> None:
@@ -339,8 +406,12 @@ def _list_zip(handle, label, stored_size, limits, include, depth):
             continue
         name = info.filename
         if input_kind(name) in ("zip", "tar") and _is_visible(name):
-            yield from ((Step(name),) + chain for chain in _nested(
-                lambda: _read_zip_member(archive, info, label, limits), name, label, limits, include, depth))
+            yield from (
+                (Step(name),) + chain
+                for chain in _nested(
+                    lambda: _read_zip_member(archive, info, label, limits), name, label, limits, include, depth
+                )
+            )
         elif _is_document(name, include):
             yield (Step(name),)
 
@@ -374,10 +445,13 @@ def _list_tar(handle, label, stored_size, limits, include, depth):
     for info in members:
         name = info.name
         if input_kind(name) in ("zip", "tar") and _is_visible(name):
-            reader = lambda info=info: _read_tar_member(archive.fileobj, info.offset_data, info.size, label, name,
-                                                        limits)
-            yield from ((Step(name, info.offset_data, info.size),) + chain
-                        for chain in _nested(reader, name, label, limits, include, depth))
+            reader = lambda info=info: _read_tar_member(
+                archive.fileobj, info.offset_data, info.size, label, name, limits
+            )
+            yield from (
+                (Step(name, info.offset_data, info.size),) + chain
+                for chain in _nested(reader, name, label, limits, include, depth)
+            )
         elif _is_document(name, include):
             yield (Step(name, info.offset_data, info.size),)
 
@@ -428,14 +502,19 @@ def _parquet_rows(path, label, text_column, id_column) -> int:
 
 # ----------------------------------------------------------------------------------------------------- reading
 
+
 def _read_capped(handle, name, label, limits, declared: int) -> bytes:
     if declared > limits.max_member_bytes:
-        raise InputError(f"{label}!{name}: {declared:,} bytes is over the limit of {limits.max_member_bytes:,} "
-                         "bytes for one document ([limits] max_member_bytes)")
+        raise InputError(
+            f"{label}!{name}: {declared:,} bytes is over the limit of {limits.max_member_bytes:,} "
+            "bytes for one document ([limits] max_member_bytes)"
+        )
     data = handle.read(limits.max_member_bytes + 1)
     if len(data) > limits.max_member_bytes:
-        raise InputError(f"{label}!{name}: inflates past the limit of {limits.max_member_bytes:,} bytes for one "
-                         "document ([limits] max_member_bytes)")
+        raise InputError(
+            f"{label}!{name}: inflates past the limit of {limits.max_member_bytes:,} bytes for one "
+            "document ([limits] max_member_bytes)"
+        )
     return data
 
 
@@ -445,16 +524,25 @@ def _read_zip_member(archive: zipfile.ZipFile, info, label, limits) -> bytes:
             return _read_capped(handle, info.filename, label, limits, info.file_size)
     except InputError:
         raise
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError, NotImplementedError,
-            RuntimeError) as exc:  # RuntimeError: encrypted member
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        OSError,
+        EOFError,
+        ValueError,
+        NotImplementedError,
+        RuntimeError,
+    ) as exc:  # RuntimeError: encrypted member
         raise InputError(f"{label}!{info.filename}: broken archive member ({type(exc).__name__}: {exc})") from exc
 
 
 def _read_tar_member(stream, offset, size, label, name, limits) -> bytes:
     """A tar header's size is exact (the stream goes on with the next member), so read just that, when allowed."""
     if size > limits.max_member_bytes:
-        raise InputError(f"{label}!{name}: {size:,} bytes is over the limit of {limits.max_member_bytes:,} bytes for "
-                         "one document ([limits] max_member_bytes)")
+        raise InputError(
+            f"{label}!{name}: {size:,} bytes is over the limit of {limits.max_member_bytes:,} bytes for "
+            "one document ([limits] max_member_bytes)"
+        )
     try:
         stream.seek(offset)
         data = stream.read(size)
@@ -490,13 +578,14 @@ class _ArchiveReader:
     def read(self, chain: tuple[Step, ...]) -> bytes:
         opened = self.root
         for depth in range(len(chain) - 1):
-            key = chain[:depth + 1]
+            key = chain[: depth + 1]
             if key not in self._nested:
                 self._nested = {k: v for k, v in self._nested.items() if len(k) < len(key)}  # drop siblings
                 data = self._member(opened, chain[depth])
                 try:
-                    self._nested[key] = self._open(io.BytesIO(data), input_kind(chain[depth].name),
-                                                   f"{opened[2]}!{chain[depth].name}")
+                    self._nested[key] = self._open(
+                        io.BytesIO(data), input_kind(chain[depth].name), f"{opened[2]}!{chain[depth].name}"
+                    )
                 except ArchiveRefused as exc:
                     raise InputError(str(exc)) from exc
             opened = self._nested[key]
@@ -538,8 +627,10 @@ def _read_files(partition: Partition, limits: Limits) -> Iterator[Item]:
         try:
             size = os.path.getsize(path)
             if size > limits.max_member_bytes:
-                raise InputError(f"{source}: {size:,} bytes is over the limit of {limits.max_member_bytes:,} bytes "
-                                 "for one document ([limits] max_member_bytes)")
+                raise InputError(
+                    f"{source}: {size:,} bytes is over the limit of {limits.max_member_bytes:,} bytes "
+                    "for one document ([limits] max_member_bytes)"
+                )
             with open(path, "rb") as handle:
                 data = handle.read(limits.max_member_bytes + 1)
         except InputError as exc:
@@ -601,8 +692,11 @@ def _read_archive_partition(partition: Partition, limits: Limits) -> Iterator[It
     if partition.payload is not None:
         for chain, data in zip(partition.members, partition.payload):
             source = member_source(partition.input, chain)
-            yield Item(source, source, error=data) if isinstance(data, str) else _decode(data, chain[-1].name,
-                                                                                         source, source)
+            yield (
+                Item(source, source, error=data)
+                if isinstance(data, str)
+                else _decode(data, chain[-1].name, source, source)
+            )
         return
     try:
         handle = open(partition.path, "rb")
@@ -649,8 +743,12 @@ def _row_item(partition: Partition, row_number: int, record, limits: Limits) -> 
     if not isinstance(text, str):
         text = str(text)
     if len(text.encode("utf-8")) > limits.max_member_bytes:
-        return Item(doc_id, source, error=f"{source}: text is over the limit of {limits.max_member_bytes:,} bytes "
-                                          "for one document ([limits] max_member_bytes)")
+        return Item(
+            doc_id,
+            source,
+            error=f"{source}: text is over the limit of {limits.max_member_bytes:,} bytes "
+            "for one document ([limits] max_member_bytes)",
+        )
     return Item(doc_id, source, text=text, encoding="utf-8")
 
 
@@ -670,8 +768,7 @@ def _read_lines(partition: Partition, limits: Limits) -> Iterator[Item]:
             try:
                 line = raw.decode("utf-8-sig" if partition.offset == 0 and done == 1 else "utf-8")
             except UnicodeDecodeError as exc:
-                yield Item(source, source, error=f"{source}: row is not valid UTF-8 ({exc.reason} at byte "
-                                                 f"{exc.start})")
+                yield Item(source, source, error=f"{source}: row is not valid UTF-8 ({exc.reason} at byte {exc.start})")
                 continue
             try:
                 if partition.kind == "jsonl":
@@ -733,8 +830,15 @@ def _read_parquet(partition: Partition, limits: Limits) -> Iterator[Item]:
 
 # ------------------------------------------------------------------------------------------------------ uploads
 
-def read_upload(data: bytes, name: str, limits: Limits, include: Iterable[str] | None = None,
-                text_column: str = "text", id_column: str | None = None) -> Iterator[Item]:
+
+def read_upload(
+    data: bytes,
+    name: str,
+    limits: Limits,
+    include: Iterable[str] | None = None,
+    text_column: str = "text",
+    id_column: str | None = None,
+) -> Iterator[Item]:
     """The documents of one upload held in memory (a document, an archive or a JSONL/CSV table).
 
     `name` is the uploader's file name: it only picks the format and labels results, it is never a path here.
@@ -742,8 +846,10 @@ def read_upload(data: bytes, name: str, limits: Limits, include: Iterable[str] |
     """
     label = PurePosixPath(name.replace("\\", "/")).name or "upload"
     if len(data) > limits.max_upload_bytes:
-        raise ArchiveRefused(f"{label}: {len(data):,} bytes is over the limit of {limits.max_upload_bytes:,} "
-                             "bytes for one upload ([limits] max_upload_bytes)")
+        raise ArchiveRefused(
+            f"{label}: {len(data):,} bytes is over the limit of {limits.max_upload_bytes:,} "
+            "bytes for one upload ([limits] max_upload_bytes)"
+        )
     kind = input_kind(label)
     include = tuple(include) if include else None
     if kind in ("zip", "tar"):

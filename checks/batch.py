@@ -19,6 +19,7 @@ Outputs in DIR (the columns and the quality score are documented in checks/scori
   *.csv              the same tables as CSV with --csv (suggestions joined with " | ")
   manifest.json      what the run was (inputs, options, house style) and the partitions, for resuming
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -36,8 +37,17 @@ from typing import Callable, Iterable
 from checks.archives import Limits, Partition, Prefetcher, plan, read_partition
 from checks.config import Config
 from checks.registry import ArchiveTable
-from checks.scoring import (archive_rows, archive_schema, archive_tables, arrow_table, collected_schema,
-                            documents_schema, issues_schema, metric_spec, score_item)
+from checks.scoring import (
+    archive_rows,
+    archive_schema,
+    archive_tables,
+    arrow_table,
+    collected_schema,
+    documents_schema,
+    issues_schema,
+    metric_spec,
+    score_item,
+)
 from checks.scoring import quality_score, score_document  # noqa: F401  (callers import them from here too)
 
 log = logging.getLogger(__name__)
@@ -77,8 +87,11 @@ class BatchSummary:
             f"{self.flags:,} flags",
             f"  {self.seconds:.1f} s, {self.documents_per_second:,.1f} documents/s, {self.words_per_second:,.0f} "
             f"words/s, {self.workers} workers, peak memory per worker {self.peak_worker_memory_mb:,.0f} MB"
-            + (f", {self.resumed_partitions} of {self.partitions} partitions resumed" if self.resumed_partitions
-               else ""),
+            + (
+                f", {self.resumed_partitions} of {self.partitions} partitions resumed"
+                if self.resumed_partitions
+                else ""
+            ),
         ]
         if self.top_rules:
             out.append("  top rules: " + ", ".join(f"{rule} ({count:,})" for rule, count in self.top_rules))
@@ -89,6 +102,7 @@ class BatchSummary:
 
 
 # ------------------------------------------------------------------------------------------- one partition
+
 
 def score_partition(partition: Partition, config: Config, limits: Limits, spec) -> dict:
     """What a worker does with one partition: read, check and tabulate its documents (runs in the worker)."""
@@ -123,6 +137,7 @@ def score_partition(partition: Partition, config: Config, limits: Limits, spec) 
 
 
 # ------------------------------------------------------------------------------------------- the run
+
 
 def _part_path(out_dir: str, index: int, kind: str) -> str:
     return os.path.join(out_dir, "parts", f"{index:07d}.{kind}.parquet")
@@ -185,8 +200,10 @@ def _prepare_out_dir(out_dir: str, identity: dict, manifest: dict) -> None:
             raise BatchError(f"{path}: unreadable manifest ({exc}); delete {out_dir} or choose another --out") from exc
         changed = [k for k, v in identity.items() if (previous.get("identity") or {}).get(k) != v]
         if changed or previous.get("version") != MANIFEST_VERSION:
-            raise BatchError(f"{out_dir} holds the results of a different run ({', '.join(changed) or 'version'} "
-                             "changed); choose another --out or delete it")
+            raise BatchError(
+                f"{out_dir} holds the results of a different run ({', '.join(changed) or 'version'} "
+                "changed); choose another --out or delete it"
+            )
     os.makedirs(os.path.join(out_dir, "parts"), exist_ok=True)
     for name in os.listdir(os.path.join(out_dir, "parts")):
         if name.endswith(".tmp"):  # left by a run killed while writing
@@ -204,8 +221,13 @@ def _start_client(workers: int | None, scheduler: str | None):
         return Client(scheduler, timeout="30s"), None
     with warnings.catch_warnings():  # the scheduler's health endpoint moves off a busy port 8787 by itself
         warnings.filterwarnings("ignore", message="Port .* is already in use")
-        cluster = LocalCluster(n_workers=workers or _cpu_count(), threads_per_worker=1, processes=True,
-                               dashboard_address=None, silence_logs=logging.ERROR)
+        cluster = LocalCluster(
+            n_workers=workers or _cpu_count(),
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            silence_logs=logging.ERROR,
+        )
     return Client(cluster), cluster
 
 
@@ -229,8 +251,16 @@ def _run_window(client, pending, config, limits, spec, out_dir, on_done, cancel,
         partition = next(queue, None)
         if partition is None:
             return False
-        future = client.submit(score_partition, prefetch(partition), config, limits, spec,
-                               key=f"copydesk-{partition.index}-{uuid.uuid4().hex}", retries=1, pure=False)
+        future = client.submit(
+            score_partition,
+            prefetch(partition),
+            config,
+            limits,
+            spec,
+            key=f"copydesk-{partition.index}-{uuid.uuid4().hex}",
+            retries=1,
+            pure=False,
+        )
         in_flight.add(future)
         running.add(future)
         return True
@@ -245,8 +275,10 @@ def _run_window(client, pending, config, limits, spec, out_dir, on_done, cancel,
             result = future.result()
         except Exception as exc:  # a worker died twice on this partition (retries=1), or the cluster went away
             client.cancel(list(in_flight))
-            raise BatchError(f"a partition failed ({type(exc).__name__}: {exc}); the finished partitions are kept, "
-                             "run the same command again to retry") from exc
+            raise BatchError(
+                f"a partition failed ({type(exc).__name__}: {exc}); the finished partitions are kept, "
+                "run the same command again to retry"
+            ) from exc
         _write_part(out_dir, result, config)
         memory[result["worker"]] = max(memory.get(result["worker"], 0.0), result["peak_mb"])
         on_done(result)
@@ -304,8 +336,9 @@ class CollectedRows:
         import pyarrow.parquet as pq
 
         if self._length is None:
-            self._length = sum(pq.ParquetFile(_part_path(self.out_dir, i, self.kind)).metadata.num_rows
-                               for i in range(self.count))
+            self._length = sum(
+                pq.ParquetFile(_part_path(self.out_dir, i, self.kind)).metadata.num_rows for i in range(self.count)
+            )
         return self._length
 
 
@@ -383,10 +416,10 @@ def score_archive(
     if not inputs:
         raise BatchError("no inputs given")
     limits = Limits.from_config(config)
-    partitions = plan(inputs, limits, partition_size=partition_size, include=include, text_column=text_column,
-                      id_column=id_column)
-    options = {"text_column": text_column, "id_column": id_column, "include": include,
-               "partition_size": partition_size}
+    partitions = plan(
+        inputs, limits, partition_size=partition_size, include=include, text_column=text_column, id_column=id_column
+    )
+    options = {"text_column": text_column, "id_column": id_column, "include": include, "partition_size": partition_size}
     total = sum(p.size for p in partitions)
     out_dir = os.path.abspath(out_dir)
     checked_words = checked_documents = 0
@@ -399,13 +432,21 @@ def score_archive(
         try:
             spec = client.submit(metric_spec, config, pure=False).result()
         except Exception as exc:  # e.g. a remote cluster whose workers do not have Copydesk installed
-            raise BatchError(f"the Dask workers cannot run the checks ({type(exc).__name__}: {exc}); install "
-                             "Copydesk and its requirements on every worker") from exc
+            raise BatchError(
+                f"the Dask workers cannot run the checks ({type(exc).__name__}: {exc}); install "
+                "Copydesk and its requirements on every worker"
+            ) from exc
         identity = _identity(inputs, partitions, config, spec, options)
-        manifest = {"version": MANIFEST_VERSION, "identity": identity,
-                    "inputs": [os.path.abspath(i) for i in inputs], "options": options,
-                    "partitions": len(partitions), "documents": total, "metric_columns": [list(m) for m in spec],
-                    "house_style": str(config.path) if config.path else None}
+        manifest = {
+            "version": MANIFEST_VERSION,
+            "identity": identity,
+            "inputs": [os.path.abspath(i) for i in inputs],
+            "options": options,
+            "partitions": len(partitions),
+            "documents": total,
+            "metric_columns": [list(m) for m in spec],
+            "house_style": str(config.path) if config.path else None,
+        }
         _prepare_out_dir(out_dir, identity, manifest)
         pending = [p for p in partitions if not _finished(out_dir, p.index, config)]
         done = total - sum(p.size for p in pending)
@@ -434,8 +475,10 @@ def score_archive(
     table_status = {}
     if not cancelled:
         stats = _combine(out_dir, len(partitions), spec, write_csv)
-        table_status = {table.name: _write_archive_table(table, out_dir, len(partitions), config, write_csv)
-                        for table in archive_tables(config)}
+        table_status = {
+            table.name: _write_archive_table(table, out_dir, len(partitions), config, write_csv)
+            for table in archive_tables(config)
+        }
     seconds = time.perf_counter() - started
     return BatchSummary(
         documents=stats["documents"],

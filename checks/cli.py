@@ -3,6 +3,7 @@
 Exit codes: 0 when nothing is flagged at or above --fail-on, 1 when something is, 2 on a usage or input error
 (unreadable files are reported on stderr and the other files are still checked).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -29,8 +30,12 @@ def build_parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="check documents and report flags")
     check.add_argument("paths", nargs="+", metavar="PATH", help="files to check; - reads standard input")
     check.add_argument("--format", choices=("text", "json", "csv"), default="text")
-    check.add_argument("--fail-on", choices=("error", "warning", "info"), default="warning",
-                       help="lowest severity that makes the exit code 1 (default: warning)")
+    check.add_argument(
+        "--fail-on",
+        choices=("error", "warning", "info"),
+        default="warning",
+        help="lowest severity that makes the exit code 1 (default: warning)",
+    )
     _common(check)
 
     fix = sub.add_parser("fix", help="print the text with suggested fixes applied")
@@ -51,7 +56,9 @@ def build_parser() -> argparse.ArgumentParser:
     batch.add_argument("--scheduler", help="address of an existing Dask scheduler")
     batch.add_argument("--text-column", default="text")
     batch.add_argument("--id-column", default=None)
-    batch.add_argument("--include", action="append", default=None, help="glob of files to take from folders and archives (repeatable)")
+    batch.add_argument(
+        "--include", action="append", default=None, help="glob of files to take from folders and archives (repeatable)"
+    )
     batch.add_argument("--csv", action="store_true", help="also write CSV copies of the outputs")
     batch.add_argument("--partition-size", type=int, default=None, help="documents per partition")
     batch.add_argument("--no-progress", action="store_true")
@@ -152,9 +159,22 @@ def cmd_rules(args) -> int:
 
     rules = all_rules()
     if args.format == "json":
-        json.dump([{"id": r.id, "category": r.category, "severity": r.severity, "description": r.description,
-                    "example": r.example, "source": r.defined_in} for r in rules], sys.stdout, ensure_ascii=False,
-                  indent=2)
+        json.dump(
+            [
+                {
+                    "id": r.id,
+                    "category": r.category,
+                    "severity": r.severity,
+                    "description": r.description,
+                    "example": r.example,
+                    "source": r.defined_in,
+                }
+                for r in rules
+            ],
+            sys.stdout,
+            ensure_ascii=False,
+            indent=2,
+        )
         sys.stdout.write("\n")
     elif args.format == "markdown":
         sys.stdout.write(rules_markdown(rules))
@@ -191,8 +211,9 @@ class TerminalProgress:
     def __call__(self, done: int, total: int | None) -> None:
         if self._tqdm is not None:
             if self._bar is None:
-                self._bar = self._tqdm(total=total, initial=done, unit="doc", file=sys.stderr, dynamic_ncols=True,
-                                       smoothing=0.1)
+                self._bar = self._tqdm(
+                    total=total, initial=done, unit="doc", file=sys.stderr, dynamic_ncols=True, smoothing=0.1
+                )
             self._bar.update(done - self._bar.n)
             return
         if self._first is None:
@@ -203,8 +224,9 @@ class TerminalProgress:
         self._last_print = now
         rate = (done - self._first) / max(now - self._started, 1e-9)
         left = f", {((total - done) / rate):,.0f} s left" if total and rate > 0 else ""
-        sys.stderr.write(f"\r{done:,}/{total if total is not None else '?'} documents, {rate:,.1f} documents/s"
-                         f"{left}   ")
+        sys.stderr.write(
+            f"\r{done:,}/{total if total is not None else '?'} documents, {rate:,.1f} documents/s{left}   "
+        )
         sys.stderr.flush()
 
     def close(self) -> None:
@@ -223,9 +245,19 @@ def cmd_batch(args) -> int:
     config = _load(args)
     progress = None if args.no_progress else TerminalProgress()
     try:
-        summary = score_archive(args.inputs, args.out, config, workers=args.workers, scheduler=args.scheduler,
-                                text_column=args.text_column, id_column=args.id_column, include=args.include,
-                                write_csv=args.csv, partition_size=args.partition_size, progress=progress)
+        summary = score_archive(
+            args.inputs,
+            args.out,
+            config,
+            workers=args.workers,
+            scheduler=args.scheduler,
+            text_column=args.text_column,
+            id_column=args.id_column,
+            include=args.include,
+            write_csv=args.csv,
+            partition_size=args.partition_size,
+            progress=progress,
+        )
     except (InputError, BatchError) as exc:  # InputError includes ArchiveRefused
         print(f"copydesk: {exc}", file=sys.stderr)
         return EXIT_ERROR

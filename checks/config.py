@@ -9,6 +9,7 @@ With none of them, the built-in defaults apply. `samples/copydesk.toml` document
 Each check family reads its own table (`[readability]`, `[spelling]`, ...) through `Config.section` and declares
 its keys as a `Section`; the schema and `samples/copydesk.toml` are built from those declarations.
 """
+
 from __future__ import annotations
 
 import os
@@ -55,17 +56,36 @@ class Section:
 
 # The engine's own tables; the families and the other modules declare theirs (checks.registry.house_sections).
 ENGINE_SECTIONS = (
-    Section("rules", "", (
-        Setting("disabled", [], "Rule ids to switch off (see docs/rules.md or `python -m checks rules`); LanguageTool "
-                "rules as \"LT:<RULE_ID>\"."),
-        Setting("disabled_categories", [], "Whole categories to switch off: readability, spelling, grammar, "
-                "mistranslation, names, style."),
-    )),
-    Section("dictionary", "", (
-        Setting("words", [], "The user's dictionary: never flagged as spelling mistakes (any case). The dashboard's "
-                "\"Add to dictionary\" appends here through checks.spelling.add_to_dictionary(config_path, word).",
-                example=["Sadrist", "KazMunayGas", "peshmerga"]),
-    )),
+    Section(
+        "rules",
+        "",
+        (
+            Setting(
+                "disabled",
+                [],
+                "Rule ids to switch off (see docs/rules.md or `python -m checks rules`); LanguageTool "
+                'rules as "LT:<RULE_ID>".',
+            ),
+            Setting(
+                "disabled_categories",
+                [],
+                "Whole categories to switch off: readability, spelling, grammar, mistranslation, names, style.",
+            ),
+        ),
+    ),
+    Section(
+        "dictionary",
+        "",
+        (
+            Setting(
+                "words",
+                [],
+                "The user's dictionary: never flagged as spelling mistakes (any case). The dashboard's "
+                '"Add to dictionary" appends here through checks.spelling.add_to_dictionary(config_path, word).',
+                example=["Sadrist", "KazMunayGas", "peshmerga"],
+            ),
+        ),
+    ),
 )
 
 

@@ -4,6 +4,7 @@ limits, the files it accepts, the rule for a draft check that takes too long, an
 The dashboard only presents; its settings, like every other house-style table, are declared here so that the
 schema and samples/copydesk.toml know them.
 """
+
 from __future__ import annotations
 
 import json
@@ -14,20 +15,39 @@ from pathlib import Path, PurePath
 from checks.config import Config, ConfigError, Section, Setting
 
 SECTIONS = (
-    Section("dashboard", "", (
-        Setting("max_paste_chars", 200_000, "Largest draft pasted or uploaded on \"Check a draft\", in characters "
-                "(about 30,000 words). Over it: refused with a message naming this key."),
-        Setting("check_timeout_seconds", 8, "A draft check that takes longer than this (a slow or unreachable "
+    Section(
+        "dashboard",
+        "",
+        (
+            Setting(
+                "max_paste_chars",
+                200_000,
+                'Largest draft pasted or uploaded on "Check a draft", in characters '
+                "(about 30,000 words). Over it: refused with a message naming this key.",
+            ),
+            Setting(
+                "check_timeout_seconds",
+                8,
+                "A draft check that takes longer than this (a slow or unreachable "
                 "LanguageTool server) is abandoned and the draft is checked again without the server, so the page "
-                "never freezes. Seconds."),
-        Setting("batch_workers", None, "Local Dask worker processes for \"Score an archive\" (each loads the models "
-                "once). Default: one per core.", example=2),
-    ), footer=(
-        "Upload sizes come from the shared [limits] table, so the dashboard refuses exactly what `python -m checks "
-        "batch` refuses: one uploaded draft may not exceed max_member_bytes (nor max_upload_bytes), an uploaded "
-        "archive or table may not exceed max_upload_bytes. A public dashboard should lower them, e.g.:\n[limits]\n"
-        "max_upload_bytes = 50_000_000\nmax_member_bytes = 5_000_000\nStreamlit's own cap (server.maxUploadSize, "
-        "200 MB by default) applies on top.")),
+                "never freezes. Seconds.",
+            ),
+            Setting(
+                "batch_workers",
+                None,
+                'Local Dask worker processes for "Score an archive" (each loads the models '
+                "once). Default: one per core.",
+                example=2,
+            ),
+        ),
+        footer=(
+            "Upload sizes come from the shared [limits] table, so the dashboard refuses exactly what `python -m checks "
+            "batch` refuses: one uploaded draft may not exceed max_member_bytes (nor max_upload_bytes), an uploaded "
+            "archive or table may not exceed max_upload_bytes. A public dashboard should lower them, e.g.:\n[limits]\n"
+            "max_upload_bytes = 50_000_000\nmax_member_bytes = 5_000_000\nStreamlit's own cap (server.maxUploadSize, "
+            "200 MB by default) applies on top."
+        ),
+    ),
 )
 
 # ------------------------------------------------------------------------------------------- uploads
@@ -75,8 +95,9 @@ class DeskLimits:
         workers = section.get("batch_workers")
         if workers is not None:
             if not isinstance(workers, int) or isinstance(workers, bool) or workers < 1:
-                raise ConfigError(f"{config.path or 'house style'}: [dashboard] batch_workers must be a whole "
-                                  "number >= 1")
+                raise ConfigError(
+                    f"{config.path or 'house style'}: [dashboard] batch_workers must be a whole number >= 1"
+                )
             values["batch_workers"] = workers
         shared = ArchiveLimits.from_config(config)  # validates [limits]; errors name the key
         upload, member = int(shared.max_upload_bytes), int(shared.max_member_bytes)
@@ -92,6 +113,7 @@ class DeskLimits:
 
 
 # ------------------------------------------------------------------------------------------- checking a draft
+
 
 def check_draft(text: str, source: str, config: Config, timeout: float, executor):
     """Check a draft on `executor` (a concurrent.futures.Executor); when it takes longer than `timeout` (a slow or
@@ -110,14 +132,17 @@ def check_draft(text: str, source: str, config: Config, timeout: float, executor
             raise
         report = check_text(text, source, config.with_offline(True))
         report.status.setdefault("languagetool", f"off for this check: no answer within {timeout:g} s")
-        note = (f"The check did not finish within {timeout:g} s (LanguageTool server slow or down?), "
-                "so these results are from the offline checks only.")
+        note = (
+            f"The check did not finish within {timeout:g} s (LanguageTool server slow or down?), "
+            "so these results are from the offline checks only."
+        )
         return report, note
 
 
 # ------------------------------------------------------------------------------------------- scored runs
 # A run folder: <runs_dir>/run-<UTC time>-<random id>/ with run.json ({"label", "created"}) and the outputs of
 # checks.batch.score_archive; a run is listed once its issues.parquet exists.
+
 
 def runs_dir(config: Config) -> Path:
     """House style [review] runs_dir: where scored archives are kept for review across restarts."""

@@ -3,6 +3,7 @@
 Analysis is done once per text. Anything expensive (part-of-speech tags) is computed lazily, per sentence,
 only for the sentences a check asks about: see `Document.tags`.
 """
+
 from __future__ import annotations
 
 import bisect
@@ -166,9 +167,7 @@ class Document:
             raise TypeError("Document text must be str")
         self.text = text
         self.source = source
-        self.paragraphs: tuple[tuple[int, int], ...] = tuple(
-            _spans_between(text, _PARAGRAPH_BREAK_RE, 0, len(text))
-        )
+        self.paragraphs: tuple[tuple[int, int], ...] = tuple(_spans_between(text, _PARAGRAPH_BREAK_RE, 0, len(text)))
         sentences: list[Sentence] = []
         for para_start, para_end in self.paragraphs:
             for sent_start, sent_end in split_sentences(text, para_start, para_end):

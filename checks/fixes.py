@@ -4,6 +4,7 @@ Fixes are applied right to left on the original offsets, so one fix never shifts
 resolved deterministically: the earliest start wins, then the more severe, the more confident, the shorter span,
 and finally the rule id, so the same flags always give the same text.
 """
+
 from __future__ import annotations
 
 from typing import Callable, Iterable
@@ -51,6 +52,6 @@ def apply_fixes(text: str, flags: Iterable[Flag], choose: Callable[[Flag], str |
     """The text with the chosen suggestion of each flag applied (by default the first); flags must be on `text`."""
     flags = list(flags)
     for flag in flags:
-        if text[flag.start:flag.end] != flag.text:
+        if text[flag.start : flag.end] != flag.text:
             raise ValueError(f"flag {flag.rule} at {flag.start}:{flag.end} does not match the text")
     return apply_edits(text, choose_edits(flags, choose))

@@ -1,4 +1,5 @@
 """The one result type every check returns, like Vale's Alert or proselint's CheckResult."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

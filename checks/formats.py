@@ -1,12 +1,25 @@
 """The output formats the command line and the dashboard share: a flag's line and column, the text and CSV
 reports, and the Markdown rule listing (docs/rules.md)."""
+
 from __future__ import annotations
 
 import csv
 from typing import IO, Iterable
 
-CSV_COLUMNS = ("source", "line", "column", "start", "end", "category", "rule", "severity", "confidence", "text",
-               "message", "suggestions")
+CSV_COLUMNS = (
+    "source",
+    "line",
+    "column",
+    "start",
+    "end",
+    "category",
+    "rule",
+    "severity",
+    "confidence",
+    "text",
+    "message",
+    "suggestions",
+)
 
 
 def line_col(text: str, offset: int) -> tuple[int, int]:
@@ -29,8 +42,15 @@ def csv_rows(report) -> list[dict]:
     rows = []
     for flag in report.issues:
         line, col = line_col(report.text, flag.start)
-        rows.append({"source": report.source, "line": line, "column": col, **flag.to_dict(),
-                     "suggestions": " | ".join(flag.suggestions)})
+        rows.append(
+            {
+                "source": report.source,
+                "line": line,
+                "column": col,
+                **flag.to_dict(),
+                "suggestions": " | ".join(flag.suggestions),
+            }
+        )
     return rows
 
 
@@ -52,6 +72,13 @@ def rules_markdown(rules) -> str:
         "|---|---|---|---|---|---|",
     ]
     for r in rules:
-        cells = [f"`{r.id}`", r.category, r.severity, r.description, r.example, f"`{r.defined_in}`" if r.defined_in else ""]
+        cells = [
+            f"`{r.id}`",
+            r.category,
+            r.severity,
+            r.description,
+            r.example,
+            f"`{r.defined_in}`" if r.defined_in else "",
+        ]
         lines.append("| " + " | ".join(c.replace("|", "\\|").replace("\n", " ") for c in cells) + " |")
     return "\n".join(lines) + "\n"

@@ -3,6 +3,7 @@ house style samples/copydesk.toml (from the house-style tables the code declares
 
 `python -m checks regenerate-data` rewrites them; tests fail when one is out of date.
 """
+
 from __future__ import annotations
 
 import json
@@ -63,8 +64,15 @@ def sources_markdown(rules) -> str:
     cited = [r for r in rules if r.source or r.link]
     if not cited:
         return ""
-    lines = ["", "## Sources", "", "Rules that name the usage guide or style book they follow, or a page that explains "
-             "them.", "", "| rule | source | link |", "|---|---|---|"]
+    lines = [
+        "",
+        "## Sources",
+        "",
+        "Rules that name the usage guide or style book they follow, or a page that explains them.",
+        "",
+        "| rule | source | link |",
+        "|---|---|---|",
+    ]
     for r in cited:
         cells = [f"`{r.id}`", r.source, f"<{r.link}>" if r.link else ""]
         lines.append("| " + " | ".join(c.replace("|", "\\|").replace("\n", " ") for c in cells) + " |")
@@ -78,8 +86,10 @@ def _comment(text: str) -> list[str]:
         indent = " " * (len(paragraph) - len(paragraph.lstrip()))
         # "  key = what it means" continues under the meaning
         hanging = " " * (paragraph.find("= ") + 2) if "= " in paragraph[:24] else indent
-        lines.extend(textwrap.wrap(paragraph.lstrip(), _WIDTH, initial_indent=f"# {indent}", subsequent_indent=f"# {hanging}")
-                     or ["#"])
+        lines.extend(
+            textwrap.wrap(paragraph.lstrip(), _WIDTH, initial_indent=f"# {indent}", subsequent_indent=f"# {hanging}")
+            or ["#"]
+        )
     return lines
 
 
@@ -100,7 +110,8 @@ def _value(value: Any) -> str:
 
 def _is_tables(value: Any) -> bool:
     return (isinstance(value, dict) and bool(value) and all(isinstance(v, dict) for v in value.values())) or (
-        isinstance(value, list) and bool(value) and all(isinstance(v, dict) for v in value))
+        isinstance(value, list) and bool(value) and all(isinstance(v, dict) for v in value)
+    )
 
 
 def _section_lines(section) -> list[str]:
@@ -112,13 +123,16 @@ def _section_lines(section) -> list[str]:
             nested.append((setting, shown))
             continue
         lines.extend(_comment(setting.doc))
-        lines.append(f"# {setting.key} = {_value(shown)}" if setting.default is None else
-                     f"{setting.key} = {_value(shown)}")
+        lines.append(
+            f"# {setting.key} = {_value(shown)}" if setting.default is None else f"{setting.key} = {_value(shown)}"
+        )
     for setting, tables in nested:
         lines.extend(["", *_comment(setting.doc)])
         named = tables.items() if isinstance(tables, dict) else ((None, t) for t in tables)
         for name, table in named:
-            header = f"[{section.name}.{setting.key}.{name}]" if name is not None else f"[[{section.name}.{setting.key}]]"
+            header = (
+                f"[{section.name}.{setting.key}.{name}]" if name is not None else f"[[{section.name}.{setting.key}]]"
+            )
             lines.extend([header, *(f"{k} = {_value(v)}" for k, v in table.items()), ""])
         lines.pop()
     if section.footer:

@@ -7,6 +7,7 @@ their word lists in the same file:
   * `grammar.repeated-word`: the same word twice in a row ("the the", "Tuesday Tuesday", "100 100"), except
     doubles that are correct English ("had had", "that that") or names ("Walla Walla").
 """
+
 from __future__ import annotations
 
 import re
@@ -78,7 +79,7 @@ def _letter_sound(letter: str) -> str:
 
 
 def _number_sound(word: str) -> str:
-    """"an 8", "an 11-year-old", "an 1848 law", "an 18,000-seat arena"; "a 1,100", "a 110"."""
+    """ "an 8", "an 11-year-old", "an 1848 law", "an 18,000-seat arena"; "a 1,100", "a 110"."""
     lead = _NUMBER_RE.match(word).group()
     if lead.startswith("8"):
         return VOWEL
@@ -166,7 +167,7 @@ def article_flags(doc: Document, sentence: Sentence) -> list[Flag]:
         if tokens[i].text not in _ARTICLE_FORMS or not _is_article(tokens, i):
             continue
         article, following = tokens[i], tokens[i + 1]
-        between = doc.text[article.end:following.start]
+        between = doc.text[article.end : following.start]
         if not between or not between.isspace() or "\n" in between:
             continue
         if not (following.text[:1].isalnum()) or following.lower in ("and", "or", "nor", "&"):
@@ -205,8 +206,10 @@ def repeated_word_flags(doc: Document, sentence: Sentence) -> list[Flag]:
     while i < len(tokens) - 1:
         first = tokens[i]
         j = i
-        while j + 1 < len(tokens) and _same_word(tokens[j + 1].text, first.text) and (
-            doc.text[tokens[j].end:tokens[j + 1].start].isspace()
+        while (
+            j + 1 < len(tokens)
+            and _same_word(tokens[j + 1].text, first.text)
+            and (doc.text[tokens[j].end : tokens[j + 1].start].isspace())
         ):
             j += 1
         if j > i and _may_be_slip(tokens, i, j, allowed):
@@ -261,10 +264,23 @@ def check(doc: Document, config: Config) -> Result:
 
 def rules() -> list[RuleInfo]:
     return rule_set().infos() + [
-        RuleInfo(A_AN, "grammar", "'a' before a consonant sound, 'an' before a vowel sound (an hour, a European, "
-                 "an MP, a U.S. envoy, an 18-year-old).", "It took a hour. => It took an hour.", "warning", SOURCE),
-        RuleInfo(REPEATED, "grammar", "The same word twice in a row (except 'had had', 'that that' and names).",
-                 "He said the the talks failed. => He said the talks failed.", "warning", SOURCE),
+        RuleInfo(
+            A_AN,
+            "grammar",
+            "'a' before a consonant sound, 'an' before a vowel sound (an hour, a European, "
+            "an MP, a U.S. envoy, an 18-year-old).",
+            "It took a hour. => It took an hour.",
+            "warning",
+            SOURCE,
+        ),
+        RuleInfo(
+            REPEATED,
+            "grammar",
+            "The same word twice in a row (except 'had had', 'that that' and names).",
+            "He said the the talks failed. => He said the talks failed.",
+            "warning",
+            SOURCE,
+        ),
     ]
 
 

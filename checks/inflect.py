@@ -4,6 +4,7 @@ lemminflect is accurate but imports spaCy (over a second), so the forms of every
 pre-generated into `data/inflections.tsv` (`python -m checks regenerate-data` rewrites it; a test keeps it current).
 lemminflect is imported only for a lemma or a suggestion the table does not cover.
 """
+
 from __future__ import annotations
 
 from functools import lru_cache

@@ -4,6 +4,7 @@ Bytes are decoded as UTF-8 (with or without a BOM) when they are valid UTF-8; ot
 with charset-normalizer and used only when the detection is confident. Anything else is a clear `InputError`
 naming the file, never a silently mangled text.
 """
+
 from __future__ import annotations
 
 import io
@@ -18,8 +19,30 @@ SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | DOCX_SUFFIXES
 DEFAULT_MAX_BYTES = 20_000_000  # one document; archives have their own limits (house style [limits])
 _MIN_DETECTION_COHERENCE = 0.2
 _HIDDEN_HTML = ("script", "style", "noscript", "template", "head", "svg", "iframe", "object")
-_BLOCK_HTML = ("p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "blockquote", "section",
-               "article", "header", "footer", "pre", "table", "ul", "ol", "figcaption", "hr")
+_BLOCK_HTML = (
+    "p",
+    "div",
+    "br",
+    "li",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "tr",
+    "blockquote",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "pre",
+    "table",
+    "ul",
+    "ol",
+    "figcaption",
+    "hr",
+)
 
 
 class InputError(Exception):

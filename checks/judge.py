@@ -21,6 +21,7 @@ model prefers the sibling by at least `veto_bits`, and its suggestions are ranke
 Deterministic: llama.cpp's scores do not depend on the thread count, passages are judged in text order, and gains
 are compared after rounding to 0.01 bit.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -35,25 +36,48 @@ CONTEXT_WORDS = 10  # words before the passage the model reads
 AFTER_WORDS = 4  # words after it: measured, 4-8 keep nearly all of the signal of the whole rest of the sentence
 MAX_SIBLINGS = 2  # rewrites judged per passage
 
-SECTION = Section("judge", "The model judge (checks/judge.py): a small neural language model (SmolLM2-135M, run "
-                  "by llama.cpp on the CPU) compares a suspicious word with its likelier siblings in context. "
-                  "`--fast` on the command line turns it off for one run.", (
-                      Setting("enabled", True, "Run the judge (about 0.1 s per judged passage)."),
-                      Setting("veto_bits", 2.0, "A statistical-layer flag stands only when the model prefers its "
-                              "suggestion by at least this many bits (calibrated by evaluation/calibrate_judge.py on "
-                              "samples/mistranslation/judge-calibration.tsv: 30 of 32 calque fixes pass, 3 of 32 "
-                              "swaps of correct words)."),
-                      Setting("propose", False, "Also let the judge flag words no list names: a word whose sibling "
-                              "the model finds far likelier (rule mistranslation.model-judged). Off by default: on "
-                              "real machine translation only about 45% of its flags fall on a marked error "
-                              "(evaluation/calibrate_judge.py), below the precision the default checks keep."),
-                      Setting("min_gain_bits", 6.0, "With propose: a sibling is suggested when it makes the passage "
-                              "at least this many bits (2^bits times) more probable than the word as written."),
-                      Setting("proposal_gain", 1.0, "Cheap filter before the model: the n-gram model must find the "
-                              "sibling's word sequence at least this much (log10) more likely."),
-                      Setting("passages_per_1000_words", 6, "At most this many passages judged per 1,000 words "
-                              "(at least 3 per document); the most promising first."),
-                  ))
+SECTION = Section(
+    "judge",
+    "The model judge (checks/judge.py): a small neural language model (SmolLM2-135M, run "
+    "by llama.cpp on the CPU) compares a suspicious word with its likelier siblings in context. "
+    "`--fast` on the command line turns it off for one run.",
+    (
+        Setting("enabled", True, "Run the judge (about 0.1 s per judged passage)."),
+        Setting(
+            "veto_bits",
+            2.0,
+            "A statistical-layer flag stands only when the model prefers its "
+            "suggestion by at least this many bits (calibrated by evaluation/calibrate_judge.py on "
+            "samples/mistranslation/judge-calibration.tsv: 30 of 32 calque fixes pass, 3 of 32 "
+            "swaps of correct words).",
+        ),
+        Setting(
+            "propose",
+            False,
+            "Also let the judge flag words no list names: a word whose sibling "
+            "the model finds far likelier (rule mistranslation.model-judged). Off by default: on "
+            "real machine translation only about 45% of its flags fall on a marked error "
+            "(evaluation/calibrate_judge.py), below the precision the default checks keep.",
+        ),
+        Setting(
+            "min_gain_bits",
+            6.0,
+            "With propose: a sibling is suggested when it makes the passage "
+            "at least this many bits (2^bits times) more probable than the word as written.",
+        ),
+        Setting(
+            "proposal_gain",
+            1.0,
+            "Cheap filter before the model: the n-gram model must find the "
+            "sibling's word sequence at least this much (log10) more likely.",
+        ),
+        Setting(
+            "passages_per_1000_words",
+            6,
+            "At most this many passages judged per 1,000 words (at least 3 per document); the most promising first.",
+        ),
+    ),
+)
 
 
 @dataclass(frozen=True)
@@ -73,9 +97,14 @@ def settings(config: Config) -> Settings:
     for key in ("min_gain_bits", "veto_bits", "proposal_gain", "passages_per_1000_words"):
         if isinstance(values[key], bool) or not isinstance(values[key], (int, float)):
             raise ConfigError(f"{config.path or 'house style'}: [judge] {key} must be a number")
-    return Settings(bool(values["enabled"]), bool(values["propose"]), float(values["min_gain_bits"]),
-                    float(values["veto_bits"]), float(values["proposal_gain"]),
-                    float(values["passages_per_1000_words"]))
+    return Settings(
+        bool(values["enabled"]),
+        bool(values["propose"]),
+        float(values["min_gain_bits"]),
+        float(values["veto_bits"]),
+        float(values["proposal_gain"]),
+        float(values["passages_per_1000_words"]),
+    )
 
 
 @lru_cache(maxsize=1)
@@ -91,8 +120,12 @@ def siblings() -> dict[str, tuple[str, ...]]:
             word, _, rest = line.partition("\t")
             table[word] = tuple(rest.split(","))
     for form, entries in senses().items():
-        extra = [forms[min(position, len(forms) - 1)] for sense, member, position in entries
-                 for other, forms in enumerate(sense.words) if other != member]
+        extra = [
+            forms[min(position, len(forms) - 1)]
+            for sense, member, position in entries
+            for other, forms in enumerate(sense.words)
+            if other != member
+        ]
         table[form] = tuple(dict.fromkeys([*(w for w in extra if " " not in w), *table.get(form, ())]))
     return table
 
@@ -164,8 +197,9 @@ def propose(doc: Document, ref, chosen: Settings, skip: set[tuple[int, int]]) ->
                 continue
             before, after = word_context(sentence, i)
             base = window_lp(ref, before, word, after)
-            scored = sorted(((window_lp(ref, before, s, after) - base, s) for s in options if ref.known(s)),
-                            reverse=True)
+            scored = sorted(
+                ((window_lp(ref, before, s, after) - base, s) for s in options if ref.known(s)), reverse=True
+            )
             kept = [(g, s) for g, s in scored[:MAX_SIBLINGS] if g >= chosen.proposal_gain]
             if kept:
                 found.append(Passage(sentence, i, i, tuple(s for _, s in kept), kept[0][0]))
@@ -191,4 +225,3 @@ def status_line(judged: int, flagged: int, vetoed: int, left: int) -> str:
     """What the judge did, without timings: the same text always gets the same status (a resumed batch compares)."""
     line = f"judge: on, {judged} passages judged, {flagged} flagged, {vetoed} vetoed"
     return line + (f"; {left} more left unjudged (passages_per_1000_words)" if left else "")
-

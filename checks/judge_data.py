@@ -10,6 +10,7 @@ similar, and its co-hyponyms under a narrow hypernym (at most `MAX_COHYPONYMS` h
 that are common in English (wordfreq Zipf >= `MIN_ZIPF`) and not a UK/US spelling of the same word are kept, the `MAX_SIBLINGS` most frequent per word, and
 the table is written per inflected form (lemminflect), so the judge looks words up without lemmatising.
 """
+
 from __future__ import annotations
 
 import re
@@ -28,7 +29,7 @@ HEADER = (
     "# Derived from WordNet 3.0 by checks/judge_data.py. WordNet 3.0 Copyright 2006 by Princeton University.\n"
     "# All rights reserved. Licence: https://wordnet.princeton.edu/license-and-commercial-use (WordNet 3.0 licence:\n"
     "# permission to use, copy, modify and distribute for any purpose without fee, with this notice; provided\n"
-    "# \"as is\", without warranties).\n"
+    '# "as is", without warranties).\n'
 )
 
 

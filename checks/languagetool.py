@@ -15,6 +15,7 @@ Modes (house style `[languagetool] mode`, see samples/copydesk.toml and docs/lan
 LanguageTool's JSON offsets count UTF-16 code units (Java strings), so an emoji before a match shifts them by one
 per emoji; `Utf16Index` converts them to the code-point offsets every Copydesk flag uses.
 """
+
 from __future__ import annotations
 
 import atexit
@@ -236,7 +237,7 @@ def to_flag(text: str, match: dict) -> Flag | None:
     suggestions = []
     for replacement in match.get("replacements") or ():
         value = replacement.get("value") if isinstance(replacement, dict) else None
-        if isinstance(value, str) and value not in suggestions and value != text[match["start"]:match["end"]]:
+        if isinstance(value, str) and value not in suggestions and value != text[match["start"] : match["end"]]:
             suggestions.append(value)
         if len(suggestions) == MAX_SUGGESTIONS:
             break
@@ -332,15 +333,18 @@ def resolve(settings: Settings, environ=None) -> tuple[str | None, str]:
     if settings.mode not in MODES:
         return None, f"off: unknown [languagetool] mode {settings.mode!r} (use one of {', '.join(MODES)})"
     if settings.mode == "off":
-        return None, "off: [languagetool] mode = \"off\""
+        return None, 'off: [languagetool] mode = "off"'
     if settings.mode in ("remote", "auto") and settings.url:
         return settings.url, f"remote {settings.url} (from {settings.url_source})"
     if settings.mode == "remote":
-        return None, f"off: mode \"remote\" but no url (set [languagetool] url or {ENV_URL})"
+        return None, f'off: mode "remote" but no url (set [languagetool] url or {ENV_URL})'
     jar = local_server_jar(environ)
     if jar is None:
-        why = "no server url and no LanguageTool files on disk" if settings.mode == "auto" else (
-            "mode \"local\" but no LanguageTool files on disk")
+        why = (
+            "no server url and no LanguageTool files on disk"
+            if settings.mode == "auto"
+            else ('mode "local" but no LanguageTool files on disk')
+        )
         return None, f"off: {why} (see docs/languagetool.md)"
     if shutil.which("java") is None:
         return None, f"off: LanguageTool files at {jar.parent} but no java on PATH"
@@ -364,10 +368,11 @@ def check(doc: Document, config: Config) -> Result:
     with _state_lock:
         down = _down_until.get(endpoint)
     if down and now < down[0]:
-        return Result([], (
-            f"{mode}: skipped, server unavailable ({down[1]}); retry in {down[0] - now:.0f} s; offline results only"
-        ))
-    disabled = sorted(r[len(RULE_PREFIX):] for r in config.disabled_rules if r.startswith(RULE_PREFIX))
+        return Result(
+            [],
+            (f"{mode}: skipped, server unavailable ({down[1]}); retry in {down[0] - now:.0f} s; offline results only"),
+        )
+    disabled = sorted(r[len(RULE_PREFIX) :] for r in config.disabled_rules if r.startswith(RULE_PREFIX))
     started = time.perf_counter()
     try:
         matches = query(doc.text, endpoint, settings, disabled)
@@ -413,22 +418,38 @@ def rules() -> list[RuleInfo]:
 SECTION = Section(
     "languagetool",
     "House-style keys of the LanguageTool backend (checks/languagetool.py); see docs/languagetool.md.\nCopydesk's own "
-    "checks always run; LanguageTool only adds flags (rule ids \"LT:<RULE_ID>\") where ours found nothing.",
+    'checks always run; LanguageTool only adds flags (rule ids "LT:<RULE_ID>") where ours found nothing.',
     (
-        Setting("mode", "auto", "\"auto\" (default): remote when a url is set (here or in COPYDESK_LANGUAGETOOL_URL), "
-                "else a local server when LanguageTool's files are already on disk and Java is installed, else off. "
-                "\"off\", \"local\", \"remote\" force a mode."),
-        Setting("url", None, "A LanguageTool server; /v2/check is added. The COPYDESK_LANGUAGETOOL_URL environment "
-                "variable overrides this.", example="http://localhost:8081"),
-        Setting("timeout_seconds", DEFAULT_TIMEOUT, "Hard limit for one document's answer; after it the offline "
-                "results are returned alone, and a server that failed is not asked again for 60 s."),
+        Setting(
+            "mode",
+            "auto",
+            '"auto" (default): remote when a url is set (here or in COPYDESK_LANGUAGETOOL_URL), '
+            "else a local server when LanguageTool's files are already on disk and Java is installed, else off. "
+            '"off", "local", "remote" force a mode.',
+        ),
+        Setting(
+            "url",
+            None,
+            "A LanguageTool server; /v2/check is added. The COPYDESK_LANGUAGETOOL_URL environment "
+            "variable overrides this.",
+            example="http://localhost:8081",
+        ),
+        Setting(
+            "timeout_seconds",
+            DEFAULT_TIMEOUT,
+            "Hard limit for one document's answer; after it the offline "
+            "results are returned alone, and a server that failed is not asked again for 60 s.",
+        ),
         Setting("language", DEFAULT_LANGUAGE, "LanguageTool's language code."),
-        Setting("max_chars", DEFAULT_MAX_CHARS, "Longer texts are sent in paragraph-aligned pieces of at most this "
-                "many characters (the public server's limit)."),
+        Setting(
+            "max_chars",
+            DEFAULT_MAX_CHARS,
+            "Longer texts are sent in paragraph-aligned pieces of at most this "
+            "many characters (the public server's limit).",
+        ),
     ),
     footer="Single LanguageTool rules are switched off like ours, in [rules] disabled, e.g. "
-    "\"LT:UPPERCASE_SENTENCE_START\".",
+    '"LT:UPPERCASE_SENTENCE_START".',
 )
 
-FAMILY = Family(name=NAME, category=None, check=check, rules=rules, sections=(SECTION,), secondary=True,
-                offline=False)
+FAMILY = Family(name=NAME, category=None, check=check, rules=rules, sections=(SECTION,), secondary=True, offline=False)

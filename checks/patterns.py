@@ -68,6 +68,7 @@ alternatives (the first, on a tie); a sentence is looked at (and tagged, for tag
 the index words and a word of every required literal element occur in it. A common word such as "the" is therefore
 written as a plain word like any other: where the pattern has a rarer word, "the" does not index it.
 """
+
 from __future__ import annotations
 
 import re
@@ -172,7 +173,7 @@ class Pattern:
 
     def starts_for(self, anchor_position: int) -> range:
         """Possible start positions given the token where the anchor element matched."""
-        before = self.elements[:self.anchor]
+        before = self.elements[: self.anchor]
         fewest = sum(1 for e in before if not e.optional)
         return range(max(0, anchor_position - len(before)), anchor_position - fewest + 1)
 
@@ -198,7 +199,8 @@ def _list_words(name: str, lists: WordLists) -> tuple[str, ...]:
 def _expand_lists_in_regex(regex: str, lists: WordLists) -> str:
     """`$name` in a regular expression -> `(?:w1|w2|...)`, the list's words escaped."""
     return _LIST_REF_IN_REGEX_RE.sub(
-        lambda m: "(?:" + "|".join(re.escape(w) for w in _list_words(m.group(1), lists)) + ")", regex)
+        lambda m: "(?:" + "|".join(re.escape(w) for w in _list_words(m.group(1), lists)) + ")", regex
+    )
 
 
 def _parse_element(raw: str, lemma_forms: Callable[[str], Iterable[str]], lists: WordLists) -> Element:
@@ -211,8 +213,10 @@ def _parse_element(raw: str, lemma_forms: Callable[[str], Iterable[str]], lists:
     regex = tags = pos = None
     parts = text.split("&") if not text.startswith("re:") else [text]
     if any("re:" in part and not part.startswith("re:") for part in parts):
-        raise RuleError(f"element {raw!r}: words and re: cannot be alternatives in one element; write the words "
-                        "into the regular expression instead")
+        raise RuleError(
+            f"element {raw!r}: words and re: cannot be alternatives in one element; write the words "
+            "into the regular expression instead"
+        )
     for part in parts:
         if part == "*":
             continue
@@ -314,8 +318,16 @@ class PatternRule:
 
     def info(self) -> RuleInfo:
         example = self.fire[0] if self.fire else ""
-        return RuleInfo(self.id, self.category, self.description or self.message, example, self.severity,
-                        self.defined_in, source=self.source, link=self.link)
+        return RuleInfo(
+            self.id,
+            self.category,
+            self.description or self.message,
+            example,
+            self.severity,
+            self.defined_in,
+            source=self.source,
+            link=self.link,
+        )
 
 
 def fill_template(template: str, texts: Sequence[str], tags: Sequence[str] = ()) -> str:
@@ -346,13 +358,16 @@ def _check_templates(templates: Iterable[str], elements: int) -> None:
         for found in _TEMPLATE_LIKE_RE.finditer(template):
             m = _TEMPLATE_RE.fullmatch(found.group())
             if m is None:
-                raise RuleError(f"template {template!r}: malformed {found.group()!r}; write {{N}}, {{N:transform}} "
-                                "or {N>lemma} with a lower-case lemma, as in {1>attend}")
+                raise RuleError(
+                    f"template {template!r}: malformed {found.group()!r}; write {{N}}, {{N:transform}} "
+                    "or {N>lemma} with a lower-case lemma, as in {1>attend}"
+                )
             if not 1 <= int(m.group(1)) <= elements:
                 raise RuleError(f"template {template!r} refers to element {m.group(1)}, the pattern has {elements}")
             if m.group(2) and m.group(2) not in transforms:
-                raise RuleError(f"template {template!r}: unknown transform {m.group(2)!r} "
-                                f"(known: {', '.join(sorted(transforms))})")
+                raise RuleError(
+                    f"template {template!r}: unknown transform {m.group(2)!r} (known: {', '.join(sorted(transforms))})"
+                )
 
 
 def match_case(suggestion: str, original: str) -> str:
@@ -419,8 +434,10 @@ class RuleSet:
         anchor = rule.pattern.anchor
         for start in rule.pattern.starts_for(position):
             chosen = rule.pattern.match_at(tokens, start, None)
-            if chosen is not None and chosen[anchor] == position and not self._silenced(
-                rule.lexical_unless, tokens, None, chosen
+            if (
+                chosen is not None
+                and chosen[anchor] == position
+                and not self._silenced(rule.lexical_unless, tokens, None, chosen)
             ):
                 yield start, chosen
 
@@ -512,8 +529,10 @@ def parse_lists(data: dict, defined_in: str) -> dict[str, tuple[str, ...]]:
             raise RuleError(f"{where}: must be a non-empty array of words")
         for word in words:
             if not isinstance(word, str) or not _LIST_ENTRY_RE.match(word):
-                raise RuleError(f"{where}: entry {word!r} is not a plain lower-case word (letters, with ' or - "
-                                "inside; no pattern syntax)")
+                raise RuleError(
+                    f"{where}: entry {word!r} is not a plain lower-case word (letters, with ' or - "
+                    "inside; no pattern syntax)"
+                )
         twice = sorted({w for w in words if words.count(w) > 1})
         if twice:
             raise RuleError(f"{where}: {', '.join(twice)} listed twice")
@@ -531,8 +550,9 @@ def _reference(entry: dict, key: str) -> str:
     return value
 
 
-def parse_rules(data: dict, defined_in: str, lemma_forms: Callable[[str], Iterable[str]] | None = None
-                ) -> list[PatternRule]:
+def parse_rules(
+    data: dict, defined_in: str, lemma_forms: Callable[[str], Iterable[str]] | None = None
+) -> list[PatternRule]:
     """Compile the rules of one parsed rule file (`defined_in` names it); every error names the file and the rule (or
     the list)."""
     if lemma_forms is None:
@@ -540,8 +560,21 @@ def parse_rules(data: dict, defined_in: str, lemma_forms: Callable[[str], Iterab
     lists = parse_lists(data, defined_in)
     defaults = data.get("defaults", {})
     rules = []
-    known = {"id", "pattern", "unless", "message", "suggest", "fire", "quiet", "category", "severity",
-             "confidence", "description", "source", "link"}
+    known = {
+        "id",
+        "pattern",
+        "unless",
+        "message",
+        "suggest",
+        "fire",
+        "quiet",
+        "category",
+        "severity",
+        "confidence",
+        "description",
+        "source",
+        "link",
+    }
     for entry in data.get("rule", []):
         rule_id = entry.get("id", "?")
         try:

@@ -1,5 +1,6 @@
 """The one pipeline the command line, the dashboard and the batch engine all call, so a document scores the same
 everywhere: analyse once, run every enabled family, filter by the house style, de-duplicate, sort."""
+
 from __future__ import annotations
 
 import logging
@@ -37,9 +38,7 @@ class Report:
         return out
 
 
-def select_families(
-    config: Config, names: Iterable[str] | None = None, offline: bool | None = None
-) -> list[Family]:
+def select_families(config: Config, names: Iterable[str] | None = None, offline: bool | None = None) -> list[Family]:
     offline = config.offline if offline is None else offline
     wanted = set(names) if names is not None else None
     chosen = []
@@ -124,8 +123,13 @@ def _finish(ours: list[Flag], secondary: list[Flag], config: Config, categories:
     disabled_categories = config.disabled_categories
 
     def kept(flags: list[Flag]) -> list[Flag]:
-        return [f for f in flags if config.rule_enabled(f.rule) and f.category not in disabled_categories
-                and (categories is None or f.category in categories)]
+        return [
+            f
+            for f in flags
+            if config.rule_enabled(f.rule)
+            and f.category not in disabled_categories
+            and (categories is None or f.category in categories)
+        ]
 
     ours = kept(ours)
     secondary = [f for f in kept(secondary) if not any(overlaps(f, o) for o in ours)]

@@ -12,6 +12,7 @@ known. Two implementations answer them the same way:
   `1|2|3 <tab> words <tab> count`), with stupid-backoff probabilities. The house style names the file in
   `[mistranslation] reference`.
 """
+
 from __future__ import annotations
 
 import gzip
@@ -137,6 +138,7 @@ def load_reference(path: str | None = None):
 
 # --- build-reference -----------------------------------------------------------------------------------------
 
+
 def sentence_words(text: str) -> list[list[str]]:
     """Lower-cased word sequences, one per sentence; punctuation breaks a sequence (as in the built-in model)."""
     from checks.document import Document
@@ -163,7 +165,7 @@ def count_ngrams(texts) -> list[Counter]:
             padded = ["<s>", *run, "</s>"]
             counts[0].update((w,) for w in run)
             for n in (2, 3):
-                counts[n - 1].update(tuple(padded[i:i + n]) for i in range(len(padded) - n + 1))
+                counts[n - 1].update(tuple(padded[i : i + n]) for i in range(len(padded) - n + 1))
     return counts
 
 
@@ -191,8 +193,11 @@ def input_files(inputs) -> list[Path]:
     for name in inputs:
         path = Path(name)
         if path.is_dir():
-            files.extend(p for p in sorted(path.rglob("*")) if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES
-                         and not p.name.startswith("."))
+            files.extend(
+                p
+                for p in sorted(path.rglob("*"))
+                if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES and not p.name.startswith(".")
+            )
         else:
             files.append(path)
     return files
@@ -219,7 +224,9 @@ def main(args) -> int:
     counts = count_ngrams(texts)
     sizes = write_reference(counts, args.out, min_count)
     words = sum(counts[0].values())
-    print(f"wrote {args.out}: {len(texts)} documents, {words} running words, a vocabulary of {sizes[1]}, "
-          f"{sizes[2]} bigrams and {sizes[3]} trigrams seen at least {min_count} times. Name it in the house "
-          f"style: [mistranslation] reference = \"{args.out}\"")
+    print(
+        f"wrote {args.out}: {len(texts)} documents, {words} running words, a vocabulary of {sizes[1]}, "
+        f"{sizes[2]} bigrams and {sizes[3]} trigrams seen at least {min_count} times. Name it in the house "
+        f'style: [mistranslation] reference = "{args.out}"'
+    )
     return 2 if errors else 0

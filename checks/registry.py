@@ -7,6 +7,7 @@ metrics, the sentences it wants tagged, whether it is an outside backend whose f
 archive-wide table it builds in batch mode. Adding a rule is a data change in the family's rule file; adding a
 family is one module and one line in FAMILY_MODULES.
 """
+
 from __future__ import annotations
 
 import importlib

@@ -1,4 +1,5 @@
 """Large read-only resources shared by several check families, each loaded once per process on first use."""
+
 from __future__ import annotations
 
 from functools import lru_cache

@@ -8,6 +8,7 @@ therefore never overwrite or lose each other's work; the full history stays avai
 Feedback for the house style: the false-alarm rate of each rule (`false_alarm_rates`) and the words marked as false
 alarms of spelling rules (`false_alarm_words`), so the dashboard can offer to disable a rule or add a word.
 """
+
 from __future__ import annotations
 
 import io
@@ -40,19 +41,35 @@ from checks.config import Config, Section, Setting
 DECISIONS = ("accept", "false_alarm", "fixed_at_source", "skip")
 
 SECTIONS = (
-    Section("review", "`streamlit run dashboard/app.py` reads the house style like the command line does "
-            "(COPYDESK_CONFIG, ./copydesk.toml, ~/.config/copydesk/copydesk.toml). Every key is optional; the values "
-            "below are the defaults.", (
-                Setting("database", "copydesk-reviews.sqlite", "Where editors' review decisions are stored. A file "
-                        "path means SQLite (relative paths are taken from the folder of the house-style file); any "
-                        "SQLAlchemy URL works too, e.g. a team's shared PostgreSQL server:\n  database = "
-                        "\"postgresql+psycopg://copydesk@db.newsroom.internal:5432/copydesk\""),
-                Setting("runs_dir", "copydesk-runs", "Folder where scored archives are kept so that reviews can "
-                        "resume after a restart (relative: as above)."),
-                Setting("false_alarm_threshold", 0.5, "A rule is offered for disabling when at least this share of at "
-                        "least `min_decisions` decisions are false alarms."),
-                Setting("min_decisions", 5, "See false_alarm_threshold."),
-            )),
+    Section(
+        "review",
+        "`streamlit run dashboard/app.py` reads the house style like the command line does "
+        "(COPYDESK_CONFIG, ./copydesk.toml, ~/.config/copydesk/copydesk.toml). Every key is optional; the values "
+        "below are the defaults.",
+        (
+            Setting(
+                "database",
+                "copydesk-reviews.sqlite",
+                "Where editors' review decisions are stored. A file "
+                "path means SQLite (relative paths are taken from the folder of the house-style file); any "
+                "SQLAlchemy URL works too, e.g. a team's shared PostgreSQL server:\n  database = "
+                '"postgresql+psycopg://copydesk@db.newsroom.internal:5432/copydesk"',
+            ),
+            Setting(
+                "runs_dir",
+                "copydesk-runs",
+                "Folder where scored archives are kept so that reviews can "
+                "resume after a restart (relative: as above).",
+            ),
+            Setting(
+                "false_alarm_threshold",
+                0.5,
+                "A rule is offered for disabling when at least this share of at "
+                "least `min_decisions` decisions are false alarms.",
+            ),
+            Setting("min_decisions", 5, "See false_alarm_threshold."),
+        ),
+    ),
 )
 DECISION_LABELS = {
     "accept": "Accept fix",
@@ -61,8 +78,22 @@ DECISION_LABELS = {
     "skip": "Skip",
 }
 DEFAULT_DATABASE = "copydesk-reviews.sqlite"
-EXPORT_COLUMNS = ("decision_id", "created_at", "reviewer", "archive", "document", "rule", "category", "start",
-                  "end", "flagged_text", "decision", "replacement", "comment", "confidence")
+EXPORT_COLUMNS = (
+    "decision_id",
+    "created_at",
+    "reviewer",
+    "archive",
+    "document",
+    "rule",
+    "category",
+    "start",
+    "end",
+    "flagged_text",
+    "decision",
+    "replacement",
+    "comment",
+    "confidence",
+)
 
 metadata = MetaData()
 decisions_table = Table(
@@ -248,8 +279,9 @@ class ReviewStore:
         return sorted(words, key=str.lower)
 
 
-def high_false_alarm_rules(store: ReviewStore, threshold: float = 0.5, min_decisions: int = 5,
-                           archive: str | None = None):
+def high_false_alarm_rules(
+    store: ReviewStore, threshold: float = 0.5, min_decisions: int = 5, archive: str | None = None
+):
     """Rules whose current false-alarm rate is at least `threshold` over at least `min_decisions` decisions."""
     rates = store.false_alarm_rates(min_decisions=min_decisions, archive=archive)
     return rates[rates["false_alarm_rate"] >= threshold].reset_index(drop=True)

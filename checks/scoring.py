@@ -19,6 +19,7 @@ Quality score (0-100, higher is cleaner), from the document's flags:
 so 10 warning points per 1,000 words halve the score, 20 quarter it; a document with no flags scores 100.
 Documents that could not be checked have no score.
 """
+
 from __future__ import annotations
 
 import json
@@ -44,6 +45,7 @@ _PROBE_TEXT = (
 
 
 # ------------------------------------------------------------------------------------------- one document
+
 
 def quality_score(flags, words: int) -> float:
     """The documented 0-100 score (module docstring): halves for every 10 weighted flags per 1,000 words."""
@@ -100,15 +102,16 @@ def _context(doc, flag) -> tuple[str, int]:
     if sentence is not None and flag.end <= max(sentence.end, flag.start):
         return sentence.text, sentence.start
     start = max(0, flag.start - 80)
-    return doc.text[start:flag.end + 80], start
+    return doc.text[start : flag.end + 80], start
 
 
 def _error_row(doc_id: str, source: str, error: str) -> dict:
     return {"document_id": doc_id, "source": source, "error": error}
 
 
-def score_document(doc_id: str, source: str, text: str, config: Config
-                   ) -> tuple[dict, list[dict], dict[str, dict[str, int]]]:
+def score_document(
+    doc_id: str, source: str, text: str, config: Config
+) -> tuple[dict, list[dict], dict[str, dict[str, int]]]:
     """Check one document exactly as `python -m checks check` does and return its row, its flags' rows and what
     each archive table collects from it. The row has `metric_<key>` for each metric reported; flags are `Flag.to_dict()` plus the
     document id and the sentence around them."""
@@ -131,15 +134,13 @@ def score_document(doc_id: str, source: str, text: str, config: Config
         **{f"flags_{c}": by_category.get(c, 0) for c in CATEGORIES},
         **{f"flags_{s}": by_severity.get(s, 0) for s in SEVERITIES},
         "score": quality_score(report.issues, words),
-        "status": json.dumps(report.status, ensure_ascii=False, sort_keys=True, default=str) if report.status
-        else None,
+        "status": json.dumps(report.status, ensure_ascii=False, sort_keys=True, default=str) if report.status else None,
         "error": None,
     }
     issues = []
     for flag in report.issues:
         sentence, sentence_start = _context(doc, flag)
-        issues.append({"document_id": doc_id, **flag.to_dict(), "sentence": sentence,
-                       "sentence_start": sentence_start})
+        issues.append({"document_id": doc_id, **flag.to_dict(), "sentence": sentence, "sentence_start": sentence_start})
     return row, issues, _collect(doc, config)
 
 
@@ -153,8 +154,11 @@ def score_item(item: Item, input_name: str, config: Config, spec) -> tuple[dict,
             row, issues, collected = score_document(item.doc_id, item.source, item.text, config)
         except Exception as exc:  # one document that breaks the pipeline becomes an error row
             log.exception("checking %s failed", item.source)
-            row, issues, collected = _error_row(item.doc_id, item.source, f"{item.source}: check failed "
-                                                f"({type(exc).__name__}: {exc})"), [], {}
+            row, issues, collected = (
+                _error_row(item.doc_id, item.source, f"{item.source}: check failed ({type(exc).__name__}: {exc})"),
+                [],
+                {},
+            )
     row["input"] = input_name
     row["encoding"] = item.encoding or None
     for key, kind in spec:
@@ -164,13 +168,20 @@ def score_item(item: Item, input_name: str, config: Config, spec) -> tuple[dict,
 
 # ------------------------------------------------------------------------------------------- tables
 
+
 def documents_schema(spec):
     import pyarrow as pa
 
     kinds = {"float": pa.float64(), "string": pa.string(), "json": pa.string()}
-    columns = [("document_id", pa.string()), ("source", pa.string()), ("input", pa.string()),
-               ("encoding", pa.string()), ("characters", pa.int64()), ("words", pa.int64()),
-               ("sentences", pa.int64())]
+    columns = [
+        ("document_id", pa.string()),
+        ("source", pa.string()),
+        ("input", pa.string()),
+        ("encoding", pa.string()),
+        ("characters", pa.int64()),
+        ("words", pa.int64()),
+        ("sentences", pa.int64()),
+    ]
     columns += [(f"metric_{k}", kinds[kind]) for k, kind in spec]
     columns += [("flags", pa.int64())] + [(f"flags_{c}", pa.int64()) for c in CATEGORIES]
     columns += [(f"flags_{s}", pa.int64()) for s in SEVERITIES]
@@ -181,10 +192,22 @@ def documents_schema(spec):
 def issues_schema():
     import pyarrow as pa
 
-    return pa.schema([("document_id", pa.string()), ("category", pa.string()), ("rule", pa.string()),
-                      ("start", pa.int64()), ("end", pa.int64()), ("text", pa.string()), ("message", pa.string()),
-                      ("suggestions", pa.list_(pa.string())), ("severity", pa.string()),
-                      ("confidence", pa.float64()), ("sentence", pa.string()), ("sentence_start", pa.int64())])
+    return pa.schema(
+        [
+            ("document_id", pa.string()),
+            ("category", pa.string()),
+            ("rule", pa.string()),
+            ("start", pa.int64()),
+            ("end", pa.int64()),
+            ("text", pa.string()),
+            ("message", pa.string()),
+            ("suggestions", pa.list_(pa.string())),
+            ("severity", pa.string()),
+            ("confidence", pa.float64()),
+            ("sentence", pa.string()),
+            ("sentence_start", pa.int64()),
+        ]
+    )
 
 
 def collected_schema():
@@ -203,9 +226,19 @@ def archive_schema(table: ArchiveTable):
 def archive_rows(table: ArchiveTable, rows: list[dict]) -> list[dict]:
     """A family's combined rows with each value in its declared column kind (strings as str, lists of str)."""
     kinds = dict(table.columns)
-    return [{name: ([str(v) for v in row.get(name) or ()] if kinds[name] == "strings" else
-                    str(row.get(name)) if kinds[name] == "string" else row.get(name)) for name in kinds}
-            for row in rows]
+    return [
+        {
+            name: (
+                [str(v) for v in row.get(name) or ()]
+                if kinds[name] == "strings"
+                else str(row.get(name))
+                if kinds[name] == "string"
+                else row.get(name)
+            )
+            for name in kinds
+        }
+        for row in rows
+    ]
 
 
 def arrow_table(rows: list[dict], schema):

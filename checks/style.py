@@ -4,6 +4,7 @@ Phrases that are furniture wherever a sentence starts with them are pattern rule
 such as "Advertisement" or "Comments" are furniture only on a line of their own: that mechanism is here, with
 its list of lines in the same data file.
 """
+
 from __future__ import annotations
 
 import re
@@ -51,9 +52,15 @@ def furniture_line_flags(text: str) -> list[Flag]:
         end = match.start() + len(line.rstrip())
         flags.append(
             make_flag(
-                text, start, end, category="style", rule=FURNITURE_LINE,
+                text,
+                start,
+                end,
+                category="style",
+                rule=FURNITURE_LINE,
                 message=f"'{core}' on a line of its own looks like page furniture copied with the article; delete it.",
-                suggestions=("",), severity="warning", confidence=0.85,
+                suggestions=("",),
+                severity="warning",
+                confidence=0.85,
             )
         )
     return flags
@@ -70,8 +77,14 @@ def check(doc: Document, config: Config) -> Result:
 
 def rules() -> list[RuleInfo]:
     return rule_set().infos() + [
-        RuleInfo(FURNITURE_LINE, "style", "A line holding only a page label such as 'Advertisement', 'Comments (3)' "
-                 "or 'Read more'.", "Advertisement", "warning", "checks/style.py")
+        RuleInfo(
+            FURNITURE_LINE,
+            "style",
+            "A line holding only a page label such as 'Advertisement', 'Comments (3)' or 'Read more'.",
+            "Advertisement",
+            "warning",
+            "checks/style.py",
+        )
     ]
 
 

@@ -6,6 +6,7 @@ from the Penn tag with the standard mapping below. Even so the tagger is far slo
 for tags only on sentences where a cheap lexical match has already fired (see `Document.tags`), and the pipeline
 tags all of a document's requests in one batch.
 """
+
 from __future__ import annotations
 
 import os
@@ -20,20 +21,53 @@ _lock = threading.Lock()
 
 # Penn Treebank tag -> universal POS (the English tag map of spaCy 2, which spaCy 3's attribute ruler refines).
 _UNIVERSAL = {
-    "NN": "NOUN", "NNS": "NOUN", "NNP": "PROPN", "NNPS": "PROPN",
-    "VB": "VERB", "VBD": "VERB", "VBG": "VERB", "VBN": "VERB", "VBP": "VERB", "VBZ": "VERB", "MD": "AUX",
-    "JJ": "ADJ", "JJR": "ADJ", "JJS": "ADJ", "AFX": "ADJ",
-    "RB": "ADV", "RBR": "ADV", "RBS": "ADV", "WRB": "ADV",
-    "IN": "ADP", "RP": "ADP", "TO": "PART", "POS": "PART",
-    "DT": "DET", "PDT": "DET", "WDT": "DET",
-    "PRP": "PRON", "PRP$": "PRON", "WP": "PRON", "WP$": "PRON", "EX": "PRON",
-    "CC": "CCONJ", "CD": "NUM", "UH": "INTJ", "SYM": "SYM", "$": "SYM", "#": "SYM",
-    "FW": "X", "LS": "X", "ADD": "X", "XX": "X", "_SP": "SPACE", "NFP": "PUNCT", "HYPH": "PUNCT",
+    "NN": "NOUN",
+    "NNS": "NOUN",
+    "NNP": "PROPN",
+    "NNPS": "PROPN",
+    "VB": "VERB",
+    "VBD": "VERB",
+    "VBG": "VERB",
+    "VBN": "VERB",
+    "VBP": "VERB",
+    "VBZ": "VERB",
+    "MD": "AUX",
+    "JJ": "ADJ",
+    "JJR": "ADJ",
+    "JJS": "ADJ",
+    "AFX": "ADJ",
+    "RB": "ADV",
+    "RBR": "ADV",
+    "RBS": "ADV",
+    "WRB": "ADV",
+    "IN": "ADP",
+    "RP": "ADP",
+    "TO": "PART",
+    "POS": "PART",
+    "DT": "DET",
+    "PDT": "DET",
+    "WDT": "DET",
+    "PRP": "PRON",
+    "PRP$": "PRON",
+    "WP": "PRON",
+    "WP$": "PRON",
+    "EX": "PRON",
+    "CC": "CCONJ",
+    "CD": "NUM",
+    "UH": "INTJ",
+    "SYM": "SYM",
+    "$": "SYM",
+    "#": "SYM",
+    "FW": "X",
+    "LS": "X",
+    "ADD": "X",
+    "XX": "X",
+    "_SP": "SPACE",
+    "NFP": "PUNCT",
+    "HYPH": "PUNCT",
 }
 # Verb forms that are auxiliaries, as spaCy 3 tags them (AUX, not VERB).
-_AUXILIARIES = frozenset(
-    "be am is are was were been being 's 're 'm have has had having 've 'd do does did".split()
-)
+_AUXILIARIES = frozenset("be am is are was were been being 's 're 'm have has had having 've 'd do does did".split())
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,4 +1,5 @@
 """Copydesk's dashboard: `streamlit run dashboard/app.py`. Three pages, all built on the `checks` library."""
+
 from __future__ import annotations
 
 import sys

@@ -4,6 +4,7 @@ warm-up, the thread pool drafts are checked on, the review store), safe uploads.
 Presentation glue only: every check, score and decision comes from the `checks` library (limits, accepted files,
 the offline re-check of a slow draft and the run folders are checks.desk).
 """
+
 from __future__ import annotations
 
 import concurrent.futures
@@ -16,8 +17,10 @@ import streamlit as st
 from checks.config import Config, ConfigError, load_config
 from checks.desk import DeskLimits
 
-WARM_UP_TEXT = ("The minister attended the meeting in the capital on Monday, officials said. Thousands of "
-                "protesters, who had gathered since dawn, marched to the parliament, where Ana Lopes spoke.")
+WARM_UP_TEXT = (
+    "The minister attended the meeting in the capital on Monday, officials said. Thousands of "
+    "protesters, who had gathered since dawn, marched to the parliament, where Ana Lopes spoke."
+)
 
 
 def house_style() -> Config:
@@ -70,8 +73,10 @@ def warm_up(wait: bool = False) -> None:
         with st.spinner("Loading the language models (once per server start)…"):
             concurrent.futures.wait([future])
     else:
-        st.caption(":material/hourglass_top: Loading the language models in the background (once per server start); "
-                   "the first check waits for them.")
+        st.caption(
+            ":material/hourglass_top: Loading the language models in the background (once per server start); "
+            "the first check waits for them."
+        )
 
 
 @st.cache_resource(show_spinner=False)
@@ -117,5 +122,7 @@ def review_store(url: str):
 
 
 def bytes_limit_message(what: str, size: int, limit_bytes: int, key: str) -> str:
-    return (f"{what} is {size / 1_000_000:,.1f} MB; the limit is {limit_bytes / 1_000_000:,.1f} MB "
-            f"(house style [limits] {key}).")
+    return (
+        f"{what} is {size / 1_000_000:,.1f} MB; the limit is {limit_bytes / 1_000_000:,.1f} MB "
+        f"(house style [limits] {key})."
+    )

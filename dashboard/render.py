@@ -5,6 +5,7 @@ HTML-escapes it (quotes included, so it is safe inside attributes) and also neut
 Markdown would otherwise interpret (`$` maths, `:emoji:` codes, `*`, `_`, backticks, brackets). Nothing the user
 typed can become markup: a draft containing <script>, <img onerror=...> or </mark> is shown as text.
 """
+
 from __future__ import annotations
 
 from typing import Iterable, Sequence
@@ -30,7 +31,8 @@ CATEGORY_LABELS = {
 # One pass: HTML's special characters, Markdown's active ones, and line breaks (so Markdown never splits a block).
 _ENTITIES = {ord(c): f"&#{ord(c)};" for c in "&<>\"'$:*_`[]~#|\\\n\r"}
 
-HIGHLIGHT_CSS = """
+HIGHLIGHT_CSS = (
+    """
 <style>
 .cd-draft { white-space: pre-wrap; line-height: 1.75; font-size: 1.02rem; font-family: Georgia, serif;
   padding: .75rem 1rem; border: 1px solid #ddd; border-radius: .5rem; background: #fff; color: #222; }
@@ -43,7 +45,10 @@ HIGHLIGHT_CSS = """
   font-size: .85rem; }
 .cd-passage { white-space: pre-wrap; font-family: Georgia, serif; padding: .4rem .6rem;
   border-left: 3px solid #bbb; background: #fafafa; color: #222; }
-""" + "".join(f".cd-{c} {{ background: {colour}; }}" for c, colour in CATEGORY_COLOURS.items()) + "</style>"
+"""
+    + "".join(f".cd-{c} {{ background: {colour}; }}" for c, colour in CATEGORY_COLOURS.items())
+    + "</style>"
+)
 HIGHLIGHT_CSS = " ".join(HIGHLIGHT_CSS.split())  # one line: Markdown never splits the block
 
 

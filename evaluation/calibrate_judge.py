@@ -9,6 +9,7 @@
    what evaluation/eval_mistranslation.py reports): the judge's own proposals, and for each threshold the share of
    its flags that fall on a marked error, the lexical-choice spans they find and the flags on clean sentences.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -43,8 +44,10 @@ def calibrate_veto() -> float:
     gains = {"calque": [], "control": []}
     for row in rows:
         gains[row["kind"]].append(sentence_gain(row["as_written"], row["rewrite"]))
-    print(f"veto_bits on {CALIBRATION.name}: {len(gains['calque'])} calque fixes, {len(gains['control'])} swaps of "
-          "correct words")
+    print(
+        f"veto_bits on {CALIBRATION.name}: {len(gains['calque'])} calque fixes, {len(gains['control'])} swaps of "
+        "correct words"
+    )
     chosen = None
     for threshold in (0, 1, 2, 3, 4, 5, 6, 8):
         fixes = sum(g >= threshold for g in gains["calque"]) / len(gains["calque"])
@@ -52,7 +55,9 @@ def calibrate_veto() -> float:
         ok = fixes >= 0.9 and swaps <= 0.1
         if ok and chosen is None:
             chosen = threshold
-        print(f"  >= {threshold} bits: calque fixes kept {fixes:.2f}, swaps let through {swaps:.2f}{'  ok' if ok else ''}")
+        print(
+            f"  >= {threshold} bits: calque fixes kept {fixes:.2f}, swaps let through {swaps:.2f}{'  ok' if ok else ''}"
+        )
     print(f"  chosen (lowest threshold that is ok): {chosen}")
     return float(chosen if chosen is not None else 3)
 
@@ -66,8 +71,11 @@ def proposals(rows_per_set: int) -> list[dict]:
     chosen = judge.settings(Config({"judge": {"proposal_gain": 0.5}}))
     found = []
     for name in MT_SETS:
-        rows = [r for r in map(json.loads, (base / f"{name}.jsonl").read_text("utf-8").splitlines())
-                if in_half(r["id"], "even")]
+        rows = [
+            r
+            for r in map(json.loads, (base / f"{name}.jsonl").read_text("utf-8").splitlines())
+            if in_half(r["id"], "even")
+        ]
         random.Random(0).shuffle(rows)
         for row in rows[:rows_per_set]:
             doc = Document(row["text"])
@@ -75,9 +83,16 @@ def proposals(rows_per_set: int) -> list[dict]:
             for verdict in judge.judge(doc, passages):
                 token = verdict.passage.sentence.tokens[verdict.passage.first]
                 on = [label for s, e, label in row["spans"] if s < token.end and token.start < e]
-                found.append({"set": name, "gain": verdict.best[1], "promise": verdict.passage.promise,
-                              "hit": bool(on), "lexical": any(x == "sub" or x.endswith("|lex") for x in on),
-                              "clean": bool(row["clean"])})
+                found.append(
+                    {
+                        "set": name,
+                        "gain": verdict.best[1],
+                        "promise": verdict.passage.promise,
+                        "hit": bool(on),
+                        "lexical": any(x == "sub" or x.endswith("|lex") for x in on),
+                        "clean": bool(row["clean"]),
+                    }
+                )
     return found
 
 
@@ -85,8 +100,10 @@ def calibrate_proposals(rows_per_set: int) -> None:
     found = proposals(rows_per_set)
     if not found:
         return
-    print(f"\nmin_gain_bits / proposal_gain on the even half of mt-errors ({rows_per_set} rows per set, "
-          f"{len(found)} passages judged; {sum(f['hit'] for f in found) / len(found):.2f} of them on a marked error)")
+    print(
+        f"\nmin_gain_bits / proposal_gain on the even half of mt-errors ({rows_per_set} rows per set, "
+        f"{len(found)} passages judged; {sum(f['hit'] for f in found) / len(found):.2f} of them on a marked error)"
+    )
     best = None
     for promise in (0.5, 1.0, 2.0):
         for threshold in (3, 4, 5, 6, 8, 10, 12):
@@ -94,13 +111,17 @@ def calibrate_proposals(rows_per_set: int) -> None:
             if not kept:
                 continue
             precision = sum(f["hit"] for f in kept) / len(kept)
-            print(f"  proposal_gain >= {promise}, gain >= {threshold:2d} bits: {len(kept):4d} flags, precision "
-                  f"{precision:.2f}, on lexical spans {sum(f['lexical'] for f in kept)}, on clean sentences "
-                  f"{sum(f['clean'] for f in kept)}")
+            print(
+                f"  proposal_gain >= {promise}, gain >= {threshold:2d} bits: {len(kept):4d} flags, precision "
+                f"{precision:.2f}, on lexical spans {sum(f['lexical'] for f in kept)}, on clean sentences "
+                f"{sum(f['clean'] for f in kept)}"
+            )
             if precision >= 0.7 and (best is None or len(kept) > best[2]):
                 best = (promise, threshold, len(kept))
-    print("  a setting with precision >= 0.70: " + (f"proposal_gain {best[0]}, min_gain_bits {best[1]}" if best
-                                                  else "none (so `propose` stays off by default)"))
+    print(
+        "  a setting with precision >= 0.70: "
+        + (f"proposal_gain {best[0]}, min_gain_bits {best[1]}" if best else "none (so `propose` stays off by default)")
+    )
 
 
 def main(argv=None) -> int:

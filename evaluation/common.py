@@ -1,4 +1,5 @@
 """What the evaluation scripts (and a few tests) share: where the public sets are, and our labelled-sample format."""
+
 from __future__ import annotations
 
 import os
@@ -18,7 +19,7 @@ def planted_sample(raw: str) -> tuple[str, list[tuple[int, int, str]]]:
     """A labelled draft with planted typos written [[typo|intended]]: the plain text and (start, end, intended)."""
     pieces, gold, cursor = [], [], 0
     for match in PLANTED.finditer(raw):
-        pieces.append(raw[cursor:match.start()])
+        pieces.append(raw[cursor : match.start()])
         start = sum(map(len, pieces))
         pieces.append(match.group(1))
         gold.append((start, start + len(match.group(1)), match.group(2)))

@@ -14,6 +14,7 @@ Data (each part is skipped with a clear line when absent):
 Every system sees exactly the same texts. "copydesk" is the grammar family alone; "copydesk+spelling" adds the
 spelling family (another engineer's), which is what a user gets for these two categories.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -36,8 +37,12 @@ from checks.document import Document  # noqa: E402
 EVAL = eval_dir()
 SAMPLES = ROOT / "samples" / "grammar" / "labelled.tsv"
 DEMETR_TYPES = {
-    "minor_id1_repeat2": "grammar", "minor_id2_repeat4": "grammar", "minor_id16_function_word": "grammar",
-    "minor_id14_word_swap": "grammar", "minor_id13_pos_shift": "grammar", "minor_id26_misspelled": "spelling",
+    "minor_id1_repeat2": "grammar",
+    "minor_id2_repeat4": "grammar",
+    "minor_id16_function_word": "grammar",
+    "minor_id14_word_swap": "grammar",
+    "minor_id13_pos_shift": "grammar",
+    "minor_id26_misspelled": "spelling",
     "minor_id27_char_removed": "spelling",
 }
 MQM_CATEGORIES = ("Fluency/Grammar", "Fluency/Spelling")
@@ -120,8 +125,10 @@ class Score:
         recall = self.detected / self.items_with_error if self.items_with_error else float("nan")
         false_alarm = self.clean_flagged / self.clean_items if self.clean_items else float("nan")
         speed = self.seconds / self.words * 1000 * 1000 if self.words else float("nan")
-        return (f"  {name:<18} flags {self.flags:>5}  precision {_pct(precision)}  recall {_pct(recall)}  "
-                f"clean flagged {_pct(false_alarm)}  {speed:7.1f} ms/1000 words (one sentence per call)")
+        return (
+            f"  {name:<18} flags {self.flags:>5}  precision {_pct(precision)}  recall {_pct(recall)}  "
+            f"clean flagged {_pct(false_alarm)}  {speed:7.1f} ms/1000 words (one sentence per call)"
+        )
 
 
 def _pct(value: float) -> str:
@@ -304,8 +311,10 @@ def evaluate_labelled() -> None:
             fixable += 1
             fixes += bool(hit and hit[0].suggestions and hit[0].suggestions[0] == fix)
     print(f"Our labelled sentences ({SAMPLES.relative_to(ROOT)}, {len(rows)} rows, {expected} with a slip):")
-    print(f"  copydesk           precision {right / flags if flags else float('nan'):6.1%}  "
-          f"recall {found / expected:6.1%}  first suggestion right {fixes / fixable:6.1%}")
+    print(
+        f"  copydesk           precision {right / flags if flags else float('nan'):6.1%}  "
+        f"recall {found / expected:6.1%}  first suggestion right {fixes / fixable:6.1%}"
+    )
 
 
 def measure_speed() -> None:
@@ -331,8 +340,10 @@ def measure_speed() -> None:
     words = sum(len(d.words) for d in docs)
     sentences = sum(len(d.sentences) for d in docs)
     tagged = sum(d.tagged_sentence_count for d in docs)
-    print(f"Speed on {len(docs)} clean articles ({words} words): grammar family {cpu / words * 1e6:.1f} ms CPU "
-          f"({elapsed / words * 1e6:.1f} ms wall) per 1,000 words (budget 8), {tagged} of {sentences} sentences tagged, {flags} flags (all false alarms)")
+    print(
+        f"Speed on {len(docs)} clean articles ({words} words): grammar family {cpu / words * 1e6:.1f} ms CPU "
+        f"({elapsed / words * 1e6:.1f} ms wall) per 1,000 words (budget 8), {tagged} of {sentences} sentences tagged, {flags} flags (all false alarms)"
+    )
 
 
 def main(argv=None) -> int:
@@ -357,8 +368,10 @@ def main(argv=None) -> int:
         return len(re.findall(r"[^\W\d_]+", text))
 
     sets: list[tuple[str, list[Item]]] = []
-    for title, loader in (("JFLEG dev, detokenised (recall: a flag on an edited token; precision: flags on edited tokens)", jfleg_items),
-                          ("WMT-MQM TED zh-en, Fluency/Grammar + Fluency/Spelling spans vs clean segments", mqm_items)):
+    for title, loader in (
+        ("JFLEG dev, detokenised (recall: a flag on an edited token; precision: flags on edited tokens)", jfleg_items),
+        ("WMT-MQM TED zh-en, Fluency/Grammar + Fluency/Spelling spans vs clean segments", mqm_items),
+    ):
         try:
             sets.append((title, loader(args.limit)))
         except FileNotFoundError as exc:
@@ -368,8 +381,12 @@ def main(argv=None) -> int:
         for name, items in demetr.items():
             kind = DEMETR_TYPES.get(name, "clean")
             sets.append((f"DEMETR {name} ({kind})", items))
-        sets.append(("DEMETR all grammar+spelling perturbations + unperturbed MT",
-                     [i for items in demetr.values() for i in items]))
+        sets.append(
+            (
+                "DEMETR all grammar+spelling perturbations + unperturbed MT",
+                [i for items in demetr.values() for i in items],
+            )
+        )
     except FileNotFoundError as exc:
         print(f"DEMETR: skipped ({exc.filename} not found)")
     for title, items in sets:

@@ -11,6 +11,7 @@ translationese sentence counts as found when a flag overlaps the labelled span; 
 first suggestion gives the same sentence as one of the acceptable fixes (case and spacing ignored). Every flag on a
 clean sentence is false; so is every flag on the onestopenglish articles (clean news, all three levels).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -65,8 +66,13 @@ def overlaps(flag, start: int, end: int) -> bool:
     return flag.start < end and start < flag.end
 
 
-def evaluate_own(config: Config, layer: str, show_misses: bool, name: str = "translationese.tsv",
-                 clean_name: str | None = "clean.tsv") -> dict:
+def evaluate_own(
+    config: Config,
+    layer: str,
+    show_misses: bool,
+    name: str = "translationese.tsv",
+    clean_name: str | None = "clean.tsv",
+) -> dict:
     rows = read_tsv(SAMPLES / name)
     clean = read_tsv(SAMPLES / clean_name) if clean_name else []
     found = fixable = right = 0
@@ -112,8 +118,11 @@ def evaluate_own(config: Config, layer: str, show_misses: bool, name: str = "tra
             print(f"  MISS   {line}")
         for line in wrong_fixes:
             print(f"  FIX?   {line}")
-    return {"recall": found / len(rows), "right_fix": right / max(fixable, 1),
-            "false_per_100": 100 * len(false_flags) / max(len(clean), 1)}
+    return {
+        "recall": found / len(rows),
+        "right_fix": right / max(fixable, 1),
+        "false_per_100": 100 * len(false_flags) / max(len(clean), 1),
+    }
 
 
 def evaluate_mqm(config: Config, layer: str) -> None:
@@ -136,7 +145,7 @@ def evaluate_mqm(config: Config, layer: str) -> None:
             if not match:
                 continue
             plain = SPAN_RE.sub(lambda m: m.group(1), target)
-            start = len(SPAN_RE.sub(lambda m: m.group(1), target[:match.start()]))
+            start = len(SPAN_RE.sub(lambda m: m.group(1), target[: match.start()]))
             errors.setdefault(plain, []).append((start, start + len(match.group(1))))
     clean -= set(errors)
     spans = sum(len(v) for v in errors.values())
@@ -148,11 +157,15 @@ def evaluate_mqm(config: Config, layer: str) -> None:
         found += sum(1 for s, e in marked if any(overlaps(f, s, e) for f in flags))
         flagged += bool(flags)
     false_flags = sum(len(flags_for(text, config, layer)) for text in clean)
-    print(f"WMT MQM TED zh-en, Accuracy/Mistranslation ({spans} spans in {len(errors)} targets; "
-          f"{len(clean)} No-error targets)")
+    print(
+        f"WMT MQM TED zh-en, Accuracy/Mistranslation ({spans} spans in {len(errors)} targets; "
+        f"{len(clean)} No-error targets)"
+    )
     print(f"  recall (span overlap)       {found / max(spans, 1):.3f}  ({found}/{spans})")
-    print(f"  precision on error targets  {flags_on_spans / max(flags_on_error_rows, 1):.3f}  "
-          f"({flags_on_spans}/{flags_on_error_rows} flags overlap a marked span)")
+    print(
+        f"  precision on error targets  {flags_on_spans / max(flags_on_error_rows, 1):.3f}  "
+        f"({flags_on_spans}/{flags_on_error_rows} flags overlap a marked span)"
+    )
     print(f"  false flags per 100 clean   {100 * false_flags / max(len(clean), 1):.2f}  ({false_flags})")
 
 
@@ -175,8 +188,10 @@ def benchmark(config: Config) -> None:
     words = sum(len(d.words) for d in docs)
     tagged = sum(d.tagged_sentence_count for d in docs)
     sentences = sum(len(d.sentences) for d in docs)
-    print(f"Speed on {len(texts)} onestopenglish articles ({words} words): {1e6 * best / words:.2f} ms per 1,000 words; "
-          f"{tagged} of {sentences} sentences tagged")
+    print(
+        f"Speed on {len(texts)} onestopenglish articles ({words} words): {1e6 * best / words:.2f} ms per 1,000 words; "
+        f"{tagged} of {sentences} sentences tagged"
+    )
 
 
 MT_SETS = ("mlqe_pe_et_en", "mlqe_pe_ro_en", "mlqe_pe_ru_en", "mqm_newstest2021_zhen")
@@ -195,7 +210,7 @@ def mt_documents(name: str, rows: list[dict]) -> list[list[dict]]:
         for row in rows:
             groups.setdefault((row["system"], row["doc"]), []).append(row)
         return list(groups.values())
-    return [rows[i:i + MLQE_DOCUMENT_ROWS] for i in range(0, len(rows), MLQE_DOCUMENT_ROWS)]
+    return [rows[i : i + MLQE_DOCUMENT_ROWS] for i in range(0, len(rows), MLQE_DOCUMENT_ROWS)]
 
 
 def _is_lexical(label: str) -> bool:
@@ -215,8 +230,11 @@ def evaluate_mt_errors(config: Config, layer: str, half: str) -> None:
     print(f"  {'set':24} {'rows':>5} {'flags':>5} {'precision':>9} {'lex recall':>10} {'per 100 clean':>13}  rules")
     pooled = Counter()
     for name in MT_SETS:
-        rows = [r for r in map(json.loads, (folder / f"{name}.jsonl").read_text("utf-8").splitlines())
-                if in_half(r["id"], half)]
+        rows = [
+            r
+            for r in map(json.loads, (folder / f"{name}.jsonl").read_text("utf-8").splitlines())
+            if in_half(r["id"], half)
+        ]
         counts, rules = Counter(), Counter()
         for group in mt_documents(name, rows):
             text, starts = "", []
@@ -233,8 +251,9 @@ def evaluate_mt_errors(config: Config, layer: str, half: str) -> None:
                 rules[flag.rule] += 1
                 counts["on_span"] += any(s < flag.end and flag.start < e for s, e, _ in spans)
                 counts["on_clean"] += bool(row["clean"])
-                lexical_found |= {(i, s, e) for s, e, label in spans
-                                  if _is_lexical(label) and s < flag.end and flag.start < e}
+                lexical_found |= {
+                    (i, s, e) for s, e, label in spans if _is_lexical(label) and s < flag.end and flag.start < e
+                }
             counts["lexical"] += sum(_is_lexical(label) for row in group for _, _, label in row["spans"])
             counts["found"] += len(lexical_found)
             counts["clean"] += sum(bool(row["clean"]) for row in group)
@@ -247,8 +266,10 @@ def evaluate_mt_errors(config: Config, layer: str, half: str) -> None:
 def _print_mt_line(name: str, c: Counter, rules: Counter) -> None:
     precision = f"{c['on_span'] / c['flags']:.3f}" if c["flags"] else "-"
     top = ", ".join(f"{r.split('.', 1)[1]} {n}" for r, n in rules.most_common(3))
-    print(f"  {name:24} {c['rows']:5d} {c['flags']:5d} {precision:>9} {c['found'] / max(c['lexical'], 1):10.3f} "
-          f"{100 * c['on_clean'] / max(c['clean'], 1):13.2f}  {top}")
+    print(
+        f"  {name:24} {c['rows']:5d} {c['flags']:5d} {precision:>9} {c['found'] / max(c['lexical'], 1):10.3f} "
+        f"{100 * c['on_clean'] / max(c['clean'], 1):13.2f}  {top}"
+    )
 
 
 def clean_news_flags(config: Config, layer: str) -> None:
@@ -273,8 +294,12 @@ def main(argv=None) -> int:
     parser.add_argument("--config", help="house-style file (e.g. samples/copydesk.toml)")
     parser.add_argument("--layer", choices=("all", "lexicon", "statistical"), default="all")
     parser.add_argument("--show-misses", action="store_true")
-    parser.add_argument("--half", choices=("odd", "even", "all"), default="odd",
-                        help="which half of the mt-errors sets to report (the judge was calibrated on the even half)")
+    parser.add_argument(
+        "--half",
+        choices=("odd", "even", "all"),
+        default="odd",
+        help="which half of the mt-errors sets to report (the judge was calibrated on the even half)",
+    )
     parser.add_argument("--only", choices=("mt-errors",), help="run only this part")
     args = parser.parse_args(argv)
     config = load_config(args.config, offline=True) if args.config else Config(offline=True)

@@ -17,6 +17,7 @@
 Usage: python evaluation/eval_names.py [--limit N] [--show K] [--show-misses]
 (--show-misses lists every missed OFAC variant with the two folded spellings, for studying what is not accepted.)
 """
+
 from __future__ import annotations
 
 import argparse
@@ -39,8 +40,24 @@ from checks.names import check  # noqa: E402
 from checks.names.keys import fold, name_data  # noqa: E402
 
 SAMPLES = ROOT / "samples" / "names" / "paragraphs.jsonl"
-HONORIFICS = {"dr", "dr.", "sheikh", "shaikh", "haji", "hajji", "mullah", "maulvi", "mawlawi", "general", "colonel",
-              "qari", "mufti", "imam", "sayyid", "sayed"}
+HONORIFICS = {
+    "dr",
+    "dr.",
+    "sheikh",
+    "shaikh",
+    "haji",
+    "hajji",
+    "mullah",
+    "maulvi",
+    "mawlawi",
+    "general",
+    "colonel",
+    "qari",
+    "mufti",
+    "imam",
+    "sayyid",
+    "sayed",
+}
 
 
 # --------------------------------------------------------------------------- our labelled paragraphs
@@ -115,8 +132,11 @@ def _news_name(raw: str) -> tuple[list[str], list[str]] | None:
             surname.append(lower)
         else:
             surname.append(_news_word(word))
-    given = [_news_word(w) if w.isupper() else w.lstrip("'`") for w in given_raw.split()
-             if w.lower().strip(".") not in HONORIFICS and w.strip(".").lower() not in ("", "al", "bin")]
+    given = [
+        _news_word(w) if w.isupper() else w.lstrip("'`")
+        for w in given_raw.split()
+        if w.lower().strip(".") not in HONORIFICS and w.strip(".").lower() not in ("", "al", "bin")
+    ]
     given = [w for w in given if len(fold(w)) > 1 and not w.endswith(".")]
     if not surname or not given or fold(" ".join(surname)) == "":
         return None
@@ -189,8 +209,11 @@ def variant_items(entities: list[dict]) -> list[dict]:
             if core_differs or particle_differs:
                 planted, canonical = a_surname[-1], (p_particle if a_particle else None, p_core)
                 a_ref = _short(a_surname)
-            elif (a_given[0] != p_given[0] and fold(a_given[0]) != fold(p_given[0])
-                  and fuzz.ratio(fold(a_given[0]), fold(p_given[0])) >= 70):
+            elif (
+                a_given[0] != p_given[0]
+                and fold(a_given[0]) != fold(p_given[0])
+                and fuzz.ratio(fold(a_given[0]), fold(p_given[0])) >= 70
+            ):
                 planted, canonical = a_given[0], (None, p_given[0])
                 a_ref = _full(a_given[:1], a_surname)
             else:
@@ -213,7 +236,7 @@ def trap_items(entities: list[dict], limit: int, seed: int = 7) -> list[dict]:
     pairs = []
     for group in by_letter.values():
         for i, x in enumerate(group):
-            for y in group[i + 1:]:
+            for y in group[i + 1 :]:
                 (xg, xs), (yg, ys) = x["primary"], y["primary"]
                 xc, yc = _core(xs), _core(ys)
                 if xc == yc and fold(xg[0]) == fold(yg[0]):
@@ -256,8 +279,10 @@ def evaluate_ofac(limit: int, show: int, show_misses: bool = False) -> dict | No
             want_particle, want_core = item["canonical"]
             right += core == want_core and (want_particle is None or (particle or "").lower() == want_particle)
         elif show_misses:
-            print(f"  missed: {fold(item['planted']):>18} ~ {fold(item['canonical'][1]):<18} "
-                  f"{item['planted']!r} (want {item['canonical']!r})")
+            print(
+                f"  missed: {fold(item['planted']):>18} ~ {fold(item['canonical'][1]):<18} "
+                f"{item['planted']!r} (want {item['canonical']!r})"
+            )
         elif shown < show:
             shown += 1
             print(f"  missed: {item['planted']!r} (want {item['canonical']!r}) in: {item['text'][:90]}...")
@@ -283,10 +308,14 @@ def evaluate_ofac(limit: int, show: int, show_misses: bool = False) -> dict | No
 
 
 def _print_samples(samples: dict) -> None:
-    print("names on samples/names/paragraphs.jsonl: {paragraphs} paragraphs ({traps} traps), {expected} expected "
-          "flags".format(**samples))
-    print("  precision {precision:.3f}  recall {recall:.3f}  right canonical {right_canonical:.3f}  "
-          "false alarms {false_alarms}  trap merges {trap_merges}".format(**samples))
+    print(
+        "names on samples/names/paragraphs.jsonl: {paragraphs} paragraphs ({traps} traps), {expected} expected "
+        "flags".format(**samples)
+    )
+    print(
+        "  precision {precision:.3f}  recall {recall:.3f}  right canonical {right_canonical:.3f}  "
+        "false alarms {false_alarms}  trap merges {trap_merges}".format(**samples)
+    )
 
 
 def evaluate_clean_news(show: bool) -> dict | None:
@@ -308,8 +337,13 @@ def evaluate_clean_news(show: bool) -> dict | None:
             flagged += 1
             if show:
                 print(f"  {path.parent.name}/{path.name}: {flag.text!r} -> {flag.suggestions} ({flag.message})")
-    return {"articles": len(files), "words": words, "flags": flagged, "per_10k": flagged * 10000 / max(words, 1),
-            "ms_per_1000": seconds * 1e6 / max(words, 1)}
+    return {
+        "articles": len(files),
+        "words": words,
+        "flags": flagged,
+        "per_10k": flagged * 10000 / max(words, 1),
+        "ms_per_1000": seconds * 1e6 / max(words, 1),
+    }
 
 
 def main(argv=None) -> int:
@@ -328,16 +362,22 @@ def main(argv=None) -> int:
         print(f"name-variants: skipped ({eval_dir() / 'name-variants'} not found)")
     else:
         print("names on name-variants/ofac_sdn: {variant_items} variant items, {trap_items} trap items".format(**ofac))
-        print("  pairwise precision {precision:.3f}  recall {recall:.3f}  right canonical {right_canonical:.3f}  "
-              "trap merges {trap_merges}  flags on the wrong word {wrong_target}".format(**ofac))
+        print(
+            "  pairwise precision {precision:.3f}  recall {recall:.3f}  right canonical {right_canonical:.3f}  "
+            "trap merges {trap_merges}  flags on the wrong word {wrong_target}".format(**ofac)
+        )
     clean = evaluate_clean_news(show=True)
     if clean is None:
         print(f"clean news: skipped ({eval_dir() / 'onestopenglish'} not found)")
     else:
-        print("names on onestopenglish (clean news, {articles} articles, {words:,} words): {flags} flags, "
-              "{per_10k:.2f} per 10,000 words (each printed above for judgement)".format(**clean))
-        print("  names check time (document analysis excluded, first run includes lazy loading): "
-              "{ms_per_1000:.2f} ms per 1,000 words".format(**clean))
+        print(
+            "names on onestopenglish (clean news, {articles} articles, {words:,} words): {flags} flags, "
+            "{per_10k:.2f} per 10,000 words (each printed above for judgement)".format(**clean)
+        )
+        print(
+            "  names check time (document analysis excluded, first run includes lazy loading): "
+            "{ms_per_1000:.2f} ms per 1,000 words".format(**clean)
+        )
     print(f"({time.perf_counter() - started:.1f} s)")
     return 0
 

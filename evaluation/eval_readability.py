@@ -9,6 +9,7 @@
 
 Run: .venv/bin/python evaluation/eval_readability.py [--quick]
 """
+
 from __future__ import annotations
 
 import statistics
@@ -49,8 +50,9 @@ def evaluate_ordering() -> None:
     print(f"== OneStopEnglish level ordering: {len(titles)} titles x 3 levels ({ONESTOP})")
     metrics = {}
     for title in titles:
-        metrics[title] = [rd.metrics(Document(read_text(ONESTOP / lvl / f"{title}-{lvl}.txt")), Config())
-                          for lvl in LEVELS]
+        metrics[title] = [
+            rd.metrics(Document(read_text(ONESTOP / lvl / f"{title}-{lvl}.txt")), Config()) for lvl in LEVELS
+        ]
     print(f"{'metric':32} {'pairs right':>12} {'ties':>5} {'all 3 in order':>15}   mean ele / int / adv")
     for name in REPORTED:
         right = ties = triples = 0
@@ -82,8 +84,10 @@ def evaluate_passive() -> None:
                 mistakes.append(f"   {sentence!r}: expected {expected!r}, flagged {found}")
         precision = tp / (tp + fp) if tp + fp else 0.0
         recall = tp / (tp + fn) if tp + fn else 0.0
-        print(f"use_tagger = {str(use_tagger).lower():5}: precision {precision:.1%} ({tp}/{tp + fp}), "
-              f"recall {recall:.1%} ({tp}/{tp + fn})")
+        print(
+            f"use_tagger = {str(use_tagger).lower():5}: precision {precision:.1%} ({tp}/{tp + fp}), "
+            f"recall {recall:.1%} ({tp}/{tp + fn})"
+        )
         print("\n".join(mistakes) if mistakes else "   no mistakes")
 
 
@@ -94,8 +98,10 @@ def evaluate_wordy(texts: list[str]) -> None:
         doc = Document(text)
         words += len(doc.words)
         counts.update(f.rule for f in rd.wordy_flags(doc, Config()))
-    print(f"\n== Wordy phrases on {len(texts)} advanced-level texts ({words} words): {sum(counts.values())} flags, "
-          f"{len(counts)} of {len(rd.wordy_rules())} rules fired; most frequent:")
+    print(
+        f"\n== Wordy phrases on {len(texts)} advanced-level texts ({words} words): {sum(counts.values())} flags, "
+        f"{len(counts)} of {len(rd.wordy_rules())} rules fired; most frequent:"
+    )
     for rule, n in counts.most_common(8):
         print(f"   {n:3d} {rule}")
 

@@ -10,6 +10,7 @@ A "non-word" is a misspelling that is not in symspellpy's SCOWL-based list (an i
 real-word errors (omitted for admitted) are reported apart. Birkbeck has 36,000 items: by default every 6th
 target word is used (--full for all).
 """
+
 from __future__ import annotations
 
 import json
@@ -36,6 +37,7 @@ SAMPLES = ROOT / "samples" / "spelling"
 
 # ------------------------------------------------------------------------------------------- word-list sets
 
+
 def read_norvig(path: Path) -> list[tuple[str, str]]:
     pairs = []
     for line in path.read_text("utf-8").splitlines():
@@ -58,8 +60,11 @@ def read_mitton(path: Path, every: int = 1) -> list[tuple[str, str]]:
 def usable(pairs):
     """Lower-case single words: proper nouns (capitalised targets) are never checked by design, and targets or
     misspellings with spaces (a_lot) or odd characters are outside a word-level checker."""
-    return [(w, r) for w, r in pairs if re.fullmatch(r"[a-z]+(?:'[a-z]+)?", r) and re.fullmatch(r"[a-z']+", w)
-            and w != r and r != "?"]
+    return [
+        (w, r)
+        for w, r in pairs
+        if re.fullmatch(r"[a-z]+(?:'[a-z]+)?", r) and re.fullmatch(r"[a-z']+", w) and w != r and r != "?"
+    ]
 
 
 def reference_words() -> set[str]:
@@ -85,10 +90,12 @@ def word_list_scores(name: str, pairs, reference: set[str]) -> None:
     rights = sorted({r for _, r in pairs})
     false_alarms = sum(not spelling.is_known(r) for r in rights)
     n = max(1, len(nonwords))
-    print(f"{name:<22} items {len(pairs):>5} (non-words {len(nonwords)}, real-word errors {real_word})  "
-          f"recall {detected / n:.3f}  top-1 {top1 / n:.3f}  top-5 {top5 / n:.3f}  "
-          f"false alarms on correct forms {false_alarms}/{len(rights)} = {false_alarms / max(1, len(rights)):.3f}  "
-          f"({(time.perf_counter() - started) / n * 1000:.1f} ms/item)")
+    print(
+        f"{name:<22} items {len(pairs):>5} (non-words {len(nonwords)}, real-word errors {real_word})  "
+        f"recall {detected / n:.3f}  top-1 {top1 / n:.3f}  top-5 {top5 / n:.3f}  "
+        f"false alarms on correct forms {false_alarms}/{len(rights)} = {false_alarms / max(1, len(rights)):.3f}  "
+        f"({(time.perf_counter() - started) / n * 1000:.1f} ms/item)"
+    )
 
 
 # ------------------------------------------------------------------------------------------ text-level sets
@@ -120,10 +127,12 @@ def false_alarm_rate(name: str, texts: list[tuple[str, str]], show: int = 12) ->
         words += word_count(text)
         flags += [(source, f) for f in spelling_flags(text, source)]
     by_severity = {s: sum(f.severity == s for _, f in flags) for s in ("error", "warning", "info")}
-    print(f"{name:<22} texts {len(texts):>3}  words {words:>6}  flags {len(flags):>3} {by_severity}  "
-          f"= {len(flags) / max(1, words) * 1000:.2f} per 1,000 words  "
-          f"(check {TIMING['seconds'] / max(1, TIMING['words']) * 1e6:.1f} ms CPU per 1,000 words; for scale, "
-          f"document analysis {TIMING['analysis'] / max(1, TIMING['words']) * 1e6:.1f})")
+    print(
+        f"{name:<22} texts {len(texts):>3}  words {words:>6}  flags {len(flags):>3} {by_severity}  "
+        f"= {len(flags) / max(1, words) * 1000:.2f} per 1,000 words  "
+        f"(check {TIMING['seconds'] / max(1, TIMING['words']) * 1e6:.1f} ms CPU per 1,000 words; for scale, "
+        f"document analysis {TIMING['analysis'] / max(1, TIMING['words']) * 1e6:.1f})"
+    )
     for source, flag in flags[:show]:
         print(f"    {Path(source).name[:30]:<30} {flag.text!r} -> {list(flag.suggestions[:3])} ({flag.severity})")
 
@@ -175,9 +184,11 @@ def sample_scores() -> None:
             if (s, e) not in found:
                 fn += 1
                 misses.append(text[s:e])
-    print(f"{'samples/spelling':<22} drafts {len(samples)}  words {words}  planted {tp + fn}  "
-          f"precision {tp / max(1, tp + fp):.3f}  recall {tp / max(1, tp + fn):.3f}  top-1 {top1 / max(1, tp):.3f}  "
-          f"false alarms {fp} = {fp / max(1, words) * 1000:.2f} per 1,000 words")
+    print(
+        f"{'samples/spelling':<22} drafts {len(samples)}  words {words}  planted {tp + fn}  "
+        f"precision {tp / max(1, tp + fp):.3f}  recall {tp / max(1, tp + fn):.3f}  top-1 {top1 / max(1, tp):.3f}  "
+        f"false alarms {fp} = {fp / max(1, words) * 1000:.2f} per 1,000 words"
+    )
     if alarms:
         print("    false alarms:", alarms[:12])
     if misses:
@@ -207,10 +218,12 @@ def demetr_scores() -> None:
         with_ctx += hits[0].suggestions[:1] == (right,)
         plain = spelling.rank(perturbed[start:end].lower())
         without_ctx += bool(plain) and _match_case(perturbed[start:end], plain[0].word) == right
-    print(f"{'DEMETR misspelled':<22} items {planted}  detected {found / max(1, planted):.3f}  "
-          f"top-1 with context {with_ctx / max(1, found):.3f}  without {without_ctx / max(1, found):.3f}  "
-          f"false alarms on clean MT {clean_flags} in {clean_words} words = "
-          f"{clean_flags / max(1, clean_words) * 1000:.2f} per 1,000")
+    print(
+        f"{'DEMETR misspelled':<22} items {planted}  detected {found / max(1, planted):.3f}  "
+        f"top-1 with context {with_ctx / max(1, found):.3f}  without {without_ctx / max(1, found):.3f}  "
+        f"false alarms on clean MT {clean_flags} in {clean_words} words = "
+        f"{clean_flags / max(1, clean_words) * 1000:.2f} per 1,000"
+    )
 
 
 def _changed_word(clean: str, perturbed: str):
@@ -242,15 +255,20 @@ def main(argv: list[str]) -> None:
     spelling.lexicon()
     loaded = time.perf_counter()
     spelling.rank("goverment", ("the",), "said")  # builds the candidate index and loads the n-gram model
-    print(f"word list loaded in {loaded - started:.2f} s; candidate index and n-gram model in "
-          f"{time.perf_counter() - loaded:.2f} s")
+    print(
+        f"word list loaded in {loaded - started:.2f} s; candidate index and n-gram model in "
+        f"{time.perf_counter() - loaded:.2f} s"
+    )
     spell_dir = EVAL / "spelling"
     if spell_dir.is_dir():
         reference = reference_words()
         word_list_scores("Norvig set 1", read_norvig(spell_dir / "norvig_testsets" / "spell-testset1.txt"), reference)
         word_list_scores("Holbrook", read_mitton(spell_dir / "birkbeck_mitton" / "holbrook-missp.dat"), reference)
-        word_list_scores("Birkbeck" + ("" if full else " (1 in 6)"),
-                         read_mitton(spell_dir / "birkbeck_mitton" / "missp.dat", 1 if full else 6), reference)
+        word_list_scores(
+            "Birkbeck" + ("" if full else " (1 in 6)"),
+            read_mitton(spell_dir / "birkbeck_mitton" / "missp.dat", 1 if full else 6),
+            reference,
+        )
     else:
         print(f"{spell_dir} not found: word-list evaluation skipped")
     demetr_scores()
@@ -270,8 +288,9 @@ def main(argv: list[str]) -> None:
     ose = EVAL / "onestopenglish" / "texts" / "adv"
     if ose.is_dir():
         files = sorted(ose.glob("*.txt"))[:: 1 if full else 2]
-        false_alarm_rate("OneStopEnglish adv" + ("" if full else " (1 in 2)"),
-                         [(str(p), read_latin(p)) for p in files], show=25)
+        false_alarm_rate(
+            "OneStopEnglish adv" + ("" if full else " (1 in 2)"), [(str(p), read_latin(p)) for p in files], show=25
+        )
     else:
         print("OneStopEnglish not found: skipped")
     print(f"total {time.perf_counter() - started:.1f} s")

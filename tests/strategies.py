@@ -1,4 +1,5 @@
 """Hypothesis strategies for hostile text, shared by tests/test_hostile.py and bench/fuzz_pipeline.py."""
+
 from __future__ import annotations
 
 from hypothesis import strategies as st
@@ -19,10 +20,45 @@ NEWS = [
     "U.S. and U.N. officials met Dr. Haddad at 18:00 near 5km of road.",
 ]
 HOSTILE = [
-    "", " ", "\n", "\r\n", "\r", "\t", "\x00", "\x07", "\x1b[31m", "\u200b", "\u200d", "\ufeff", "\u2028", "\u2029",
-    "\u202e", "\u0301", "e\u0301\u0302\u0303", "😀", "👩‍👩‍👧", "🇮🇶", "\ud7ff", "\ue000", "\U0010fffd",
-    "مصطفى الكاظمي", "قال al-Kadhimi إن", "...", "?!?!", "«»", "“", "”", "’s", "-", "—", ".",
-    "x" * 3000, "word " * 400, "<script>alert(1)</script>", "</mark>", "&amp;",
+    "",
+    " ",
+    "\n",
+    "\r\n",
+    "\r",
+    "\t",
+    "\x00",
+    "\x07",
+    "\x1b[31m",
+    "\u200b",
+    "\u200d",
+    "\ufeff",
+    "\u2028",
+    "\u2029",
+    "\u202e",
+    "\u0301",
+    "e\u0301\u0302\u0303",
+    "😀",
+    "👩‍👩‍👧",
+    "🇮🇶",
+    "\ud7ff",
+    "\ue000",
+    "\U0010fffd",
+    "مصطفى الكاظمي",
+    "قال al-Kadhimi إن",
+    "...",
+    "?!?!",
+    "«»",
+    "“",
+    "”",
+    "’s",
+    "-",
+    "—",
+    ".",
+    "x" * 3000,
+    "word " * 400,
+    "<script>alert(1)</script>",
+    "</mark>",
+    "&amp;",
 ]
 
 fragments = st.one_of(

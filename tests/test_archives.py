@@ -1,4 +1,5 @@
 """Reading documents from folders, archives and tables within the house-style limits (no Dask here)."""
+
 from __future__ import annotations
 
 import csv
@@ -43,6 +44,7 @@ def _folder_texts() -> dict[str, str]:
 
 # ------------------------------------------------------------------------------------------------ limits
 
+
 def test_limits_from_house_style_and_documented_defaults(tmp_path):
     assert Limits.from_config(load_config(ARCHIVE.parent / "copydesk.toml")) == Limits()
     house = tmp_path / "copydesk.toml"
@@ -51,8 +53,10 @@ def test_limits_from_house_style_and_documented_defaults(tmp_path):
     assert (limits.max_members, limits.max_ratio, limits.max_member_bytes) == (3, 50.5, Limits().max_member_bytes)
 
 
-@pytest.mark.parametrize("table, key", [("max_memebers = 3", "max_memebers"), ("max_nesting = 'deep'", "max_nesting"),
-                                        ("max_ratio = -1", "max_ratio")])
+@pytest.mark.parametrize(
+    "table, key",
+    [("max_memebers = 3", "max_memebers"), ("max_nesting = 'deep'", "max_nesting"), ("max_ratio = -1", "max_ratio")],
+)
 def test_bad_limit_keys_are_errors_naming_the_key(tmp_path, table, key):
     house = tmp_path / "copydesk.toml"
     house.write_text(f"[limits]\n{table}\n", "utf-8")
@@ -61,6 +65,7 @@ def test_bad_limit_keys_are_errors_naming_the_key(tmp_path, table, key):
 
 
 # ------------------------------------------------------------------------------------------------ folders
+
 
 def test_folder_is_read_recursively_with_exact_texts_and_html_reduced():
     items = _items([FOLDER])
@@ -100,6 +105,7 @@ def test_too_large_document_is_an_error_item_and_the_rest_is_read(tmp_path):
 
 
 # ------------------------------------------------------------------------------------------------ archives
+
 
 def test_sample_zip_and_jsonl_hold_the_folder_texts():
     zipped = {i.source.split("!articles/")[1]: i.text for i in _items([ARCHIVE / "articles.zip"])}
@@ -149,27 +155,42 @@ def test_member_count_nesting_and_upload_limits(tmp_path):
     outer = _zip(tmp_path / "outer.zip", {"top.txt": "Top text.", "middle.zip": middle})
     items = _items([outer])
     assert [(i.source.split("outer.zip")[1], i.text) for i in items] == [
-        ("!top.txt", "Top text."), ("!middle.zip!inner.zip!deep.txt", "Deep text.")]
+        ("!top.txt", "Top text."),
+        ("!middle.zip!inner.zip!deep.txt", "Deep text."),
+    ]
     with pytest.raises(ArchiveRefused, match="max_nesting"):
         plan([str(outer)], Limits(max_nesting=1))
 
 
 def test_tar_gz_members_and_nested_zip_are_read_in_memory(tmp_path):
     nested = _zip(tmp_path / "n.zip", {"in-zip.txt": "Inside the zip."}).read_bytes()
-    archive = _tar(tmp_path / "pack.tar.gz", {"one.txt": "First text.".encode(), "n.zip": nested,
-                                              "two.md": "Second text.".encode(), "image.png": b"\x89PNG"})
+    archive = _tar(
+        tmp_path / "pack.tar.gz",
+        {
+            "one.txt": "First text.".encode(),
+            "n.zip": nested,
+            "two.md": "Second text.".encode(),
+            "image.png": b"\x89PNG",
+        },
+    )
     items = _items([archive], partition_size=1)
     assert [(i.source.split("pack.tar.gz!")[1], i.text) for i in items] == [
-        ("one.txt", "First text."), ("n.zip!in-zip.txt", "Inside the zip."), ("two.md", "Second text.")]
+        ("one.txt", "First text."),
+        ("n.zip!in-zip.txt", "Inside the zip."),
+        ("two.md", "Second text."),
+    ]
     assert not (tmp_path / "one.txt").exists()  # never extracted
 
 
 def test_broken_and_oversized_members_are_error_items(tmp_path):
-    path = _zip(tmp_path / "damaged.zip", {"good.txt": "Good text. " * 50, "bad.txt": "Bad text here. " * 50,
-                                           "large.txt": "x" * 5000}, compression=zipfile.ZIP_STORED)
+    path = _zip(
+        tmp_path / "damaged.zip",
+        {"good.txt": "Good text. " * 50, "bad.txt": "Bad text here. " * 50, "large.txt": "x" * 5000},
+        compression=zipfile.ZIP_STORED,
+    )
     data = bytearray(path.read_bytes())
     at = data.index(b"Bad text here.")
-    data[at:at + 3] = b"Mad"  # the stored bytes no longer match the member's CRC
+    data[at : at + 3] = b"Mad"  # the stored bytes no longer match the member's CRC
     path.write_bytes(bytes(data))
     items = {i.source.rsplit("!", 1)[1]: i for i in _items([path], Limits(max_member_bytes=2000))}
     assert items["good.txt"].text == "Good text. " * 50
@@ -190,8 +211,9 @@ def test_unreadable_archive_is_one_error_row_in_a_batch_and_refused_as_an_upload
 
 # ------------------------------------------------------------------------------------------------ tables
 
+
 def test_csv_partitions_keep_multiline_quoted_fields(tmp_path):
-    rows = [{"id": f"a{i}", "text": f"Line one of {i}.\nLine two, with \"quotes\", of {i}."} for i in range(7)]
+    rows = [{"id": f"a{i}", "text": f'Line one of {i}.\nLine two, with "quotes", of {i}.'} for i in range(7)]
     rows[3]["text"] = "Plain single line."
     path = tmp_path / "table.csv"
     with open(path, "w", newline="", encoding="utf-8") as handle:
@@ -252,6 +274,7 @@ def test_compressed_tar_read_ahead_on_the_driver_gives_the_same_documents(tmp_pa
     read_ahead = [item for p in ahead for item in read_partition(p, limits)]
     assert read_ahead == [item for p in partitions for item in read_partition(p, limits)]
     assert [i.text for i in read_ahead if i.error is None] == [f"Story number {i}." for i in range(5)] + [
-        "Inside the zip."]
+        "Inside the zip."
+    ]
     assert ["huge.txt" in i.error for i in read_ahead if i.error] == [True]
     assert not any(needs_prefetch(p) for p in plan([str(_tar(tmp_path / "plain.tar", members, "w"))], limits))

@@ -1,5 +1,6 @@
 """Batch scoring on a real local Dask cluster of 2 workers: the same numbers as `python -m checks check`, and a run
 killed part way then resumed writes exactly what an uninterrupted run writes."""
+
 from __future__ import annotations
 
 import csv
@@ -67,8 +68,14 @@ def cluster():
 def uninterrupted(tmp_path_factory, cluster, house, inputs):
     out = tmp_path_factory.mktemp("batch") / "whole"
     seen = []
-    summary = score_archive(inputs, str(out), load_config(house), scheduler=cluster.scheduler_address,
-                            progress=lambda done, total: seen.append((done, total)), **OPTIONS)
+    summary = score_archive(
+        inputs,
+        str(out),
+        load_config(house),
+        scheduler=cluster.scheduler_address,
+        progress=lambda done, total: seen.append((done, total)),
+        **OPTIONS,
+    )
     return out, summary, seen
 
 
@@ -103,16 +110,22 @@ def test_every_document_scores_exactly_as_the_check_command(uninterrupted, house
     assert summary.documents == len(documents) == len(folder_files) + sum(1 for n in texts if n.endswith(".txt")) + 2
     assert seen[-1] == (len(documents), len(documents)) and seen[0][0] < seen[-1][0]
     errors = [row for row in documents if row["error"] is not None]
-    assert [Path(row["source"]).name for row in errors] == ["undecodable.txt"] == [
-        Path(row["document_id"]).name for row in errors]
+    assert (
+        [Path(row["source"]).name for row in errors]
+        == ["undecodable.txt"]
+        == [Path(row["document_id"]).name for row in errors]
+    )
     assert "undecodable.txt" in errors[0]["error"] and errors[0]["score"] is None and errors[0]["flags"] is None
     documents = [row for row in documents if row["error"] is None]
     assert summary.errors == 1 and not summary.cancelled
     flags_total = 0
     for row in documents:
         report = expected_for(row)
-        got = [{k: v for k, v in i.items() if k not in ("document_id", "sentence", "sentence_start")}
-               for i in issues if i["document_id"] == row["document_id"]]
+        got = [
+            {k: v for k, v in i.items() if k not in ("document_id", "sentence", "sentence_start")}
+            for i in issues
+            if i["document_id"] == row["document_id"]
+        ]
         assert got == report["issues"], row["source"]
         flags_total += len(got)
         assert row["flags"] == len(report["issues"])
@@ -131,17 +144,33 @@ def test_every_document_scores_exactly_as_the_check_command(uninterrupted, house
     assert summary.flags == flags_total == len(issues)
     for issue in issues:  # the context sentence holds the flag at its exact offset
         start = issue["start"] - issue["sentence_start"]
-        assert issue["sentence"][start:start + len(issue["text"])] == issue["text"]
+        assert issue["sentence"][start : start + len(issue["text"])] == issue["text"]
 
 
 def test_killed_run_resumes_to_the_same_outputs(uninterrupted, tmp_path, cluster, house, inputs):
     whole, _, _ = uninterrupted
     out = tmp_path / "killed"
-    command = [sys.executable, "-m", "checks", "batch", *inputs, "--out", str(out), "--config", str(house),
-               "--scheduler", cluster.scheduler_address, "--partition-size", "2", "--id-column", "id",
-               "--no-progress"]
-    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                               start_new_session=True)
+    command = [
+        sys.executable,
+        "-m",
+        "checks",
+        "batch",
+        *inputs,
+        "--out",
+        str(out),
+        "--config",
+        str(house),
+        "--scheduler",
+        cluster.scheduler_address,
+        "--partition-size",
+        "2",
+        "--id-column",
+        "id",
+        "--no-progress",
+    ]
+    process = subprocess.Popen(
+        command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+    )
     parts = out / "parts"
     deadline = time.monotonic() + 90
     try:
@@ -162,8 +191,15 @@ def test_killed_run_resumes_to_the_same_outputs(uninterrupted, tmp_path, cluster
         if len(calls) > 1:
             cancel.set()
 
-    cancelled = score_archive(inputs, str(out), load_config(house), scheduler=cluster.scheduler_address,
-                              cancel=cancel, progress=cancel_after_one_partition, **OPTIONS)
+    cancelled = score_archive(
+        inputs,
+        str(out),
+        load_config(house),
+        scheduler=cluster.scheduler_address,
+        cancel=cancel,
+        progress=cancel_after_one_partition,
+        **OPTIONS,
+    )
     assert cancelled.cancelled and cancelled.resumed_partitions == finished_before
     assert not (out / "documents.parquet").exists()
     finished_after_cancel = sum(1 for p in parts.iterdir() if p.name.endswith(".documents.parquet"))
@@ -179,14 +215,16 @@ def test_killed_run_resumes_to_the_same_outputs(uninterrupted, tmp_path, cluster
     with open(out / "issues.csv", newline="", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     assert [(r["document_id"], int(r["start"]), r["text"], r["suggestions"]) for r in rows] == [
-        (i["document_id"], i["start"], i["text"], " | ".join(i["suggestions"])) for i in issues]
+        (i["document_id"], i["start"], i["text"], " | ".join(i["suggestions"])) for i in issues
+    ]
 
 
 def test_another_run_in_the_same_folder_is_refused(uninterrupted, cluster, house):
     whole, _, _ = uninterrupted
     with pytest.raises(BatchError, match="different run.*plan"):
-        score_archive(SAMPLE_INPUTS[:1], str(whole), load_config(house), partition_size=2,
-                      scheduler=cluster.scheduler_address)
+        score_archive(
+            SAMPLE_INPUTS[:1], str(whole), load_config(house), partition_size=2, scheduler=cluster.scheduler_address
+        )
 
 
 def test_unsafe_archive_is_refused_before_anything_is_written(tmp_path, house):

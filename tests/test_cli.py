@@ -1,4 +1,5 @@
 """The command line's contract: formats, exit codes, stdin, unreadable files, fix, rules."""
+
 from __future__ import annotations
 
 import csv
@@ -39,9 +40,18 @@ def test_json_contract(capsys, draft):
     furniture = [i for i in document["issues"] if i["rule"] == "style.page-furniture"]
     assert furniture, document["issues"]
     for issue in document["issues"]:
-        assert set(issue) == {"category", "rule", "start", "end", "text", "message", "suggestions", "severity",
-                              "confidence"}
-        assert DRAFT[issue["start"]:issue["end"]] == issue["text"]
+        assert set(issue) == {
+            "category",
+            "rule",
+            "start",
+            "end",
+            "text",
+            "message",
+            "suggestions",
+            "severity",
+            "confidence",
+        }
+        assert DRAFT[issue["start"] : issue["end"]] == issue["text"]
         assert 0 <= issue["confidence"] <= 1
 
 
@@ -60,8 +70,9 @@ def test_fail_on_error_ignores_warnings(capsys, draft):
 def test_unreadable_file_is_reported_and_others_are_still_checked(capsys, draft, tmp_path):
     bad = tmp_path / "bad.txt"
     bad.write_bytes(b"\x81\x8d\x8f\x90\x9d" * 50)  # undefined in cp1252 and not UTF-8
-    code, out, err = run(capsys, "check", "--format", "json", "--offline", str(tmp_path / "missing.txt"), str(bad),
-                         str(draft))
+    code, out, err = run(
+        capsys, "check", "--format", "json", "--offline", str(tmp_path / "missing.txt"), str(bad), str(draft)
+    )
     assert code == 2
     docs = json.loads(out)["documents"]
     assert [d["source"] for d in docs] == [str(tmp_path / "missing.txt"), str(bad), str(draft)]
@@ -118,8 +129,13 @@ def test_config_disables_rules(capsys, draft, tmp_path):
 
 
 def test_stdin_in_a_real_process():
-    result = subprocess.run([sys.executable, "-m", "checks", "check", "--format", "json", "--offline", "-"],
-                            input=DRAFT.encode(), capture_output=True, cwd=ROOT, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "checks", "check", "--format", "json", "--offline", "-"],
+        input=DRAFT.encode(),
+        capture_output=True,
+        cwd=ROOT,
+        timeout=120,
+    )
     assert result.returncode == 1, result.stderr.decode()
     doc = json.loads(result.stdout)["documents"][0]
     assert doc["source"] == "-"

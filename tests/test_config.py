@@ -1,4 +1,5 @@
 """The house-style file: every section and key is known and documented; a typo is an error that names it."""
+
 from __future__ import annotations
 
 import re
@@ -29,11 +30,14 @@ def test_the_sample_house_style_loads_and_documents_every_key():
         assert not missing, f"[{section}] keys not documented in {SAMPLE.name}: {sorted(missing)}"
 
 
-@pytest.mark.parametrize("data, named", [
-    ({"spelling": {"varient": "uk"}}, "varient"),
-    ({"name": {"accepted": []}}, "[name]"),
-    ({"rules": ["spelling.typo"]}, "[rules] must be a table"),
-])
+@pytest.mark.parametrize(
+    "data, named",
+    [
+        ({"spelling": {"varient": "uk"}}, "varient"),
+        ({"name": {"accepted": []}}, "[name]"),
+        ({"rules": ["spelling.typo"]}, "[rules] must be a table"),
+    ],
+)
 def test_unknown_sections_and_keys_are_errors_that_name_them(data, named):
     with pytest.raises(ConfigError, match=re.escape(named)):
         Config(data)
@@ -84,13 +88,15 @@ def test_declared_defaults_are_the_values_the_code_uses():
     assert {k: getattr(spelling, k) for k in declared["spelling"]} == declared["spelling"]
     lt = settings_from(Config(), environ={})
     assert (lt.mode, lt.timeout, lt.language, lt.max_chars) == tuple(
-        declared["languagetool"][k] for k in ("mode", "timeout_seconds", "language", "max_chars"))
+        declared["languagetool"][k] for k in ("mode", "timeout_seconds", "language", "max_chars")
+    )
     mt = mistranslation_settings(Config())
     assert (mt.statistical, mt.threshold, mt.seen_threshold) == tuple(
-        declared["mistranslation"][k] for k in ("statistical", "threshold", "seen_threshold"))
+        declared["mistranslation"][k] for k in ("statistical", "threshold", "seen_threshold")
+    )
 
 
-HOUSE_WITH_COMMENTS = '''\
+HOUSE_WITH_COMMENTS = """\
 # The newsroom's house style: kept by hand, edited by the dashboard.
 [rules]
 disabled_categories = ["style"]  # the desk checks style itself
@@ -101,7 +107,7 @@ disabled = [
 # Words we use that no dictionary has.
 [dictionary]
 words = ["Kadhimi"]
-'''
+"""
 
 
 def test_an_edit_keeps_the_comments_and_the_key_order(tmp_path):

@@ -1,4 +1,5 @@
 """AppTest: the Score an archive page, driving the real batch engine on a small uploaded table."""
+
 from __future__ import annotations
 
 import io
@@ -17,8 +18,11 @@ DRAFTS = ROOT / "samples" / "drafts"
 @pytest.fixture
 def house(tmp_path, monkeypatch):
     path = tmp_path / "copydesk.toml"
-    path.write_text('[review]\ndatabase = "reviews.sqlite"\nruns_dir = "runs"\n[dashboard]\nbatch_workers = 1\n'
-                    "[limits]\nmax_upload_bytes = 1_000_000\n", "utf-8")
+    path.write_text(
+        '[review]\ndatabase = "reviews.sqlite"\nruns_dir = "runs"\n[dashboard]\nbatch_workers = 1\n'
+        "[limits]\nmax_upload_bytes = 1_000_000\n",
+        "utf-8",
+    )
     monkeypatch.setenv("COPYDESK_CONFIG", str(path))
     return path
 
@@ -40,8 +44,9 @@ def test_oversized_archive_is_refused_with_the_limit(house):
 @pytest.mark.slow
 def test_scoring_an_uploaded_table_shows_results_and_keeps_the_run(house, tmp_path):
     drafts = sorted(p for p in DRAFTS.glob("*.txt") if p.name != "hostile.txt")
-    table = pd.DataFrame({"story": [f"s{i}" for i in range(len(drafts))],
-                          "body": [p.read_text("utf-8") for p in drafts]})
+    table = pd.DataFrame(
+        {"story": [f"s{i}" for i in range(len(drafts))], "body": [p.read_text("utf-8") for p in drafts]}
+    )
     buffer = io.BytesIO()
     table.to_csv(buffer, index=False)
     at = open_archive_page()

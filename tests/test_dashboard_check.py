@@ -1,4 +1,5 @@
 """AppTest: the Check a draft page (dashboard/views/check_draft.py) run in-process."""
+
 from __future__ import annotations
 
 import re
@@ -16,7 +17,7 @@ DRAFTS = ROOT / "samples" / "drafts"
 def house_style(tmp_path, monkeypatch):
     """A private house style, so the page never reads or writes the developer's own."""
     path = tmp_path / "copydesk.toml"
-    path.write_text("[review]\ndatabase = \"reviews.sqlite\"\n", "utf-8")
+    path.write_text('[review]\ndatabase = "reviews.sqlite"\n', "utf-8")
     monkeypatch.setenv("COPYDESK_CONFIG", str(path))
     return path
 
@@ -69,7 +70,7 @@ def test_flags_are_highlighted_and_accept_and_undo_update_the_text(house_style):
     choice = flag.suggestions[0]
     at.button(key=f"accept|{key}").click().run()
     assert not at.exception
-    assert corrected(at) == text[: flag.start] + choice + text[flag.end:]
+    assert corrected(at) == text[: flag.start] + choice + text[flag.end :]
     assert f"accept|{key}" not in [b.key for b in at.button]  # no longer an open flag
     at.button(key="undo").click().run()
     assert corrected(at) == text
@@ -85,8 +86,13 @@ def test_later_fixes_use_the_original_offsets(house_style):
     first, second = fixable[0], fixable[-1]
     for flag in (second, first):  # accept the later one first: offsets must not drift either way
         at.button(key=f"accept|{flag.rule}|{flag.start}|{flag.end}").click().run()
-    expected = (text[: first.start] + first.suggestions[0] + text[first.end: second.start] + second.suggestions[0]
-                + text[second.end:])
+    expected = (
+        text[: first.start]
+        + first.suggestions[0]
+        + text[first.end : second.start]
+        + second.suggestions[0]
+        + text[second.end :]
+    )
     assert corrected(at) == expected
 
 
@@ -170,7 +176,9 @@ def test_a_languagetool_server_that_never_answers_does_not_freeze_the_page(house
     port = listener.getsockname()[1]
     house_style.write_text(
         f'[languagetool]\nmode = "remote"\nurl = "http://127.0.0.1:{port}"\ntimeout_seconds = 20\n'
-        "[dashboard]\ncheck_timeout_seconds = 1\n", "utf-8")
+        "[dashboard]\ncheck_timeout_seconds = 1\n",
+        "utf-8",
+    )
     try:
         at = AppTest.from_file(APP, default_timeout=60).run()
         at.text_area(key="draft_input").input("The minister assisted at the funeral on Monday.")
@@ -196,8 +204,12 @@ def test_an_uploaded_docx_is_decoded_in_memory_and_checked(house_style):
     document.save(buffer)
     at = AppTest.from_file(APP, default_timeout=60).run()
     at.file_uploader(key="draft_upload").set_value(
-        ("../../srv/www/story.docx", buffer.getvalue(),
-         "application/vnd.openxmlformats-officedocument.wordprocessingml.document"))
+        (
+            "../../srv/www/story.docx",
+            buffer.getvalue(),
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        )
+    )
     at.run()
     assert not at.exception and not at.error, [e.value for e in at.error]
     draft = at.session_state["draft"]
@@ -236,12 +248,17 @@ def test_an_overlapping_fix_is_refused_not_silently_dropped(house_style, monkeyp
     from checks.flags import make_flag
 
     text = "They opened keen fire on the crowd."
-    wide = make_flag(text, 12, 21, category="mistranslation", rule="test.wide", message="wide",
-                     suggestions=("live fire",))
-    narrow = make_flag(text, 7, 16, category="grammar", rule="test.narrow", message="narrow",
-                       suggestions=("opened fierce",))
-    monkeypatch.setattr(pipeline, "check_text",
-                        lambda t, source="<text>", config=None, **kw: pipeline.Report(source, t, issues=[narrow, wide]))
+    wide = make_flag(
+        text, 12, 21, category="mistranslation", rule="test.wide", message="wide", suggestions=("live fire",)
+    )
+    narrow = make_flag(
+        text, 7, 16, category="grammar", rule="test.narrow", message="narrow", suggestions=("opened fierce",)
+    )
+    monkeypatch.setattr(
+        pipeline,
+        "check_text",
+        lambda t, source="<text>", config=None, **kw: pipeline.Report(source, t, issues=[narrow, wide]),
+    )
     at = check(text)
     at.button(key="accept|test.wide|12|21").click().run()
     at.button(key="accept|test.narrow|7|16").click().run()

@@ -1,4 +1,5 @@
 """The dashboard's rendering and upload helpers: escaping, highlights, safe handling of uploaded names."""
+
 from __future__ import annotations
 
 import html
@@ -11,7 +12,7 @@ from checks.config import Config, ConfigError
 from checks.flags import make_flag
 from dashboard import common, render
 
-HOSTILE = 'A <script>alert(1)</script> and <img src=x onerror=alert(1)> then </mark> "q" & \'a\' $x$ :smile: *b*'
+HOSTILE = "A <script>alert(1)</script> and <img src=x onerror=alert(1)> then </mark> \"q\" & 'a' $x$ :smile: *b*"
 
 
 def visible_text(markup: str) -> str:
@@ -29,12 +30,25 @@ def test_esc_leaves_no_markup_and_round_trips():
 def test_highlight_marks_every_flag_and_keeps_the_text_exact():
     text = "He assisted at the funeral. " + HOSTILE
     flags = [
-        make_flag(text, 3, 26, category="mistranslation", rule="m.sense", message='Say "attended" <b>',
-                  suggestions=("attended the funeral",)),
+        make_flag(
+            text,
+            3,
+            26,
+            category="mistranslation",
+            rule="m.sense",
+            message='Say "attended" <b>',
+            suggestions=("attended the funeral",),
+        ),
         make_flag(text, 3, 11, category="grammar", rule="g.x", message="overlapping"),
         make_flag(text, 26, 26, category="grammar", rule="g.missing", message="missing word", suggestions=(" of",)),
-        make_flag(text, text.index("<script>"), text.index("</script>") + 9, category="style", rule="s.markup",
-                  message="markup </mark>"),
+        make_flag(
+            text,
+            text.index("<script>"),
+            text.index("</script>") + 9,
+            category="style",
+            rule="s.markup",
+            message="markup </mark>",
+        ),
     ]
     markup = render.highlight_html(text, flags)
     assert "<script>" not in markup and "<img" not in markup
@@ -53,10 +67,16 @@ def test_passage_shows_context_around_the_flag():
     assert "m &#60;i&#62;" in markup
 
 
-@pytest.mark.parametrize("name, suffix", [
-    ("story.DOCX", ".docx"), ("../../etc/passwd.txt", ".txt"), ("a.tar.gz", ".tar.gz"), ("x.exe", None),
-    ("noext", None),
-])
+@pytest.mark.parametrize(
+    "name, suffix",
+    [
+        ("story.DOCX", ".docx"),
+        ("../../etc/passwd.txt", ".txt"),
+        ("a.tar.gz", ".tar.gz"),
+        ("x.exe", None),
+        ("noext", None),
+    ],
+)
 def test_upload_suffixes_are_validated(name, suffix):
     assert desk.safe_suffix(name, desk.DRAFT_SUFFIXES + desk.ARCHIVE_SUFFIXES) == suffix
 
@@ -74,13 +94,20 @@ def test_uploads_are_saved_under_a_fixed_name_never_their_own():
 
 
 def test_limits_come_from_the_house_style():
-    config = Config({"dashboard": {"max_paste_chars": 1000, "check_timeout_seconds": 2},
-                     "limits": {"max_upload_bytes": 5_000_000, "max_member_bytes": 9_000_000}})
+    config = Config(
+        {
+            "dashboard": {"max_paste_chars": 1000, "check_timeout_seconds": 2},
+            "limits": {"max_upload_bytes": 5_000_000, "max_member_bytes": 9_000_000},
+        }
+    )
     limits = desk.DeskLimits.from_config(config)
     assert (limits.max_paste_chars, limits.check_timeout_seconds) == (1000, 2.0)
     # one draft may not exceed either shared limit; the message names the key that applies
-    assert (limits.max_draft_bytes, limits.draft_key, limits.max_archive_bytes) == (5_000_000, "max_upload_bytes",
-                                                                                      5_000_000)
+    assert (limits.max_draft_bytes, limits.draft_key, limits.max_archive_bytes) == (
+        5_000_000,
+        "max_upload_bytes",
+        5_000_000,
+    )
     assert desk.DeskLimits.widget_mb(5_000_001) == 6
     with pytest.raises(ConfigError, match="max_paste_chars"):
         desk.DeskLimits.from_config(Config({"dashboard": {"max_paste_chars": "lots"}}))

@@ -1,4 +1,5 @@
 """AppTest: the Review flagged passages page on a scored archive laid out as `checks.batch` writes it."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -14,13 +15,31 @@ ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "dashboard" / "app.py")
 
 SENTENCES = [
-    ("doc-1", "The governor assisted at the funeral of the victims.", "assisted at the funeral", "mistranslation",
-     "mistranslation.unlikely-sense", ["attended the funeral"]),
-    ("doc-1", "Police opened keen fire on the crowd.", "keen fire", "mistranslation", "mistranslation.unlikely-sense",
-     ["live fire"]),
+    (
+        "doc-1",
+        "The governor assisted at the funeral of the victims.",
+        "assisted at the funeral",
+        "mistranslation",
+        "mistranslation.unlikely-sense",
+        ["attended the funeral"],
+    ),
+    (
+        "doc-1",
+        "Police opened keen fire on the crowd.",
+        "keen fire",
+        "mistranslation",
+        "mistranslation.unlikely-sense",
+        ["live fire"],
+    ),
     ("doc-2", "Kowalchyk condemned the violence.", "Kowalchyk", "names", "names.variant", ["Kowalczyk"]),
-    ("doc-3", "He wrote <script>alert(1)</script> and </mark> here.", "<script>alert(1)</script>", "style",
-     "style.markup", [""]),
+    (
+        "doc-3",
+        "He wrote <script>alert(1)</script> and </mark> here.",
+        "<script>alert(1)</script>",
+        "style",
+        "style.markup",
+        [""],
+    ),
 ]
 
 
@@ -34,12 +53,25 @@ def house(tmp_path, monkeypatch):
     rows = []
     for document, sentence, text, category, rule, suggestions in SENTENCES:
         start = 100 + sentence.index(text)
-        rows.append({"document": document, "category": category, "rule": rule, "start": start,
-                     "end": start + len(text), "text": text, "message": f"Check “{text}”.",
-                     "suggestions": suggestions, "severity": "warning", "confidence": 0.8, "sentence": sentence})
+        rows.append(
+            {
+                "document": document,
+                "category": category,
+                "rule": rule,
+                "start": start,
+                "end": start + len(text),
+                "text": text,
+                "message": f"Check “{text}”.",
+                "suggestions": suggestions,
+                "severity": "warning",
+                "confidence": 0.8,
+                "sentence": sentence,
+            }
+        )
     pd.DataFrame(rows).to_parquet(run / "issues.parquet")
     pd.DataFrame({"document": ["doc-1", "doc-2", "doc-3"], "quality_score": [60.0, 80.0, 90.0]}).to_parquet(
-        run / "documents.parquet")
+        run / "documents.parquet"
+    )
     return path
 
 
@@ -80,7 +112,8 @@ def test_a_decision_is_stored_and_survives_a_restart(house):
     latest = store.latest("run-20261128-090000-abcdef")
     store.close()
     assert latest[["document", "rule", "flagged_text", "decision", "comment", "reviewer"]].values.tolist() == [
-        ["doc-1", "mistranslation.unlikely-sense", "keen fire", "false_alarm", "a quote <b>kept</b> as said", "ana"]]
+        ["doc-1", "mistranslation.unlikely-sense", "keen fire", "false_alarm", "a quote <b>kept</b> as said", "ana"]
+    ]
     # a new session (as after a server restart): the flag is decided, so it leaves the "Undecided" list
     again = open_review()
     assert any("3 of 4 flags" in c.value for c in again.caption)

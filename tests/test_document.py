@@ -1,4 +1,5 @@
 """Sentence splitting and tokenisation on news text: abbreviations, initials, quotes, al- names, numbers."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -17,15 +18,24 @@ def sentences(text: str) -> list[str]:
 @pytest.mark.parametrize(
     "text, expected",
     [
-        ("Dr. Ali Hassan met U.N. envoys on Monday. They talked.", ["Dr. Ali Hassan met U.N. envoys on Monday.", "They talked."]),
+        (
+            "Dr. Ali Hassan met U.N. envoys on Monday. They talked.",
+            ["Dr. Ali Hassan met U.N. envoys on Monday.", "They talked."],
+        ),
         ("He moved to the U.S. The family followed.", ["He moved to the U.S.", "The family followed."]),
         ("Talks with U.S. officials resumed.", ["Talks with U.S. officials resumed."]),
         ("J. K. Rowling wrote it. Sales rose.", ["J. K. Rowling wrote it.", "Sales rose."]),
         ("“We will not leave,” he said. The crowd cheered.", ["“We will not leave,” he said.", "The crowd cheered."]),
         ("“Why now?” she asked. Nobody answered.", ["“Why now?” she asked.", "Nobody answered."]),
         ("She said: “It is over.” Then she left.", ["She said: “It is over.”", "Then she left."]),
-        ("Prices rose 2.5 per cent. Gen. Petraeus left at 10 a.m. on Friday.", ["Prices rose 2.5 per cent.", "Gen. Petraeus left at 10 a.m. on Friday."]),
-        ("A headline without a full stop\n\nThe first paragraph begins here.", ["A headline without a full stop", "The first paragraph begins here."]),
+        (
+            "Prices rose 2.5 per cent. Gen. Petraeus left at 10 a.m. on Friday.",
+            ["Prices rose 2.5 per cent.", "Gen. Petraeus left at 10 a.m. on Friday."],
+        ),
+        (
+            "A headline without a full stop\n\nThe first paragraph begins here.",
+            ["A headline without a full stop", "The first paragraph begins here."],
+        ),
         ("A line that wraps\nin the middle of a sentence.", ["A line that wraps\nin the middle of a sentence."]),
         ("Visit www.example.org. Then call.", ["Visit www.example.org.", "Then call."]),
     ],
@@ -35,7 +45,10 @@ def test_sentence_splitting(text, expected):
 
 
 def test_tokens_keep_names_numbers_and_addresses_whole():
-    words = [t.text for t in tokenize("al-Kadhimi’s aide emailed a.b@news.org about 5km at 18:00, @desk #Iraq https://x.org/a?b=1.")]
+    words = [
+        t.text
+        for t in tokenize("al-Kadhimi’s aide emailed a.b@news.org about 5km at 18:00, @desk #Iraq https://x.org/a?b=1.")
+    ]
     assert words[:2] == ["al-Kadhimi", "’s"]
     for whole in ("a.b@news.org", "5km", "18:00", "@desk", "#Iraq", "https://x.org/a?b=1"):
         assert whole in words
@@ -45,9 +58,9 @@ def test_offsets_are_code_points_into_the_original_text():
     text = "Emoji 😀 first. Then «Müller» and e\u0301cole\r\nend."
     doc = Document(text)
     for token in doc.tokens:
-        assert text[token.start:token.end] == token.text
+        assert text[token.start : token.end] == token.text
     for sentence in doc.sentences:
-        assert text[sentence.start:sentence.end] == sentence.text
+        assert text[sentence.start : sentence.end] == sentence.text
     assert "e\u0301cole" in [t.text for t in doc.tokens]
 
 

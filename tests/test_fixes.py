@@ -1,4 +1,5 @@
 """Applying fixes: no drift, deterministic overlap resolution, nothing outside the fixed spans changes."""
+
 from __future__ import annotations
 
 import pytest
@@ -10,9 +11,17 @@ TEXT = "They assisted at the funeral despite of the rain in the middle a storm."
 
 
 def flag(start, end, suggestion, rule="grammar.x", severity="warning", confidence=0.9):
-    return make_flag(TEXT, start, end, category="grammar", rule=rule, message="m",
-                     suggestions=(suggestion,) if suggestion is not None else (), severity=severity,
-                     confidence=confidence)
+    return make_flag(
+        TEXT,
+        start,
+        end,
+        category="grammar",
+        rule=rule,
+        message="m",
+        suggestions=(suggestion,) if suggestion is not None else (),
+        severity=severity,
+        confidence=confidence,
+    )
 
 
 def span(word):
@@ -21,8 +30,11 @@ def span(word):
 
 
 def test_fixes_apply_without_drift():
-    flags = [flag(*span("assisted at"), "attended"), flag(*span("despite of"), "despite"),
-             flag(*span("middle a"), "middle of a")]
+    flags = [
+        flag(*span("assisted at"), "attended"),
+        flag(*span("despite of"), "despite"),
+        flag(*span("middle a"), "middle of a"),
+    ]
     assert apply_fixes(TEXT, flags) == "They attended the funeral despite the rain in the middle of a storm."
 
 
@@ -41,7 +53,9 @@ def test_insertion_and_deletion():
     i = TEXT.index("a storm")
     insert = flag(i, i, "of ")
     delete = flag(*span(" of the rain"), " the rain")
-    assert apply_fixes(TEXT, [insert, delete]) == TEXT.replace(" of the rain", " the rain").replace("middle a", "middle of a")
+    assert apply_fixes(TEXT, [insert, delete]) == TEXT.replace(" of the rain", " the rain").replace(
+        "middle a", "middle of a"
+    )
 
 
 def test_flag_that_does_not_match_text_is_refused():

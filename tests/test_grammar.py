@@ -1,5 +1,6 @@
 """The grammar family (pattern rules plus the a/an and repeated-word mechanisms) and the style family's furniture
 lines, on our own labelled sentences, the seed article and clean published prose."""
+
 from __future__ import annotations
 
 import glob
@@ -40,7 +41,7 @@ def test_labelled_sentences(rule, flagged, fix, sentence):
         return
     assert [(f.rule, f.text) for f in flags] == [(rule, flagged)]
     flag = flags[0]
-    assert sentence[flag.start:flag.end] == flag.text
+    assert sentence[flag.start : flag.end] == flag.text
     if fix != "-":
         assert flag.suggestions[0] == fix
         fixed = apply_fixes(sentence, flags)
@@ -50,16 +51,50 @@ def test_labelled_sentences(rule, flagged, fix, sentence):
 @pytest.mark.parametrize(
     "word, sound",
     [
-        ("hour", "vowel"), ("honest", "vowel"), ("heir", "vowel"), ("house", "consonant"),
-        ("European", "consonant"), ("euro", "consonant"), ("one-off", "consonant"), ("once", "consonant"),
-        ("university", "consonant"), ("unusual", "vowel"), ("uninformed", "vowel"), ("umbrella", "vowel"),
-        ("useful", "consonant"), ("Ukrainian", "consonant"), ("urgent", "vowel"), ("Uber", None),
-        ("MP", "vowel"), ("FBI", "vowel"), ("NGO", "vowel"), ("SUV", "vowel"), ("UN", "consonant"),
-        ("U.S.", "consonant"), ("F.B.I.", "vowel"), ("NATO", "consonant"), ("MPs", "vowel"), ("LED", None),
-        ("X-ray", "vowel"), ("U-turn", "consonant"), ("e-mail", "vowel"), ("mRNA", "vowel"),
-        ("8", "vowel"), ("18-year-old", "vowel"), ("11th", "vowel"), ("1848", "vowel"), ("80", "vowel"),
-        ("1,100", "consonant"), ("110", "consonant"), ("18,000", "vowel"), ("100", "consonant"),
-        ("historic", None), ("hotel", None), ("Iraqi", "vowel"), ("year", "consonant"), ("Ōsaka", None),
+        ("hour", "vowel"),
+        ("honest", "vowel"),
+        ("heir", "vowel"),
+        ("house", "consonant"),
+        ("European", "consonant"),
+        ("euro", "consonant"),
+        ("one-off", "consonant"),
+        ("once", "consonant"),
+        ("university", "consonant"),
+        ("unusual", "vowel"),
+        ("uninformed", "vowel"),
+        ("umbrella", "vowel"),
+        ("useful", "consonant"),
+        ("Ukrainian", "consonant"),
+        ("urgent", "vowel"),
+        ("Uber", None),
+        ("MP", "vowel"),
+        ("FBI", "vowel"),
+        ("NGO", "vowel"),
+        ("SUV", "vowel"),
+        ("UN", "consonant"),
+        ("U.S.", "consonant"),
+        ("F.B.I.", "vowel"),
+        ("NATO", "consonant"),
+        ("MPs", "vowel"),
+        ("LED", None),
+        ("X-ray", "vowel"),
+        ("U-turn", "consonant"),
+        ("e-mail", "vowel"),
+        ("mRNA", "vowel"),
+        ("8", "vowel"),
+        ("18-year-old", "vowel"),
+        ("11th", "vowel"),
+        ("1848", "vowel"),
+        ("80", "vowel"),
+        ("1,100", "consonant"),
+        ("110", "consonant"),
+        ("18,000", "vowel"),
+        ("100", "consonant"),
+        ("historic", None),
+        ("hotel", None),
+        ("Iraqi", "vowel"),
+        ("year", "consonant"),
+        ("Ōsaka", None),
     ],
 )
 def test_initial_sound(word, sound):
@@ -178,7 +213,11 @@ def test_rules_leave_correct_english_that_looks_like_a_slip_alone(text):
         ("It the was last game of the season.", "grammar.determiner-before-function-word", "the was"),
         ("Spanish is also wide spoken in the north.", "grammar.adjective-for-adverb", "wide spoken"),
         ("For this reasons, the plan failed.", "grammar.this-plural", "this reasons"),
-        ("The firm hires many new employee every year.", "grammar.singular-after-plural-determiner", "many new employee"),
+        (
+            "The firm hires many new employee every year.",
+            "grammar.singular-after-plural-determiner",
+            "many new employee",
+        ),
         ("Drivers often argue with other driver on the road.", "grammar.other-singular", "other driver"),
         ("There are than more 2,300 workers at the plant.", "grammar.than-more", "than more"),
         ("Not everyone could attendance the funeral.", "grammar.modal-noun", "could attendance"),
@@ -244,4 +283,10 @@ def test_furniture_lines():
     flags = sorted(style.check(Document(text), Config()).flags, key=lambda f: f.start)
     assert [f.text for f in flags] == ["Advertisement", "Comments (12)", "Share this article"]
     assert {f.category for f in flags} == {"style"}
-    assert apply_fixes(text, flags).split("\n") == ["", "The port reopened on Monday.", "Advertisement revenue fell.", "", ""]
+    assert apply_fixes(text, flags).split("\n") == [
+        "",
+        "The port reopened on Monday.",
+        "Advertisement revenue fell.",
+        "",
+        "",
+    ]

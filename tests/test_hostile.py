@@ -1,5 +1,6 @@
 """Property tests over the whole offline pipeline with hostile text (issue 9): no exception, exact offsets, fixes
 that change nothing outside their spans, and the same flags every time."""
+
 from __future__ import annotations
 
 from hypothesis import HealthCheck, given, settings
@@ -18,7 +19,7 @@ def assert_pipeline_properties(text: str, subset_mask: int) -> None:
     assert "failed_checks" not in report.status, report.status
     for flag in report.issues:
         assert 0 <= flag.start <= flag.end <= len(text)
-        assert text[flag.start:flag.end] == flag.text
+        assert text[flag.start : flag.end] == flag.text
     again = check_text(text, config=OFFLINE)
     assert [f.to_dict() for f in again.issues] == [f.to_dict() for f in report.issues]
     fixable = [f for f in report.issues if f.suggestions]
@@ -29,7 +30,7 @@ def assert_pipeline_properties(text: str, subset_mask: int) -> None:
     cursor, out_cursor = 0, 0
     for start, end, replacement in edits:
         kept = text[cursor:start]
-        assert fixed[out_cursor:out_cursor + len(kept)] == kept
+        assert fixed[out_cursor : out_cursor + len(kept)] == kept
         out_cursor += len(kept) + len(replacement)
         cursor = end
     assert fixed[out_cursor:] == text[cursor:]
@@ -42,6 +43,16 @@ def test_pipeline_survives_hostile_text(text, subset_mask):
 
 
 def test_known_nasty_inputs():
-    for text in ["", "\x00", "\r", "...", "😀" * 1000, "a" * 20000, "word " * 5000, "\u0301" * 50,
-                 "Leave a Comment\r\nLeave a Comment", "‮Leave a Comment"]:
+    for text in [
+        "",
+        "\x00",
+        "\r",
+        "...",
+        "😀" * 1000,
+        "a" * 20000,
+        "word " * 5000,
+        "\u0301" * 50,
+        "Leave a Comment\r\nLeave a Comment",
+        "‮Leave a Comment",
+    ]:
         assert_pipeline_properties(text, 2**30 - 1)

@@ -1,4 +1,5 @@
 """Reading inputs: encodings detected or refused with a clear error, HTML and .docx reduced to visible text."""
+
 from __future__ import annotations
 
 import io

@@ -2,6 +2,7 @@
 
 The fake server finds a few mistakes in whatever text it is sent and reports their offsets the way LanguageTool
 does, in UTF-16 code units, so the tests exercise the real conversion (emoji before a match shift them)."""
+
 from __future__ import annotations
 
 import json
@@ -63,14 +64,16 @@ class FakeLanguageTool(BaseHTTPRequestHandler):
         for needle, (rule_id, issue, category, fix) in KNOWN.items():
             start = text.find(needle)
             while start >= 0 and rule_id not in disabled:
-                matches.append({
-                    "message": f"Possible mistake: {needle}",
-                    "shortMessage": "",
-                    "replacements": [{"value": fix}],
-                    "offset": utf16_units(text[:start]),
-                    "length": utf16_units(needle),
-                    "rule": {"id": rule_id, "issueType": issue, "category": {"id": category, "name": category}},
-                })
+                matches.append(
+                    {
+                        "message": f"Possible mistake: {needle}",
+                        "shortMessage": "",
+                        "replacements": [{"value": fix}],
+                        "offset": utf16_units(text[:start]),
+                        "length": utf16_units(needle),
+                        "rule": {"id": rule_id, "issueType": issue, "category": {"id": category, "name": category}},
+                    }
+                )
                 start = text.find(needle, start + 1)
         return matches
 
@@ -121,7 +124,7 @@ def test_matches_become_flags_with_code_point_offsets_after_emoji(server):
     report = check_text(text, config=remote(server), family_names=["languagetool"])
     by_rule = {f.rule: f for f in report.issues}
     spelling = by_rule["LT:MORFOLOGIK_RULE_EN_US"]
-    assert spelling.text == "teh" == text[spelling.start:spelling.end]
+    assert spelling.text == "teh" == text[spelling.start : spelling.end]
     assert (spelling.category, spelling.suggestions) == ("spelling", ("the",))
     grammar = by_rule["LT:COULD_OF"]
     assert grammar.text == "could of" and grammar.category == "grammar"
@@ -177,11 +180,13 @@ def test_long_text_goes_in_chunks_with_offsets_kept(server):
 
 
 def test_house_style_words_and_disabled_rules_are_respected(server):
-    config = Config({
-        "languagetool": {"mode": "remote", "url": server, "timeout_seconds": 0.5},
-        "dictionary": {"words": ["Copydesk"]},
-        "rules": {"disabled": ["LT:COULD_OF"]},
-    })
+    config = Config(
+        {
+            "languagetool": {"mode": "remote", "url": server, "timeout_seconds": 0.5},
+            "dictionary": {"words": ["Copydesk"]},
+            "rules": {"disabled": ["LT:COULD_OF"]},
+        }
+    )
     report = check_text("Copydesk says we could of won.", config=config, family_names=["languagetool"])
     assert report.issues == []
     assert FakeLanguageTool.requests[0]["disabledRules"] == "COULD_OF"
@@ -197,10 +202,10 @@ def test_environment_variable_supplies_the_url(server, monkeypatch):
 @pytest.mark.parametrize(
     "section, expected",
     [
-        ({"mode": "off", "url": "http://127.0.0.1:9"}, "off: [languagetool] mode = \"off\""),
-        ({"mode": "remote"}, "off: mode \"remote\" but no url"),
+        ({"mode": "off", "url": "http://127.0.0.1:9"}, 'off: [languagetool] mode = "off"'),
+        ({"mode": "remote"}, 'off: mode "remote" but no url'),
         ({}, "off: no server url and no LanguageTool files on disk"),
-        ({"mode": "local"}, "off: mode \"local\" but no LanguageTool files on disk"),
+        ({"mode": "local"}, 'off: mode "local" but no LanguageTool files on disk'),
         ({"mode": "sometimes"}, "off: unknown [languagetool] mode 'sometimes'"),
     ],
 )
@@ -243,5 +248,7 @@ def test_local_files_without_java_are_reported_not_started(tmp_path, monkeypatch
     jar.write_bytes(b"PK")
     monkeypatch.setenv("LTP_PATH", str(tmp_path))
     monkeypatch.setenv("PATH", str(tmp_path / "empty-bin"))
-    report = check_text("Fans cheered.", config=Config({"languagetool": {"mode": "local"}}), family_names=["languagetool"])
+    report = check_text(
+        "Fans cheered.", config=Config({"languagetool": {"mode": "local"}}), family_names=["languagetool"]
+    )
     assert report.status["languagetool"] == f"off: LanguageTool files at {jar.parent} but no java on PATH"

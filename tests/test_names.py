@@ -1,5 +1,6 @@
 """The name-consistency family: variants found without a list, different people never merged, house style,
 archive clusters and the dashboard's "Add to house names"."""
+
 from __future__ import annotations
 
 import json
@@ -18,15 +19,18 @@ from checks.registry import family
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT.parent / "shared" / "seed" / "iraq-pm-drone-attack.txt"
-SAMPLES = [json.loads(line) for line in (ROOT / "samples" / "names" / "paragraphs.jsonl").read_text("utf-8").splitlines()
-           if line.strip()]
+SAMPLES = [
+    json.loads(line)
+    for line in (ROOT / "samples" / "names" / "paragraphs.jsonl").read_text("utf-8").splitlines()
+    if line.strip()
+]
 HOUSE_FILE = ROOT / "samples" / "copydesk.toml"
 
 
 def flags_of(text: str, config: Config | None = None):
     found = names.check(Document(text), config or Config()).flags
     for flag in found:
-        assert flag.text == text[flag.start:flag.end]
+        assert flag.text == text[flag.start : flag.end]
         assert flag.category == "names"
     return found
 
@@ -34,37 +38,104 @@ def flags_of(text: str, config: Config | None = None):
 # --------------------------------------------------------------------------- spelling keys
 
 
-@pytest.mark.parametrize("a, b", [
-    ("Kadhimi", "Khadimi"), ("Qaddafi", "Gaddafi"), ("Gadhafi", "Qadhafi"), ("Osama", "Usama"), ("Laden", "Ladin"),
-    ("Mohammed", "Muhammad"), ("Marzook", "Marzouk"), ("Marzuq", "Marzook"), ("Husayn", "Hussein"),
-    ("Zelensky", "Zelenskyy"), ("Erdoğan", "Erdogan"), ("Musawi", "Mousavi"), ("Ahmadinejad", "Ahmadinezhad"),
-    ("Yevgeny", "Evgeniy"), ("Ponomarev", "Ponomaryov"), ("Jalahmah", "Jalamah"), ("Osiel", "Oziel"),
-    ("Nembhard", "Nemhard"), ("Haniyeh", "Haniya"), ("Alharbi", "Harbi"), ("Daoud", "Dawud"),
-    ("Asi", "Assi"), ("Haj", "Hajj"), ("Kia", "Kiya"), ("Noor", "Nur"), ("Sa'ad", "Saad"),  # three letters
-    ("Abd", "Abdul"), ("Abdur", "Abdul"), ("Abdel", "Abdal"),  # "Abd al-" fused with its article
-    ("Kubrakov", "Kubrakou"), ("Zimovsky", "Zimousky"), ("Kalinowski", "Kalinouski"), ("Avramenko", "Auramenka"),
-    ("Dzmitry", "Dmitry"), ("Viktar", "Viktor"), ("Eismant", "Eismont"),  # Belarusian and Russian
-    ("Sarwar", "Sorwar"), ("Kashlaf", "Koshlaf"),  # a/o in a word of four consonants or more
-    ("Serhii", "Sergei"), ("Henadz", "Genadz"), ("Hubaryev", "Gubarev"),  # g/h, tried with and without a dropped h
-    ("Wimonsri", "Wimonsi"),  # a consonant dropped from a cluster before the last vowel
-    ("Seyed", "Sayyed"), ("Tsariov", "Tsaryov"), ("Mohd", "Mohamad"),  # ey/ay, Russian yo/io, Malaysian Mohd
-])
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        ("Kadhimi", "Khadimi"),
+        ("Qaddafi", "Gaddafi"),
+        ("Gadhafi", "Qadhafi"),
+        ("Osama", "Usama"),
+        ("Laden", "Ladin"),
+        ("Mohammed", "Muhammad"),
+        ("Marzook", "Marzouk"),
+        ("Marzuq", "Marzook"),
+        ("Husayn", "Hussein"),
+        ("Zelensky", "Zelenskyy"),
+        ("Erdoğan", "Erdogan"),
+        ("Musawi", "Mousavi"),
+        ("Ahmadinejad", "Ahmadinezhad"),
+        ("Yevgeny", "Evgeniy"),
+        ("Ponomarev", "Ponomaryov"),
+        ("Jalahmah", "Jalamah"),
+        ("Osiel", "Oziel"),
+        ("Nembhard", "Nemhard"),
+        ("Haniyeh", "Haniya"),
+        ("Alharbi", "Harbi"),
+        ("Daoud", "Dawud"),
+        ("Asi", "Assi"),
+        ("Haj", "Hajj"),
+        ("Kia", "Kiya"),
+        ("Noor", "Nur"),
+        ("Sa'ad", "Saad"),  # three letters
+        ("Abd", "Abdul"),
+        ("Abdur", "Abdul"),
+        ("Abdel", "Abdal"),  # "Abd al-" fused with its article
+        ("Kubrakov", "Kubrakou"),
+        ("Zimovsky", "Zimousky"),
+        ("Kalinowski", "Kalinouski"),
+        ("Avramenko", "Auramenka"),
+        ("Dzmitry", "Dmitry"),
+        ("Viktar", "Viktor"),
+        ("Eismant", "Eismont"),  # Belarusian and Russian
+        ("Sarwar", "Sorwar"),
+        ("Kashlaf", "Koshlaf"),  # a/o in a word of four consonants or more
+        ("Serhii", "Sergei"),
+        ("Henadz", "Genadz"),
+        ("Hubaryev", "Gubarev"),  # g/h, tried with and without a dropped h
+        ("Wimonsri", "Wimonsi"),  # a consonant dropped from a cluster before the last vowel
+        ("Seyed", "Sayyed"),
+        ("Tsariov", "Tsaryov"),
+        ("Mohd", "Mohamad"),  # ey/ay, Russian yo/io, Malaysian Mohd
+    ],
+)
 def test_romanisations_of_one_name_are_variants(a, b):
     assert are_variants(a, b) and are_variants(b, a)
     assert set(keys(a)) & set(keys(b))
 
 
-@pytest.mark.parametrize("a, b", [
-    ("Khamenei", "Khomeini"), ("Hassan", "Hussein"), ("Iran", "Iraq"), ("Iraq", "Iraqi"), ("Baghdad", "Baghdadi"),
-    ("Zelensky", "Zelenska"), ("Austria", "Australia"), ("Salah", "Saleh"), ("Maliki", "Malki"),
-    ("Castro", "Castro"), ("Kadhimi", "KADHIMI"), ("Un", "Il"), ("Navalny", "Navalnaya"), ("Marie", "Maria"),
-    ("Albert", "Bert"), ("Valley", "Bali"), ("Science", "Sense"), ("Melnikova", "Melnikov"),
-    ("Lai", "Lei"), ("Chu", "Shu"), ("Khin", "Qin"), ("Sun", "Son"),  # short East Asian surnames
-    ("So'ng", "Chong"), ("Abid", "Abdul"), ("Abed", "Abd"), ("Paulo", "Pavlov"), ("Aleksandru", "Alexandrov"),
-    ("Ivanov", "Ivanova"), ("Amar", "Omar"), ("Chang", "Chong"), ("Kwak", "Kwok"), ("Marin", "Morin"),
-    ("Wang", "Wong"), ("Hanieh", "Anne"), ("Michael", "Michelle"), ("Alrawi", "Rawi"), ("Elmira", "Mira"),
-    ("Sad", "Saad"),  # a common English word stays one, however short
-])
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        ("Khamenei", "Khomeini"),
+        ("Hassan", "Hussein"),
+        ("Iran", "Iraq"),
+        ("Iraq", "Iraqi"),
+        ("Baghdad", "Baghdadi"),
+        ("Zelensky", "Zelenska"),
+        ("Austria", "Australia"),
+        ("Salah", "Saleh"),
+        ("Maliki", "Malki"),
+        ("Castro", "Castro"),
+        ("Kadhimi", "KADHIMI"),
+        ("Un", "Il"),
+        ("Navalny", "Navalnaya"),
+        ("Marie", "Maria"),
+        ("Albert", "Bert"),
+        ("Valley", "Bali"),
+        ("Science", "Sense"),
+        ("Melnikova", "Melnikov"),
+        ("Lai", "Lei"),
+        ("Chu", "Shu"),
+        ("Khin", "Qin"),
+        ("Sun", "Son"),  # short East Asian surnames
+        ("So'ng", "Chong"),
+        ("Abid", "Abdul"),
+        ("Abed", "Abd"),
+        ("Paulo", "Pavlov"),
+        ("Aleksandru", "Alexandrov"),
+        ("Ivanov", "Ivanova"),
+        ("Amar", "Omar"),
+        ("Chang", "Chong"),
+        ("Kwak", "Kwok"),
+        ("Marin", "Morin"),
+        ("Wang", "Wong"),
+        ("Hanieh", "Anne"),
+        ("Michael", "Michelle"),
+        ("Alrawi", "Rawi"),
+        ("Elmira", "Mira"),
+        ("Sad", "Saad"),  # a common English word stays one, however short
+    ],
+)
 def test_different_names_are_not_variants(a, b):
     assert not are_variants(a, b)
 
@@ -104,33 +175,56 @@ def test_different_people_with_similar_names_are_never_merged(sample):
     assert flags_of(sample["text"]) == []
 
 
-@pytest.mark.parametrize("text, flagged", [
-    ("Saleh Assi was named on the list on Tuesday. Officials said Assi moved money. A lawyer for Asi declined to "
-     "comment.", [("Asi", "Assi")]),
-    ("Abdul Rahim was named on the list. According to the Treasury, Rahim moved money. A lawyer for Abdur Rahim "
-     "declined to comment.", [("Abdur", "Abdul")]),
-    ("Ivan Kubrakou was named on the list. Kubrakou ran the interior ministry. A lawyer for Kubrakov declined to "
-     "comment.", [("Kubrakov", "Kubrakou")]),
-    ("Dzmitry Shakuta was named on the list. Shakuta ran a state firm. A lawyer for Dmitry Shakuta declined to "
-     "comment.", [("Dmitry", "Dzmitry")]),
-    ("Viktar Sheiman was named on the list. Sheiman ran the presidential office. Viktor Sheiman denied it.",
-     [("Viktor", "Viktar")]),
-    ("Adnan Muhammad al-Rawi was named on the list. Officials said al-Rawi moved money. A lawyer for Alrawi declined "
-     "to comment.", [("Alrawi", "al-Rawi")]),
-])
+@pytest.mark.parametrize(
+    "text, flagged",
+    [
+        (
+            "Saleh Assi was named on the list on Tuesday. Officials said Assi moved money. A lawyer for Asi declined to "
+            "comment.",
+            [("Asi", "Assi")],
+        ),
+        (
+            "Abdul Rahim was named on the list. According to the Treasury, Rahim moved money. A lawyer for Abdur Rahim "
+            "declined to comment.",
+            [("Abdur", "Abdul")],
+        ),
+        (
+            "Ivan Kubrakou was named on the list. Kubrakou ran the interior ministry. A lawyer for Kubrakov declined to "
+            "comment.",
+            [("Kubrakov", "Kubrakou")],
+        ),
+        (
+            "Dzmitry Shakuta was named on the list. Shakuta ran a state firm. A lawyer for Dmitry Shakuta declined to "
+            "comment.",
+            [("Dmitry", "Dzmitry")],
+        ),
+        (
+            "Viktar Sheiman was named on the list. Sheiman ran the presidential office. Viktor Sheiman denied it.",
+            [("Viktor", "Viktar")],
+        ),
+        (
+            "Adnan Muhammad al-Rawi was named on the list. Officials said al-Rawi moved money. A lawyer for Alrawi declined "
+            "to comment.",
+            [("Alrawi", "al-Rawi")],
+        ),
+    ],
+)
 def test_romanisation_variants_in_running_text(text, flagged):
     assert [(f.text, f.suggestions[0]) for f in flags_of(text)] == flagged
 
 
-@pytest.mark.parametrize("text", [
-    "Atiyah Abd al-Rahman and Abdur Rehman were both named. Abd al-Rahman ran a network, while Rehman was a financier.",
-    "Lai Ching-te met Lei Jun in Taipei. Lai spoke first; Lei answered questions about phones.",
-    "Vladimir Putin spoke to Volodymyr Zelensky by phone. Putin said little, and Zelensky said less.",
-    "Omar Hamid and Amar Hamid are brothers. Omar runs the shop; Amar drives the van.",
-    "Nikolai Pavlov met Paulo Costa in Lisbon. Pavlov praised the port, and Paulo thanked him.",
-    "Michael Jordan met Michelle Obama. Michael smiled and Michelle laughed.",
-    "The nurse called Elmira first. Then she called Mira, and Mira came at once.",  # no article written: two names
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Atiyah Abd al-Rahman and Abdur Rehman were both named. Abd al-Rahman ran a network, while Rehman was a financier.",
+        "Lai Ching-te met Lei Jun in Taipei. Lai spoke first; Lei answered questions about phones.",
+        "Vladimir Putin spoke to Volodymyr Zelensky by phone. Putin said little, and Zelensky said less.",
+        "Omar Hamid and Amar Hamid are brothers. Omar runs the shop; Amar drives the van.",
+        "Nikolai Pavlov met Paulo Costa in Lisbon. Pavlov praised the port, and Paulo thanked him.",
+        "Michael Jordan met Michelle Obama. Michael smiled and Michelle laughed.",
+        "The nurse called Elmira first. Then she called Mira, and Mira came at once.",  # no article written: two names
+    ],
+)
 def test_similar_names_of_different_people_stay_apart(text):
     assert flags_of(text) == []
 
@@ -138,20 +232,33 @@ def test_similar_names_of_different_people_stay_apart(text):
 # --------------------------------------------------------------------------- a name never introduced
 
 
-@pytest.mark.parametrize("text, flagged", [
-    # a bare surname no full name introduces, after one that is introduced (Thai ch/t: beyond the romanisation rules)
-    ("Police charged Somchai Udomdet with bribery. Udomdet denies it. His lawyer said Udomdech would appeal.",
-     ("Udomdech", "Udomdet")),
-    # a given name in a shorter full name that matches the introduction in every other word
-    ("Saad Rashed al-Faqih was named on the list. Officials said al-Faqih moved money. A lawyer for Saed al-Faqih "
-     "declined to comment.", ("Saed", "Saad")),
-    # a double name written as one hyphenated word, against the last two words of the introduction
-    ("Ismail Ahmadi Moghadam was named on the list. Moghadam ran the police. A lawyer for Ahmadi-Moghaddam "
-     "declined to comment.", ("Ahmadi-Moghaddam", "Ahmadi Moghadam")),
-    # a full name as long as the introduction, one word apart; a dropped initial h is a romanisation
-    ("Haroun Gaye was named on the list. Gaye led a militia. A lawyer for Aroun Gaye declined to comment.",
-     ("Aroun", "Haroun")),
-])
+@pytest.mark.parametrize(
+    "text, flagged",
+    [
+        # a bare surname no full name introduces, after one that is introduced (Thai ch/t: beyond the romanisation rules)
+        (
+            "Police charged Somchai Udomdet with bribery. Udomdet denies it. His lawyer said Udomdech would appeal.",
+            ("Udomdech", "Udomdet"),
+        ),
+        # a given name in a shorter full name that matches the introduction in every other word
+        (
+            "Saad Rashed al-Faqih was named on the list. Officials said al-Faqih moved money. A lawyer for Saed al-Faqih "
+            "declined to comment.",
+            ("Saed", "Saad"),
+        ),
+        # a double name written as one hyphenated word, against the last two words of the introduction
+        (
+            "Ismail Ahmadi Moghadam was named on the list. Moghadam ran the police. A lawyer for Ahmadi-Moghaddam "
+            "declined to comment.",
+            ("Ahmadi-Moghaddam", "Ahmadi Moghadam"),
+        ),
+        # a full name as long as the introduction, one word apart; a dropped initial h is a romanisation
+        (
+            "Haroun Gaye was named on the list. Gaye led a militia. A lawyer for Aroun Gaye declined to comment.",
+            ("Aroun", "Haroun"),
+        ),
+    ],
+)
 def test_unintroduced_spelling_close_to_an_introduced_name_is_flagged(text, flagged):
     found = flags_of(text)
     assert [(f.text, f.suggestions[0]) for f in found] == [flagged]
@@ -166,31 +273,39 @@ def test_unintroduced_flag_says_why_with_lower_confidence():
     assert "Wilber" in found[0].message and found[0].confidence < 0.75
 
 
-@pytest.mark.parametrize("text", [
-    "Lawyer Muthoni Mara spoke. Mara said the ruling would be read from Malaya to the Yemen.",  # a place
-    "Officials said Salah al-Sammad met the envoy. Talks in Sanaa resume next week.",  # a city
-    "President Paul Kagame opened the summit. Rwandan officials and the Rwandans who volunteered were thanked.",
-    "Malala Yousafzai was shot by the Pakistani Taliban. A Talib commander said he regretted nothing.",
-    "Benny Gantz met army chiefs. Gantz said the operation would continue. Ganz, a town, was evacuated.",
-    "Samer Foz was named on the list. Foz owns hotels. The list also names Amer Foz, his brother.",  # Amer in Samer
-    "Brothers Nabil Hassan and Nabih Hassan were arrested. Nabil Hassan was released.",  # one sentence: two people
-    "A lawyer for Udomdech spoke first. Police later charged Somchai Udomdet with bribery.",  # bare before the intro
-    "Ahmed Karzai was sworn in. Karzai promised reform. His brother Hamed Karzai was killed.",  # two listed names
-    "Actress Lily James filmed on the river. James loved it. Ecologists later waded into the Thames.",  # a place cue
-    "The note honours Margaret Thatcher. Thatcher grew up in Grantham. It was unveiled in Margate.",
-    "Ed Mathers runs the agency. Mathers is blunt. Marketers have never had so much data.",  # only sentence-initial
-    "Omar Taliban was arrested on Monday. Taliban denied the charges. Crowds of Italians watched the trial.",
-    "Carl Frankfurt chairs the bank. Frankfurt spoke on Monday. Locals, Frankfurter by birth, cheered him.",  # -er
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Lawyer Muthoni Mara spoke. Mara said the ruling would be read from Malaya to the Yemen.",  # a place
+        "Officials said Salah al-Sammad met the envoy. Talks in Sanaa resume next week.",  # a city
+        "President Paul Kagame opened the summit. Rwandan officials and the Rwandans who volunteered were thanked.",
+        "Malala Yousafzai was shot by the Pakistani Taliban. A Talib commander said he regretted nothing.",
+        "Benny Gantz met army chiefs. Gantz said the operation would continue. Ganz, a town, was evacuated.",
+        "Samer Foz was named on the list. Foz owns hotels. The list also names Amer Foz, his brother.",  # Amer in Samer
+        "Brothers Nabil Hassan and Nabih Hassan were arrested. Nabil Hassan was released.",  # one sentence: two people
+        "A lawyer for Udomdech spoke first. Police later charged Somchai Udomdet with bribery.",  # bare before the intro
+        "Ahmed Karzai was sworn in. Karzai promised reform. His brother Hamed Karzai was killed.",  # two listed names
+        "Actress Lily James filmed on the river. James loved it. Ecologists later waded into the Thames.",  # a place cue
+        "The note honours Margaret Thatcher. Thatcher grew up in Grantham. It was unveiled in Margate.",
+        "Ed Mathers runs the agency. Mathers is blunt. Marketers have never had so much data.",  # only sentence-initial
+        "Omar Taliban was arrested on Monday. Taliban denied the charges. Crowds of Italians watched the trial.",
+        "Carl Frankfurt chairs the bank. Frankfurt spoke on Monday. Locals, Frankfurter by birth, cheered him.",  # -er
+    ],
+)
 def test_unintroduced_test_leaves_other_words_and_other_people_alone(text):
     assert flags_of(text) == []
 
 
-@pytest.mark.parametrize("text, flagged", [
-    ("President Mahmoud Ahmadinejad spoke. Ahmadinejad said talks would go on. Critics of Ahmadi-Nejad were held.",
-     [("Ahmadi-Nejad", "Ahmadinejad")]),
-    ("Mahmoud Ahmadi-Nejad spoke. Ahmadi-Nejad left. Ahmadinejad returned.", [("Ahmadinejad", "Ahmadi-Nejad")]),
-])
+@pytest.mark.parametrize(
+    "text, flagged",
+    [
+        (
+            "President Mahmoud Ahmadinejad spoke. Ahmadinejad said talks would go on. Critics of Ahmadi-Nejad were held.",
+            [("Ahmadi-Nejad", "Ahmadinejad")],
+        ),
+        ("Mahmoud Ahmadi-Nejad spoke. Ahmadi-Nejad left. Ahmadinejad returned.", [("Ahmadinejad", "Ahmadi-Nejad")]),
+    ],
+)
 def test_a_name_fused_in_one_place_and_hyphenated_in_another_is_flagged(text, flagged):
     found = flags_of(text)
     assert [(f.text, f.suggestions[0]) for f in found] == flagged
@@ -201,14 +316,19 @@ def test_hyphenated_names_are_one_name_word_and_korean_syllables_count():
     doc = Document("Kim Jong-un met Ismail Ahmadi-Moghaddam. Iran-backed groups and a Kremlin-run firm watched.")
     assert names.document_names(doc) == {"Kim Jong-un": 1, "Ismail Ahmadi-Moghaddam": 1}
     assert [u.core for m in names.find_mentions(doc) for u in m.units] == [
-        "Kim", "Jong-un", "Ismail", "Ahmadi-Moghaddam"]
+        "Kim",
+        "Jong-un",
+        "Ismail",
+        "Ahmadi-Moghaddam",
+    ]
 
 
 def test_house_style_canonical_applies_to_a_hyphenated_form():
     config = Config({"names": {"house": [{"canonical": "Ahmadinejad"}]}})
     found = flags_of("Mahmoud Ahmadi-Nejad spoke. Ahmadi-Nejad left.", config)
     assert [(f.text, f.suggestions[0], f.rule) for f in found] == [
-        ("Ahmadi-Nejad", "Ahmadinejad", names.RULE_HOUSE)] * 2
+        ("Ahmadi-Nejad", "Ahmadinejad", names.RULE_HOUSE)
+    ] * 2
 
 
 def test_fix_gives_one_spelling():
@@ -220,8 +340,10 @@ def test_fix_gives_one_spelling():
 
 
 def test_particle_case_and_short_form_are_one_spelling():
-    text = ("Mustafa al-Kadhimi arrived on Monday. Al-Kadhimi met the governor. Kadhimi left at noon. "
-            "Later al Kadhimi spoke again.")
+    text = (
+        "Mustafa al-Kadhimi arrived on Monday. Al-Kadhimi met the governor. Kadhimi left at noon. "
+        "Later al Kadhimi spoke again."
+    )
     assert flags_of(text) == []
 
 
@@ -243,8 +365,10 @@ def test_tie_suggests_the_first_spelling_with_lower_confidence():
 
 
 def test_different_given_names_block_a_surname_variant():
-    text = ("Nouri al-Maliki met Riyad al-Malki. Ayman al-Zawahiri and Mohammed al-Zawahri were brothers. "
-            "Victor Cazarez Salazar and Blanca Cazares Salazar were both named.")
+    text = (
+        "Nouri al-Maliki met Riyad al-Malki. Ayman al-Zawahiri and Mohammed al-Zawahri were brothers. "
+        "Victor Cazarez Salazar and Blanca Cazares Salazar were both named."
+    )
     assert flags_of(text) == []
 
 
@@ -279,7 +403,9 @@ def test_house_style_canonical_wins_over_the_majority():
     text = "Muammar Qaddafi ruled Libya. Qaddafi was killed in 2011. A statue of Kadhafi was pulled down."
     found = flags_of(text, config)
     assert {(f.text, f.suggestions[0], f.rule) for f in found} == {
-        ("Qaddafi", "Gaddafi", names.RULE_HOUSE), ("Kadhafi", "Gaddafi", names.RULE_HOUSE)}
+        ("Qaddafi", "Gaddafi", names.RULE_HOUSE),
+        ("Kadhafi", "Gaddafi", names.RULE_HOUSE),
+    }
 
 
 def test_house_style_message_names_the_house_spelling_with_its_particle():
@@ -289,8 +415,7 @@ def test_house_style_message_names_the_house_spelling_with_its_particle():
 
 
 def test_house_style_flags_a_lone_listed_variant_and_respects_accepted():
-    config = Config({"names": {"house": [{"canonical": "Gaddafi", "variants": ["Qaddafi"]}],
-                               "accepted": ["Gadhafi"]}})
+    config = Config({"names": {"house": [{"canonical": "Gaddafi", "variants": ["Qaddafi"]}], "accepted": ["Gadhafi"]}})
     assert [f.suggestions for f in flags_of("Qaddafi spoke.", config)] == [("Gaddafi",)]
     assert flags_of("Gadhafi spoke. Gaddafi left.", config) == []
     assert flags_of("Gaddafi spoke.", config) == []
@@ -326,7 +451,9 @@ def test_archive_clusters_counts_documents_per_spelling():
     rows += [("x1", "Ali Khamenei", 1), ("x2", "Ruhollah Khomeini", 1), ("x3", "Baghdad", 3), ("x4", "Baghdadi", 1)]
     out = names.archive_clusters(rows, Config())
     assert [(r["spelling"], r["documents"], r["mentions"], r["canonical"]) for r in out] == [
-        ("Gaddafi", 5, 10, "Gaddafi"), ("Qaddafi", 2, 2, "Gaddafi")]
+        ("Gaddafi", 5, 10, "Gaddafi"),
+        ("Qaddafi", 2, 2, "Gaddafi"),
+    ]
     assert out[0]["document_ids"] == ["d0", "d1", "d2", "d3", "d4"]
     assert out[0]["cluster_id"] == out[1]["cluster_id"] == names.archive_clusters(rows)[0]["cluster_id"]
 

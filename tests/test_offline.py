@@ -1,4 +1,5 @@
 """--offline means no network of any kind: the whole pipeline runs with sockets forbidden."""
+
 from __future__ import annotations
 
 import socket
@@ -8,8 +9,10 @@ import pytest
 from checks.config import Config
 from checks.pipeline import check_text
 
-DRAFT = ("Leaders assisted at the funeral of the the victims. Despite of the rain, police used keen fire.\n\n"
-         "Mustafa al-Kadhimi spoke first. Al-Khadimi later left, and al-Kadhimi returned.\n\nLeave a Comment")
+DRAFT = (
+    "Leaders assisted at the funeral of the the victims. Despite of the rain, police used keen fire.\n\n"
+    "Mustafa al-Kadhimi spoke first. Al-Khadimi later left, and al-Kadhimi returned.\n\nLeave a Comment"
+)
 
 
 @pytest.fixture

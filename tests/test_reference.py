@@ -1,4 +1,5 @@
 """Reference statistics: the built-in model, `build-reference`, and a newsroom's own file in the house style."""
+
 from __future__ import annotations
 
 import gzip
@@ -61,8 +62,9 @@ def test_build_reference_reports_unreadable_inputs(tmp_path, capsys):
     good = tmp_path / "good.txt"
     good.write_text(ARCHIVE[0], "utf-8")
     assert cli_main(["build-reference", str(tmp_path / "missing.txt"), "--out", str(tmp_path / "a.gz")]) == 2
-    assert cli_main(["build-reference", str(good), str(tmp_path / "missing.txt"),
-                     "--out", str(tmp_path / "b.gz")]) == 2  # written, but the missing file is an error
+    assert (
+        cli_main(["build-reference", str(good), str(tmp_path / "missing.txt"), "--out", str(tmp_path / "b.gz")]) == 2
+    )  # written, but the missing file is an error
     assert (tmp_path / "b.gz").is_file()
     assert "missing.txt" in capsys.readouterr().err
 

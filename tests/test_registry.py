@@ -1,5 +1,6 @@
 """The family contract: every family is one module exposing one `Family`, listed once; the engine reads the rest
 (house-style tables, status lines, secondary backends, archive tables) from those values."""
+
 from __future__ import annotations
 
 import importlib
@@ -27,15 +28,18 @@ def test_house_style_tables_are_declared_once():
 
 
 def test_a_family_status_line_reaches_the_report():
-    report = check_text("The goverment met.", config=Config({"languagetool": {"mode": "off"}}),
-                        family_names=["languagetool"])
+    report = check_text(
+        "The goverment met.", config=Config({"languagetool": {"mode": "off"}}), family_names=["languagetool"]
+    )
     assert report.status == {"languagetool": 'off: [languagetool] mode = "off"'}
 
 
 def test_a_secondary_family_gives_way_to_ours_on_the_same_words():
     ours = Flag("spelling", "spelling.typo", 4, 13, "goverment", "typo")
-    theirs = [Flag("spelling", "LT:MORFOLOGIK", 4, 13, "goverment", "typo"),
-              Flag("grammar", "LT:OTHER", 14, 17, "met", "other")]
+    theirs = [
+        Flag("spelling", "LT:MORFOLOGIK", 4, 13, "goverment", "typo"),
+        Flag("grammar", "LT:OTHER", 14, 17, "met", "other"),
+    ]
     kept = _finish([ours], theirs, Config(), None)
     assert [f.rule for f in kept] == ["spelling.typo", "LT:OTHER"]
 

@@ -1,4 +1,5 @@
 """The review store against SQLite (always) and a real PostgreSQL server (COPYDESK_TEST_POSTGRES_URL)."""
+
 from __future__ import annotations
 
 import csv
@@ -63,8 +64,17 @@ def _archive(store) -> str:
 
 
 def _decision(store, **fields) -> Decision:
-    base = dict(archive=_archive(store), document="doc-1", rule="mistranslation.calque", start=10, end=20,
-                flagged_text="keen fire", category="mistranslation", decision="accept", replacement="live fire")
+    base = dict(
+        archive=_archive(store),
+        document="doc-1",
+        rule="mistranslation.calque",
+        start=10,
+        end=20,
+        flagged_text="keen fire",
+        category="mistranslation",
+        decision="accept",
+        replacement="live fire",
+    )
     base.update(fields)
     return Decision(**base)
 
@@ -130,10 +140,26 @@ def test_export_csv_has_every_decision(store):
 
 def test_false_alarm_rate_per_rule_uses_current_decisions(store):
     for i in range(4):
-        store.record(_decision(store, rule="spelling.unknown-word", category="spelling", document=f"d{i}",
-                               flagged_text=f"Kadhimi{i}", decision="false_alarm"))
-    store.record(_decision(store, rule="spelling.unknown-word", category="spelling", document="d4",
-                           flagged_text="teh", decision="accept"))
+        store.record(
+            _decision(
+                store,
+                rule="spelling.unknown-word",
+                category="spelling",
+                document=f"d{i}",
+                flagged_text=f"Kadhimi{i}",
+                decision="false_alarm",
+            )
+        )
+    store.record(
+        _decision(
+            store,
+            rule="spelling.unknown-word",
+            category="spelling",
+            document="d4",
+            flagged_text="teh",
+            decision="accept",
+        )
+    )
     store.record(_decision(store, document="d0", decision="false_alarm"))
     store.record(_decision(store, document="d0", decision="accept"))  # changed their mind: accept is current
     mine = store.false_alarm_rates(archive=_archive(store))

@@ -14,6 +14,7 @@ they, the possessives my|your|his|her|its|our|their) and they recur in many rule
 set that drifted apart by a word or two (one rule without 'its', another with 'shall') still count as one set, while
 two different sets of function words, which share a few words by nature, do not.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -56,15 +57,15 @@ def regex_word_groups(regex: str) -> list[list[str]]:
     while i < len(regex):
         char = regex[i]
         if char == "\\":
-            open_groups[-1][-1] += regex[i:i + 2]
+            open_groups[-1][-1] += regex[i : i + 2]
             i += 2
         elif char == "[":  # a character class: skip to its closing bracket
             j = i + 1
-            j += regex[j:j + 1] == "^"
-            j += regex[j:j + 1] == "]"
+            j += regex[j : j + 1] == "^"
+            j += regex[j : j + 1] == "]"
             while j < len(regex) and regex[j] != "]":
                 j += 2 if regex[j] == "\\" else 1
-            open_groups[-1][-1] += regex[i:j + 1]
+            open_groups[-1][-1] += regex[i : j + 1]
             i = j + 1
         elif char == "(":
             opener = _GROUP_OPEN_RE.match(regex, i)
@@ -128,13 +129,16 @@ def named_lists(files=None) -> list[WordSet]:
     found = []
     for name in files or rule_files():
         data = _data(name)
-        found.extend(WordSet(name, "[lists]", list_name, "$" + list_name, frozenset(words))
-                     for list_name, words in parse_lists(data, name).items())
+        found.extend(
+            WordSet(name, "[lists]", list_name, "$" + list_name, frozenset(words))
+            for list_name, words in parse_lists(data, name).items()
+        )
     return found
 
 
-def repeated_sets(sets: list[WordSet], lists: list[WordSet] = (), threshold: int = REPEAT_THRESHOLD,
-                  share: float = SUBSET_SHARE):
+def repeated_sets(
+    sets: list[WordSet], lists: list[WordSet] = (), threshold: int = REPEAT_THRESHOLD, share: float = SUBSET_SHARE
+):
     """(a, b, shared words): inline sets of one file that are one word set written twice, and inline sets that spell
     out a whole list of their file (which `$name|extra` would say)."""
     long_sets = [s for s in sets if len(s.words) >= threshold]
@@ -146,14 +150,17 @@ def repeated_sets(sets: list[WordSet], lists: list[WordSet] = (), threshold: int
             yield a, b, shared
     for listed in lists:
         if len(listed.words) >= threshold:
-            yield from ((listed, s, len(listed.words)) for s in long_sets
-                        if s.file == listed.file and listed.words <= s.words)
+            yield from (
+                (listed, s, len(listed.words)) for s in long_sets if s.file == listed.file and listed.words <= s.words
+            )
 
 
 def test_no_long_word_set_is_pasted_twice():
-    pairs = [f"{a}\n    and {b}: {shared} words in common"
-             for a, b, shared in repeated_sets(inline_word_sets(), named_lists())]
-    assert not pairs, ("word sets written out twice; make them a [lists] entry:\n  " + "\n  ".join(pairs))
+    pairs = [
+        f"{a}\n    and {b}: {shared} words in common"
+        for a, b, shared in repeated_sets(inline_word_sets(), named_lists())
+    ]
+    assert not pairs, "word sets written out twice; make them a [lists] entry:\n  " + "\n  ".join(pairs)
 
 
 def test_rules_that_cite_a_guide_are_in_the_sources_table_of_the_rules_doc():
@@ -167,15 +174,18 @@ def test_rules_that_cite_a_guide_are_in_the_sources_table_of_the_rules_doc():
     assert sources_markdown([info for info in infos if not (info.source or info.link)]) == ""
 
 
-@pytest.mark.parametrize("raw, expected", [
-    ("[a|an|the", [{"a", "an", "the"}]),
-    ("$modals|may&re:[a-z]+", [{"may"}]),
-    ("!@make|made?]", [{"@make", "made"}]),
-    ("re:(?:the|The|a|[A-Z]\\w+)", [{"the", "a"}]),
-    ("tag:NNS&re:(?!(?:news|far\\-right|$s_words)$)(?:[a-z]+s|people)", [{"news", "far-right"}, {"people"}]),
-    ("re:(?i)tear|tears", [{"tear", "tears"}]),
-    ("re:[,.;:!?)]{1}", []),
-])
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("[a|an|the", [{"a", "an", "the"}]),
+        ("$modals|may&re:[a-z]+", [{"may"}]),
+        ("!@make|made?]", [{"@make", "made"}]),
+        ("re:(?:the|The|a|[A-Z]\\w+)", [{"the", "a"}]),
+        ("tag:NNS&re:(?!(?:news|far\\-right|$s_words)$)(?:[a-z]+s|people)", [{"news", "far-right"}, {"people"}]),
+        ("re:(?i)tear|tears", [{"tear", "tears"}]),
+        ("re:[,.;:!?)]{1}", []),
+    ],
+)
 def test_element_word_sets(raw, expected):
     assert element_word_sets(raw) == [frozenset(e) for e in expected]
 
@@ -188,14 +198,26 @@ def test_a_pasted_set_is_found_and_a_short_or_different_one_is_not():
     numbers = "one two three four five six seven eight nine ten"
     verbs = " ".join(f"verb{n}" for n in range(22))
     shared = " ".join(f"word{n}" for n in range(8))
-    sets = [ws("same", modals), ws("same-and-one-more", modals + " may"),
-            ws("pronouns", "he she it we they i you"), ws("pronouns-again", "he she it we they i you"),
-            ws("numbers", numbers), ws("numbers-among-more", numbers + " " + verbs),
-            ws("big", shared + " " + verbs), ws("other-big", shared + " " + verbs.replace("verb", "noun"))]
-    lists = [WordSet("x.toml", "[lists]", "modals", "$modals", frozenset(modals.split())),
-             WordSet("x.toml", "[lists]", "verbs", "$verbs", frozenset(verbs.split() + ["verb99"]))]
+    sets = [
+        ws("same", modals),
+        ws("same-and-one-more", modals + " may"),
+        ws("pronouns", "he she it we they i you"),
+        ws("pronouns-again", "he she it we they i you"),
+        ws("numbers", numbers),
+        ws("numbers-among-more", numbers + " " + verbs),
+        ws("big", shared + " " + verbs),
+        ws("other-big", shared + " " + verbs.replace("verb", "noun")),
+    ]
+    lists = [
+        WordSet("x.toml", "[lists]", "modals", "$modals", frozenset(modals.split())),
+        WordSet("x.toml", "[lists]", "verbs", "$verbs", frozenset(verbs.split() + ["verb99"])),
+    ]
     found = {(a.rule, b.rule) for a, b, _ in repeated_sets(sets, lists)}
     # the 7 pronouns are short enough to write inline; 'big' and 'other-big' share 8 words of 30 each
     # a list spelt out in full is found (the modals), one that a rule uses all but one word of is not (verbs)
-    assert found == {("same", "same-and-one-more"), ("numbers", "numbers-among-more"),
-                     ("[lists]", "same"), ("[lists]", "same-and-one-more")}
+    assert found == {
+        ("same", "same-and-one-more"),
+        ("numbers", "numbers-among-more"),
+        ("[lists]", "same"),
+        ("[lists]", "same-and-one-more"),
+    }

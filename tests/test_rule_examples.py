@@ -1,5 +1,6 @@
 """Every pattern rule's own examples are its tests: `fire` examples must flag (and, with "=> fixed", the first
 suggestion must give exactly that text), `quiet` examples must not flag."""
+
 from __future__ import annotations
 
 import tomllib
@@ -41,7 +42,7 @@ def test_rule_examples(rule):
         flags = ruleset.check(Document(text))
         assert flags, f"{rule.id} should fire on: {text!r}"
         for flag in flags:
-            assert text[flag.start:flag.end] == flag.text
+            assert text[flag.start : flag.end] == flag.text
         if fixed is not None:
             assert apply_fixes(text, flags) == fixed, f"{rule.id}: first suggestion on {text!r}"
     for text in rule.quiet:

@@ -1,4 +1,5 @@
 """The spelling check: typos caught with the right fix first, and never a name, particle, acronym, URL or unit."""
+
 from __future__ import annotations
 
 import time
@@ -22,7 +23,7 @@ SAMPLES = ROOT / "samples" / "spelling"
 def flags(text: str, config: Config | None = None):
     found = spelling.check(Document(text), config or Config()).flags
     for flag in found:
-        assert flag.text == text[flag.start:flag.end]
+        assert flag.text == text[flag.start : flag.end]
         assert flag.category == "spelling"
     return found
 
@@ -33,16 +34,20 @@ def style(**spelling_keys) -> Config:
 
 # ------------------------------------------------------------------------------------------ must fire
 
-@pytest.mark.parametrize("text, fixed", [
-    ("The goverment said on Monday it would act.", "The government said on Monday it would act."),
-    ("Officials said they would recieve the report.", "Officials said they would receive the report."),
-    ("Teh minister resigned on Friday.", "The minister resigned on Friday."),
-    ("Police arrested alot of people.", "Police arrested a lot of people."),
-    ("The plan is well-knwon in Baghdad.", "The plan is well-known in Baghdad."),
-    ("He said he dont know.", "He said he don’t know.".replace("’", "'")),
-    ("The Brittish embassy was closed.", "The British embassy was closed."),
-    ("It was definately not over.", "It was definitely not over."),
-])
+
+@pytest.mark.parametrize(
+    "text, fixed",
+    [
+        ("The goverment said on Monday it would act.", "The government said on Monday it would act."),
+        ("Officials said they would recieve the report.", "Officials said they would receive the report."),
+        ("Teh minister resigned on Friday.", "The minister resigned on Friday."),
+        ("Police arrested alot of people.", "Police arrested a lot of people."),
+        ("The plan is well-knwon in Baghdad.", "The plan is well-known in Baghdad."),
+        ("He said he dont know.", "He said he don’t know.".replace("’", "'")),
+        ("The Brittish embassy was closed.", "The British embassy was closed."),
+        ("It was definately not over.", "It was definitely not over."),
+    ],
+)
 def test_typos_are_flagged_with_the_fix_first(text, fixed):
     found = flags(text)
     assert len(found) == 1, [f.text for f in found]
@@ -82,29 +87,33 @@ def test_context_changes_the_ranking():
 
 # ------------------------------------------------------------------------------------- must not fire
 
-@pytest.mark.parametrize("text", [
-    "Qais al-Khazali, leader of Asaib Ahl al-Haq, spoke at the funeral.",
-    "Abu Alaa al-Walae of Kataib Sayyid al-Shuhada posted a warning.",
-    "The Hashd al-Shaabi denied the claim, a spokesman for Hashd said.",
-    "Kadhimi said the attack failed.",  # a romanised name opening a sentence
-    "Sadr said the vote was fair.",  # short, no romanised look, but "sad said" does not fit
-    "Ranj Alaaldin wrote on Twitter.",  # a run of capitalised words
-    "Holger said the bottle was found on a beach.",  # a name at the start, one ordinary edit from "holder"
-    "He quoted the line: qu'on regarde bien les choses avant de parler.",  # a foreign-language passage
-    "Residents fled by boat, the ferry is at 4 m and the hill at 300 ft.",
-    "Officials met Prince Mohammed bin Salman and Sheikh Tamim bin Hamad.",
-    "The UNAMI and ECOWAS missions issued statements.",
-    "Read more at https://www.uniraq.org/news or write to press@uniraq.org.",
-    "Follow @IraqiGovt and the #BasraIsThirsty campaign.",
-    "Trucks drove 5km in a 4x4 convoy before 18:00 and 12kg of aid arrived.",
-    "The non-violent, pro-Iranian and Iran-backed groups re-elected their chiefs.",
-    "Delegates met at the Palais des Congrès in Niamey.",
-    "The word \u201ccaro\u201d means dear, and baby eels are known as elvers.",
-    "Vendors sold mapone caterpillars; mapone is a delicacy.",  # a term the writer repeats
-    "The antigovernment protests were unprecedentedly large.",
-    "The ocelots and the penicillins were listed.",
-    "She traveled to the theater, the centre and the colour show.",
-])
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Qais al-Khazali, leader of Asaib Ahl al-Haq, spoke at the funeral.",
+        "Abu Alaa al-Walae of Kataib Sayyid al-Shuhada posted a warning.",
+        "The Hashd al-Shaabi denied the claim, a spokesman for Hashd said.",
+        "Kadhimi said the attack failed.",  # a romanised name opening a sentence
+        "Sadr said the vote was fair.",  # short, no romanised look, but "sad said" does not fit
+        "Ranj Alaaldin wrote on Twitter.",  # a run of capitalised words
+        "Holger said the bottle was found on a beach.",  # a name at the start, one ordinary edit from "holder"
+        "He quoted the line: qu'on regarde bien les choses avant de parler.",  # a foreign-language passage
+        "Residents fled by boat, the ferry is at 4 m and the hill at 300 ft.",
+        "Officials met Prince Mohammed bin Salman and Sheikh Tamim bin Hamad.",
+        "The UNAMI and ECOWAS missions issued statements.",
+        "Read more at https://www.uniraq.org/news or write to press@uniraq.org.",
+        "Follow @IraqiGovt and the #BasraIsThirsty campaign.",
+        "Trucks drove 5km in a 4x4 convoy before 18:00 and 12kg of aid arrived.",
+        "The non-violent, pro-Iranian and Iran-backed groups re-elected their chiefs.",
+        "Delegates met at the Palais des Congrès in Niamey.",
+        "The word \u201ccaro\u201d means dear, and baby eels are known as elvers.",
+        "Vendors sold mapone caterpillars; mapone is a delicacy.",  # a term the writer repeats
+        "The antigovernment protests were unprecedentedly large.",
+        "The ocelots and the penicillins were listed.",
+        "She traveled to the theater, the centre and the colour show.",
+    ],
+)
 def test_names_and_non_words_by_design_are_quiet(text):
     assert flags(text) == [], [f.text for f in flags(text)]
 
@@ -133,6 +142,7 @@ def test_seed_article_names_raise_no_flag():
 
 # ----------------------------------------------------------------------------------------- samples
 
+
 def _labelled(path: Path):
     return planted_sample(path.read_text("utf-8"))
 
@@ -156,6 +166,7 @@ def test_sample_drafts_corrected_are_clean():
 
 
 # --------------------------------------------------------------------------------------- house style
+
 
 def test_variant_both_accepts_either_spelling():
     assert flags("The colour of the organisation and the color of the organization.") == []
@@ -181,7 +192,8 @@ def test_unknown_words_without_a_correction_only_on_request():
     assert flags(text) == []
     found = flags(text, style(flag_unknown=True))
     assert [(f.text, f.rule, f.severity, f.suggestions) for f in found] == [
-        ("nutgraf", spelling.RULE_UNKNOWN, "info", ())]
+        ("nutgraf", spelling.RULE_UNKNOWN, "info", ())
+    ]
 
 
 def test_context_can_be_switched_off():
@@ -216,6 +228,7 @@ def test_add_to_dictionary(tmp_path):
 
 
 # ------------------------------------------------------------------------------------ data and speed
+
 
 def test_data_files_are_compact_and_load_fast():
     data = ROOT / "checks" / "data"

@@ -32,17 +32,30 @@ House style (`[names]` in the house-style file, see samples/copydesk.toml):
     canonical = "Gaddafi"
     variants = ["Qaddafi", "Kadhafi"]                       # always flagged, suggesting the canonical
 """
+
 from __future__ import annotations
 
 from checks.config import Config, Section, Setting
 from checks.document import Document
 from checks.names.archive import archive_clusters
 from checks.names.flags import (  # noqa: F401  (re-exported: the family's public names)
-    RULE_HOUSE, RULE_UNINTRODUCED, RULE_VARIANT, check, metrics, rules,
+    RULE_HOUSE,
+    RULE_UNINTRODUCED,
+    RULE_VARIANT,
+    check,
+    metrics,
+    rules,
 )
 from checks.names.grouping import (  # noqa: F401
-    Context, Introduced, Spelling, candidate_pairs, compatible_names, different_people, same_name_word,
-    unintroduced_variants, variant_groups,
+    Context,
+    Introduced,
+    Spelling,
+    candidate_pairs,
+    compatible_names,
+    different_people,
+    same_name_word,
+    unintroduced_variants,
+    variant_groups,
 )
 from checks.names.house import NAME, HouseName, HouseStyle, house_style, split_name_word  # noqa: F401
 from checks.names.mentions import Mention, Unit, document_names, find_mentions  # noqa: F401
@@ -55,16 +68,22 @@ SECTION = Section(
     "says which spelling the newsroom prefers, and which spellings are fine as they are.",
     (
         Setting("accepted", [], "Spellings never flagged (short forms, or a spelling a desk is allowed to keep)."),
-        Setting("house", [], "[[names.house]], one table per name word (with its particle, if any):\n"
-                "  canonical = the house spelling, suggested for every variant found in a text, even when the text "
-                "uses a variant more often, and even when the text has a variant only once (\"Qaddafi\" alone -> "
-                "\"Gaddafi\").\n  variants  = spellings that are always replaced by the canonical one. Close "
-                "romanisations of the canonical (\"Gadhafi\", \"Kadhafi\") are recognised without being listed.\n"
-                "The dashboard's \"Add to house names\" button calls checks.names.add_canonical_name, which edits "
-                "this table.",
-                example=[{"canonical": "Gaddafi", "variants": ["Qaddafi", "Kadafi"]},
-                         {"canonical": "al-Kadhimi", "variants": ["al-Kazemi"]},
-                         {"canonical": "Zelensky", "variants": ["Zelenskyy", "Zelenskiy"]}]),
+        Setting(
+            "house",
+            [],
+            "[[names.house]], one table per name word (with its particle, if any):\n"
+            "  canonical = the house spelling, suggested for every variant found in a text, even when the text "
+            'uses a variant more often, and even when the text has a variant only once ("Qaddafi" alone -> '
+            '"Gaddafi").\n  variants  = spellings that are always replaced by the canonical one. Close '
+            'romanisations of the canonical ("Gadhafi", "Kadhafi") are recognised without being listed.\n'
+            'The dashboard\'s "Add to house names" button calls checks.names.add_canonical_name, which edits '
+            "this table.",
+            example=[
+                {"canonical": "Gaddafi", "variants": ["Qaddafi", "Kadafi"]},
+                {"canonical": "al-Kadhimi", "variants": ["al-Kazemi"]},
+                {"canonical": "Zelensky", "variants": ["Zelenskyy", "Zelenskiy"]},
+            ],
+        ),
     ),
 )
 
@@ -74,11 +93,24 @@ def _collect_spellings(doc: Document, config: Config) -> dict[str, int]:
 
 
 FAMILY = Family(
-    name=NAME, category="names", check=check, rules=rules, sections=(SECTION,), metrics=metrics,
+    name=NAME,
+    category="names",
+    check=check,
+    rules=rules,
+    sections=(SECTION,),
+    metrics=metrics,
     archive=ArchiveTable(
-        name="names", collect=_collect_spellings, combine=archive_clusters,
-        columns=(("cluster_id", "string"), ("canonical", "string"), ("spelling", "string"), ("documents", "int"),
-                 ("mentions", "int"), ("document_ids", "strings")),
+        name="names",
+        collect=_collect_spellings,
+        combine=archive_clusters,
+        columns=(
+            ("cluster_id", "string"),
+            ("canonical", "string"),
+            ("spelling", "string"),
+            ("documents", "int"),
+            ("mentions", "int"),
+            ("document_ids", "strings"),
+        ),
     ),
 )
 

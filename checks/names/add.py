@@ -1,5 +1,6 @@
 """The dashboard's "Add to house names": a canonical spelling and its variants written into the `[names]` table of
 a house-style file."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -7,6 +8,7 @@ from typing import Iterable
 
 from checks.config import Config, load_config, save_config
 from checks.names.house import NAME
+
 
 def add_canonical_name(config_path, canonical: str, variants: Iterable[str] = ()) -> Path:
     """The dashboard's "Add to house names": make `canonical` a house spelling with `variants` listed under it.

@@ -1,5 +1,6 @@
 """Archive clusters: variant spellings of one name across a whole archive, for a style-book editor (batch mode's
 names.parquet)."""
+
 from __future__ import annotations
 
 from collections import Counter
@@ -11,6 +12,7 @@ from checks.names.grouping import MAX_CONTEXTS, Context, variant_groups
 from checks.names.house import _house_canonical, house_style
 from checks.names.keys import fold, key
 from checks.names.particles import _parse_spelling, _split_hyphen_particle
+
 
 def _core_word(word: str) -> str:
     last = word.split()[-1]
@@ -74,14 +76,16 @@ def archive_clusters(rows: Iterable[tuple[str, str, int]], config: Config | None
         canonical = listed.written if listed is not None else top.written.most_common(1)[0][0]
         cluster_id = "names-" + hashlib.sha1(f"{key(top.core)}|{fold(_core_word(canonical))}".encode()).hexdigest()[:12]
         for entry, docs in members:
-            out.append({
-                "cluster_id": cluster_id,
-                "canonical": canonical,
-                "spelling": entry.written.most_common(1)[0][0],
-                "documents": len(docs),
-                "mentions": entry.mentions,
-                "document_ids": sorted(docs),
-            })
+            out.append(
+                {
+                    "cluster_id": cluster_id,
+                    "canonical": canonical,
+                    "spelling": entry.written.most_common(1)[0][0],
+                    "documents": len(docs),
+                    "mentions": entry.mentions,
+                    "document_ids": sorted(docs),
+                }
+            )
     totals = Counter()
     for row in out:
         totals[row["cluster_id"]] += row["documents"]

@@ -1,5 +1,6 @@
 """The flags: every minority spelling of a group, a house-style spelling, a particle written two ways and an
 unintroduced variant, each with its suggestion in the casing its position needs; `check` gathers them."""
+
 from __future__ import annotations
 
 import re
@@ -9,7 +10,13 @@ from checks.config import Config
 from checks.document import Document
 from checks.flags import Flag, RuleInfo, make_flag
 from checks.names.grouping import (
-    Context, Introduced, Spelling, _spellings, different_people, unintroduced_variants, variant_groups,
+    Context,
+    Introduced,
+    Spelling,
+    _spellings,
+    different_people,
+    unintroduced_variants,
+    variant_groups,
 )
 from checks.names.house import NAME, HouseName, HouseStyle, _house_canonical, house_style
 from checks.names.keys import fold, glued_short, unglued, variant_cost
@@ -32,13 +39,13 @@ def _cased_like(word: str, model: str) -> str:
 
 def _starts_sentence(doc: Document, unit: Unit) -> bool:
     sentence = doc.sentence_at(unit.start)
-    return sentence is not None and not doc.text[sentence.start:unit.start].strip("".join(_OPENERS) + " ")
+    return sentence is not None and not doc.text[sentence.start : unit.start].strip("".join(_OPENERS) + " ")
 
 
 def _render(doc: Document, unit: Unit, canonical_core: str, particle: str | None = None) -> str:
     """The canonical spelling written the way this position needs: the position's own separator and casing kept
     ("Al-Khadimi" -> "Al-Kadhimi" at a sentence start), the canonical particle when there is one."""
-    raw = doc.text[unit.start:unit.core_start]
+    raw = doc.text[unit.start : unit.core_start]
     core = canonical_core.upper() if unit.core.isupper() and len(unit.core) > 1 else canonical_core
     glued = unglued(unit.core) is not None or glued_short(unit.core) is not None
     if not raw and particle and glued and unglued(canonical_core) is None and glued_short(canonical_core) is None:
@@ -60,8 +67,15 @@ def _display(entry: Spelling) -> str:
 
 def _flag(doc: Document, unit: Unit, suggestion: str, rule: str, message: str, confidence: float) -> Flag:
     return make_flag(
-        doc.text, unit.start, unit.end, category=NAME, rule=rule, message=message,
-        suggestions=(suggestion,), severity="warning", confidence=confidence,
+        doc.text,
+        unit.start,
+        unit.end,
+        category=NAME,
+        rule=rule,
+        message=message,
+        suggestions=(suggestion,),
+        severity="warning",
+        confidence=confidence,
     )
 
 
@@ -84,14 +98,17 @@ def _flags_for_group(
             message = f"This name is spelled {len(group)} ways in this text: {listing}. Use one spelling."
         for unit in entry.units:
             suggestion = _render(doc, unit, canonical, particle)
-            if suggestion != doc.text[unit.start:unit.end] and not (same and _same_particle(doc, unit, particle)):
+            if suggestion != doc.text[unit.start : unit.end] and not (same and _same_particle(doc, unit, particle)):
                 flags.append(_flag(doc, unit, suggestion, rule, message, confidence))
     return flags
 
 
 def _same_particle(doc: Document, unit: Unit, particle: str | None) -> bool:
-    return unit.core_start == unit.start or particle is None or \
-        particle_key(doc.text[unit.start:unit.core_start]) == particle
+    return (
+        unit.core_start == unit.start
+        or particle is None
+        or particle_key(doc.text[unit.start : unit.core_start]) == particle
+    )
 
 
 @dataclass
@@ -103,7 +120,6 @@ class _Written:
     runs: set[int] = field(default_factory=set)
 
 
-
 def _particle_flags(doc: Document, entry: Spelling) -> list[Flag]:
     """One spelling written with different particles of one family ("al-Zomor", "el-Zomor") by what can be one
     person: the minority particle is flagged. A missing particle ("Zomor") is an accepted short form."""
@@ -113,7 +129,7 @@ def _particle_flags(doc: Document, entry: Spelling) -> list[Flag]:
     for unit, (run, context) in zip(entry.units, entry.placed):
         if unit.core_start == unit.start:
             continue
-        item = written.setdefault(particle_key(doc.text[unit.start:unit.core_start]), _Written())
+        item = written.setdefault(particle_key(doc.text[unit.start : unit.core_start]), _Written())
         item.units.append(unit)
         item.runs.add(run)
         if context is not None:
@@ -161,8 +177,9 @@ def check(doc: Document, config: Config) -> Result:
             flags.extend(_flags_for_group(doc, [entry], listed.core, listed.particle, RULE_HOUSE, listed))
         elif ident in unintroduced:
             target, pair = spellings[unintroduced[ident].ident], unintroduced[ident].pair
-            canonical, particle = (pair, None) if pair else (
-                chosen.get(unintroduced[ident].ident) or _own_canonical(target, house))
+            canonical, particle = (
+                (pair, None) if pair else (chosen.get(unintroduced[ident].ident) or _own_canonical(target, house))
+            )
             shown = pair or f"{_display(target)} ({target.count})"
             flags.extend(_unintroduced_flags(doc, entry, shown, canonical, particle))
         else:
@@ -171,19 +188,19 @@ def check(doc: Document, config: Config) -> Result:
 
 
 # Words before a place, not a person: "into the Thames", "in Margate", "from Malaya to the Yemen"
-PLACE_CUES = frozenset({"in", "at", "to", "from", "into", "near", "across", "toward", "towards", "the", "outside",
-                        "inside"})
+PLACE_CUES = frozenset(
+    {"in", "at", "to", "from", "into", "near", "across", "toward", "towards", "the", "outside", "inside"}
+)
 _DEMONYM_RE = re.compile(r"(?:ians|eans|ese)$")  # Italians, Koreans, Chinese: peoples, not a name misspelt
 
 
-def _not_places(
-    doc: Document, spellings: dict[str, Spelling], found: dict[str, Introduced]
-) -> dict[str, Introduced]:
+def _not_places(doc: Document, spellings: dict[str, Spelling], found: dict[str, Introduced]) -> dict[str, Introduced]:
     """The unintroduced candidates less peoples ("Italians") and those every use of which reads as a place ("the
     Thames" after "Lily James", "in Margate" after "Margaret"): the word before each use decides (see the module
     docstring for why not spaCy's entity recogniser)."""
     return {
-        ident: target for ident, target in found.items()
+        ident: target
+        for ident, target in found.items()
         if not _DEMONYM_RE.search(fold(spellings[ident].core))
         and not all(_after_place_cue(doc, unit) for unit in spellings[ident].units)
     }
@@ -201,19 +218,19 @@ def _own_canonical(entry: Spelling, house: HouseStyle) -> tuple[str, str | None]
     return (listed.core, listed.particle) if listed is not None else (entry.core, entry.main_particle())
 
 
-def _unintroduced_flags(
-    doc: Document, entry: Spelling, shown: str, canonical: str, particle: str | None
-) -> list[Flag]:
+def _unintroduced_flags(doc: Document, entry: Spelling, shown: str, canonical: str, particle: str | None) -> list[Flag]:
     """Flags on a spelling never introduced that looks like the introduced name `shown` ("Udomdet (2)")."""
-    seen = (f"{_display(entry)} ({entry.count}) looks like {shown}, and the full names they stand in can be one "
-            "person's" if entry.contexts else
-            f"{_display(entry)} ({entry.count}) is never introduced in full in this text and looks like {shown}, "
-            "named in full earlier")
+    seen = (
+        f"{_display(entry)} ({entry.count}) looks like {shown}, and the full names they stand in can be one person's"
+        if entry.contexts
+        else f"{_display(entry)} ({entry.count}) is never introduced in full in this text and looks like {shown}, "
+        "named in full earlier"
+    )
     message = f"{seen}. If they are one name, use one spelling."
     flags = []
     for unit in entry.units:
         suggestion = _render(doc, unit, canonical, particle)
-        if suggestion != doc.text[unit.start:unit.end]:
+        if suggestion != doc.text[unit.start : unit.end]:
             flags.append(_flag(doc, unit, suggestion, RULE_UNINTRODUCED, message, 0.6))
     return flags
 
@@ -225,11 +242,29 @@ def metrics(doc: Document, config: Config) -> dict:
 def rules() -> list[RuleInfo]:
     source = "checks/names.py"
     return [
-        RuleInfo(RULE_VARIANT, NAME, "One name spelled several ways in the text (transliteration variants); "
-                 "suggests the spelling used most.", "al-Kadhimi ... Al-Khadimi => Al-Kadhimi", "warning", source),
-        RuleInfo(RULE_HOUSE, NAME, "A name the house style ([names] house list) spells differently.",
-                 "Qaddafi => Gaddafi", "warning", source),
-        RuleInfo(RULE_UNINTRODUCED, NAME, "A name never introduced in full that looks like one the text named in "
-                 "full earlier (string similarity beyond the romanisation rules); lower confidence.",
-                 "Somchai Udomdet ... Udomdech => Udomdet", "warning", source),
+        RuleInfo(
+            RULE_VARIANT,
+            NAME,
+            "One name spelled several ways in the text (transliteration variants); suggests the spelling used most.",
+            "al-Kadhimi ... Al-Khadimi => Al-Kadhimi",
+            "warning",
+            source,
+        ),
+        RuleInfo(
+            RULE_HOUSE,
+            NAME,
+            "A name the house style ([names] house list) spells differently.",
+            "Qaddafi => Gaddafi",
+            "warning",
+            source,
+        ),
+        RuleInfo(
+            RULE_UNINTRODUCED,
+            NAME,
+            "A name never introduced in full that looks like one the text named in "
+            "full earlier (string similarity beyond the romanisation rules); lower confidence.",
+            "Somchai Udomdet ... Udomdech => Udomdet",
+            "warning",
+            source,
+        ),
     ]

@@ -1,6 +1,7 @@
 """Grouping spellings: the distinct spellings of the name words in a text, grouped when they are transliteration
 variants and the full names they stand in can be one person (`variant_groups`), and the spellings never introduced
 that look like one name introduced earlier (`unintroduced_variants`)."""
+
 from __future__ import annotations
 
 import re
@@ -12,8 +13,18 @@ from rapidfuzz import fuzz, process
 
 from checks.document import Document
 from checks.names.keys import (
-    LONG_WORD, MIN_LETTERS, SHORT_LETTERS, VOWELS, are_variants, fine, fold, glued_short, is_common_word,
-    is_given_name, keys, name_data,
+    LONG_WORD,
+    MIN_LETTERS,
+    SHORT_LETTERS,
+    VOWELS,
+    are_variants,
+    fine,
+    fold,
+    glued_short,
+    is_common_word,
+    is_given_name,
+    keys,
+    name_data,
 )
 from checks.names.mentions import Mention, Unit
 from checks.names.particles import particle_family, particle_key
@@ -57,12 +68,12 @@ def _spellings(doc: Document, mentions: list[Mention]) -> dict[str, Spelling]:
             entry.units.append(unit)
             entry.runs.add(run_index)
             entry.sentences.add(mention.sentence)
-            written = doc.text[unit.start:unit.end]
+            written = doc.text[unit.start : unit.end]
             if "  " in written or "\n" in written:
                 written = " ".join(written.split())
             entry.written[written] += 1 if unit.initial else 2  # prefer mid-sentence forms
             if unit.core_start > unit.start:
-                entry.particles[particle_key(doc.text[unit.start:unit.core_start])] += 1
+                entry.particles[particle_key(doc.text[unit.start : unit.core_start])] += 1
             context = (cores, position) if len(cores) > 1 else None
             entry.placed.append((run_index, context))
             if context is not None and len(entry.contexts) < MAX_CONTEXTS:
@@ -105,7 +116,7 @@ def compatible_names(first: Context, second: Context) -> bool:
 
 
 def _double_surname_short_form(given1, at1, given2, at2) -> bool:
-    """"Meza Cazarez" for "Arturo Meza Cazares": the shorter name is the longer one's tail and starts with a word
+    """ "Meza Cazarez" for "Arturo Meza Cazares": the shorter name is the longer one's tail and starts with a word
     that is not a known given name in any spelling (a first surname, as in Spanish). A known given name there
     ("Khalaf al-Dulaimi" and "Ahmad Khalaf al-Dulaymi", "Abdur Rehman" and "Atiyah Abd al-Rahman") reads as
     another person, so it does not count."""
@@ -163,7 +174,7 @@ def candidate_pairs(cores: dict[str, str]) -> set[tuple[str, str]]:
     pairs: set[tuple[str, str]] = set()
     for idents in by_key.values():
         for i, a in enumerate(idents):
-            for b in idents[i + 1:]:
+            for b in idents[i + 1 :]:
                 pairs.add((a, b) if a < b else (b, a))
     return pairs
 
@@ -219,9 +230,13 @@ def unintroduced_variants(spellings: dict[str, Spelling], groups: list[list[str]
             continue  # a lone word only ever at a sentence start may be an ordinary word ("Marketers have ...")
         form = fine(entry.core)
         hits = process.extract(form, choices, scorer=fuzz.ratio, score_cutoff=LOOSE_SIMILARITY_LONG, limit=None)
-        matches = [introduced[n] for _, score, n in hits if _loosely_similar(form, choices[n], score)
-                   and (introduced[n].pair is None or (len(form) >= LONG_WORD and score >= LOOSE_SIMILARITY))
-                   and _introduces(spellings[introduced[n].ident], entry)]
+        matches = [
+            introduced[n]
+            for _, score, n in hits
+            if _loosely_similar(form, choices[n], score)
+            and (introduced[n].pair is None or (len(form) >= LONG_WORD and score >= LOOSE_SIMILARITY))
+            and _introduces(spellings[introduced[n].ident], entry)
+        ]
         if len({person.get(m.ident, m.ident) for m in matches}) == 1:
             found[ident] = matches[0]
     return found
@@ -265,13 +280,14 @@ def _introduces(intro: Spelling, later: Spelling) -> bool:
     if is_given_name(intro.core) and is_given_name(later.core):
         return False
     a, b = sorted((fold(intro.core), fold(later.core)), key=len)
-    if (b.startswith(a) and _DERIVED_RE.fullmatch(b[len(a):])) or frozenset((a, b)) in name_data().distinct:
+    if (b.startswith(a) and _DERIVED_RE.fullmatch(b[len(a) :])) or frozenset((a, b)) in name_data().distinct:
         return False
     fullest = _fullest(intro.contexts)
     longest = len(fullest[0][0])
     return all(
-        any(compatible_names((words[:at] + (intro.core,) + words[at + 1:], at), other) for other in fullest)
-        if len(words) < longest else _not_inside(a, b) and any(_one_word_apart((words, at), other) for other in fullest)
+        any(compatible_names((words[:at] + (intro.core,) + words[at + 1 :], at), other) for other in fullest)
+        if len(words) < longest
+        else _not_inside(a, b) and any(_one_word_apart((words, at), other) for other in fullest)
         for words, at in later.contexts
     )
 
@@ -285,8 +301,11 @@ def _not_inside(short: str, long: str) -> bool:
 def _one_word_apart(first: Context, second: Context) -> bool:
     """Two full names of one length that differ in the tested word only ("Wilber Varela", "Wilmer Varela")."""
     (words1, at1), (words2, at2) = first, second
-    return len(words1) == len(words2) and at1 == at2 and all(
-        x.casefold() == y.casefold() for i, (x, y) in enumerate(zip(words1, words2)) if i != at1)
+    return (
+        len(words1) == len(words2)
+        and at1 == at2
+        and all(x.casefold() == y.casefold() for i, (x, y) in enumerate(zip(words1, words2)) if i != at1)
+    )
 
 
 def _article_glued(first, second) -> bool:
@@ -302,6 +321,5 @@ def _article_glued(first, second) -> bool:
 def _written_with_article(entry) -> bool:
     particles = getattr(entry, "particles", None)
     if particles is None:  # an archive entry: its particles are in how it is written ("al-Rawi")
-        particles = [particle_key(w[:-len(entry.core)]) for w in entry.written if w.endswith(entry.core)]
+        particles = [particle_key(w[: -len(entry.core)]) for w in entry.written if w.endswith(entry.core)]
     return any(p and particle_family(p.split("-")[-1]) == "al" for p in particles)
-

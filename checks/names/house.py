@@ -1,5 +1,6 @@
 """House style: the `[names]` table read and indexed for look-ups (`house_style`), and the house spelling of a
 name word, listed or a close romanisation of a listed one (`_house_canonical`)."""
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -11,6 +12,7 @@ from checks.names.keys import are_variants, keys
 from checks.names.particles import _parse_spelling, _split_hyphen_particle, particle_key
 
 NAME = "names"  # the family's name: its flags' category and its house-style table
+
 
 class HouseName(NamedTuple):
     core: str  # "Kadhimi"
@@ -54,8 +56,10 @@ def house_style(config: Config) -> HouseStyle:
         if not isinstance(entry, dict) or not isinstance(entry.get("canonical"), str):
             raise ConfigError(f"{config.path or 'house style'}: each [[names.house]] needs a canonical name")
         if set(entry) - {"canonical", "variants"}:
-            raise ConfigError(f"{config.path or 'house style'}: [[names.house]] {entry['canonical']!r} has unknown "
-                              f"keys {sorted(set(entry) - {'canonical', 'variants'})}; known: canonical, variants")
+            raise ConfigError(
+                f"{config.path or 'house style'}: [[names.house]] {entry['canonical']!r} has unknown "
+                f"keys {sorted(set(entry) - {'canonical', 'variants'})}; known: canonical, variants"
+            )
         listed = split_name_word(entry["canonical"])
         canonical[listed[0].casefold()] = listed
         for block in keys(listed[0]):

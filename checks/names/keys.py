@@ -18,6 +18,7 @@ u for v half a point; a different ending rules the pair out: Iraq/Iraqi, Zelensk
 distinct names (Khamenei/Khomeini). Three-letter words are variants only when they differ in doubled letters, ee/i,
 oo/u or a glide y (Sa'd/Saad, Kia/Kiya), never by the looser rules.
 """
+
 from __future__ import annotations
 
 import re
@@ -49,9 +50,18 @@ _DOUBLE_RE = re.compile(r"(.)\1+")
 _DOUBLE_CONSONANT_RE = re.compile(r"([^aeiou])\1+")
 # Price of replacing one vowel by another (unordered); anything not listed costs a whole point.
 _VOWEL_PAIR_COST = {
-    frozenset("ou"): 0.0, frozenset("ei"): 0.0, frozenset("Ee"): 0.0, frozenset("Ei"): 0.0,
-    frozenset("ae"): 0.5, frozenset("aE"): 0.5, frozenset("ai"): 0.5, frozenset("au"): 0.5,
-    frozenset("eo"): 0.5, frozenset("eu"): 0.5, frozenset("Eo"): 1.0, frozenset("ao"): 1.0,
+    frozenset("ou"): 0.0,
+    frozenset("ei"): 0.0,
+    frozenset("Ee"): 0.0,
+    frozenset("Ei"): 0.0,
+    frozenset("ae"): 0.5,
+    frozenset("aE"): 0.5,
+    frozenset("ai"): 0.5,
+    frozenset("au"): 0.5,
+    frozenset("eo"): 0.5,
+    frozenset("eu"): 0.5,
+    frozenset("Eo"): 1.0,
+    frozenset("ao"): 1.0,
 }
 MAX_COST = 0.5
 LONG_WORD, LONG_MAX_COST = 7, 1.0  # long words tolerate one more difference (Ukhnaleva/Ukhnalyova, Oleksandr)
@@ -59,8 +69,12 @@ MIN_LETTERS = 4  # shorter words ("Un", "Il", "Ali") are too ambiguous to call v
 SHORT_LETTERS = 3  # ... but three-letter words that differ only in doubled letters, ee/i, oo/u or a glide y
 # between vowels are one name (Sa'd/Saad, Asi/Assi, Hajj/Haj, Kia/Kiya, Noor/Nur); the looser rules (ai/ei,
 # ch/sh, kh/q) would merge different East Asian surnames (Lai/Lei, Chu/Shu, Khin/Qin)
-_SHORT_RULES = ((re.compile("ee"), "i"), (re.compile("oo"), "u"), (re.compile("(?<=[aeiou])y(?=[aeiou])"), ""),
-                (_DOUBLE_RE, r"\1"))
+_SHORT_RULES = (
+    (re.compile("ee"), "i"),
+    (re.compile("oo"), "u"),
+    (re.compile("(?<=[aeiou])y(?=[aeiou])"), ""),
+    (_DOUBLE_RE, r"\1"),
+)
 
 
 @dataclass(frozen=True)
@@ -152,14 +166,14 @@ def glued_short(word: str) -> str | None:
     is written with the word elsewhere in the text."""
     folded = fold(word)
     match = _GLUED_SHORT_RE.match(folded)
-    return folded[match.end():] if match else None
+    return folded[match.end() :] if match else None
 
 
 def unglued(word: str) -> str | None:
     """The word without a glued article ("Alharbi" -> "harbi"), or None when it has none."""
     folded = fold(word)
     match = GLUED_ARTICLE_RE.match(folded)
-    return folded[match.end():] if match else None
+    return folded[match.end() :] if match else None
 
 
 def _cluster_drops(skeleton: str, form: str) -> list[str]:
@@ -169,7 +183,7 @@ def _cluster_drops(skeleton: str, form: str) -> list[str]:
     positions = [i for i, c in enumerate(form) if c not in VOWELS]
     for n, i in enumerate(positions):
         if 0 < i < len(form) - 1 and (i - 1 in positions or i + 1 in positions):
-            out.append(skeleton[:n] + skeleton[n + 1:])
+            out.append(skeleton[:n] + skeleton[n + 1 :])
     return out
 
 
@@ -240,7 +254,7 @@ def _cluster_drop_cost(fa: str, fb: str) -> float | None:
         c = longer[i]
         if c in VOWELS or (longer[i - 1] in VOWELS and longer[i + 1] in VOWELS):
             continue
-        if longer[:i] + longer[i + 1:] == shorter:
+        if longer[:i] + longer[i + 1 :] == shorter:
             return 1.0
     return None
 
@@ -275,7 +289,7 @@ def _aligned_cost(fa: str, fb: str) -> float | None:
     # point there. In the first syllable of a word with fewer than four consonants it makes other names (Amar/Omar,
     # Chang/Chong, Kwak/Kwok, Marin/Morin); with four or more it is half a point too (Sarwar/Sorwar, Kashlaf/Koshlaf).
     first = next((i for i, (x, y) in enumerate(zip(ga, gb)) if x or y), len(ga)) if len(ca) < 4 else -1
-    cost -= 0.5 * sum(1 for x, y in zip(ga[first + 1:-1], gb[first + 1:-1]) if {x, y} == {"a", "o"})
+    cost -= 0.5 * sum(1 for x, y in zip(ga[first + 1 : -1], gb[first + 1 : -1]) if {x, y} == {"a", "o"})
     # A different ending is a different word more often than a different romanisation: Iraq/Iraqi,
     # Zelensky/Zelenska, Navalny/Navalnaya, Baghdad/Baghdadi. Only same-class vowels (o/u, e/i) pass there.
     if _vowel_cost(ga[-1], gb[-1]):

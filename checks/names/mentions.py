@@ -1,5 +1,6 @@
 """Finding names in a document: runs of capitalised name words with their particles, titles left out
 (`find_mentions`), and the spellings one document contributes to the archive (`document_names`)."""
+
 from __future__ import annotations
 
 import re
@@ -58,7 +59,8 @@ def _candidates(sentence: Sentence, particles: frozenset[str]) -> list[int]:
     """Token indices that can be part of a name: capitalised words, particles and hyphenated words. A gap between
     two of them ends a run; filtering first keeps the per-token work on ordinary words minimal."""
     return [
-        i for i, t in enumerate(sentence.tokens)
+        i
+        for i, t in enumerate(sentence.tokens)
         if not t.text[0].islower() or t.text in particles or "-" in t.text or "‐" in t.text
     ]
 
@@ -92,7 +94,10 @@ def _starts_name(text: str, doc: Document) -> bool:
     data = name_data()
     lower = text.lower()
     return (
-        text[:1].isupper() and not text.isupper() and lower not in data.stopwords and lower not in data.titles
+        text[:1].isupper()
+        and not text.isupper()
+        and lower not in data.stopwords
+        and lower not in data.titles
         and lower not in data.common_words
     ) or _split_hyphen_particle(text) is not None
 
@@ -185,16 +190,16 @@ def document_names(doc: Document, config: Config | None = None) -> dict[str, int
     and a particle capitalised only because it starts a sentence is written as the document writes it elsewhere."""
     mentions = find_mentions(doc)
     lower_particles = {
-        doc.text[u.start:u.core_start].strip().lower()
+        doc.text[u.start : u.core_start].strip().lower()
         for m in mentions
         for u in m.units
         if not u.initial and u.core_start > u.start and doc.text[u.start].islower()
     }
     counts: Counter[str] = Counter()
     for mention in mentions:
-        written = " ".join(doc.text[mention.start:mention.end].split())  # as written, spaces normalised
+        written = " ".join(doc.text[mention.start : mention.end].split())  # as written, spaces normalised
         first = mention.units[0]
-        if first.initial and doc.text[first.start:first.core_start].strip().lower() in lower_particles:
+        if first.initial and doc.text[first.start : first.core_start].strip().lower() in lower_particles:
             written = written[:1].lower() + written[1:]
         counts[written] += 1
     return dict(counts)

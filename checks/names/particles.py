@@ -1,5 +1,6 @@
 """Name words and their particles: a hyphenated particle split off its word ("al-Kadhimi"), a particle normalised
 ("Al-" -> "al") and its family (al/el, bin/ibn), and a collected spelling split into name words."""
+
 from __future__ import annotations
 
 import re
@@ -43,7 +44,11 @@ def _parse_spelling(spelling: str) -> list[str]:
     parts = spelling.split()
     for i, part in enumerate(parts):
         lower = part.lower()
-        if i < len(parts) - 1 and lower in data.word_particles and (part.islower() or lower in data.capitalised_particles):
+        if (
+            i < len(parts) - 1
+            and lower in data.word_particles
+            and (part.islower() or lower in data.capitalised_particles)
+        ):
             pending.append(part)
             continue
         words.append(" ".join([*pending, part]))

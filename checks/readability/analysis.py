@@ -1,5 +1,6 @@
 """Per-document analysis, shared by `metrics` and `check` through doc.cache: the document metrics and each
 sentence's grade."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -52,11 +53,13 @@ def analyse(doc: Document) -> Analysis:
     stats = []
     for sentence, ws in zip(doc.sentences, sentence_words):
         n_syllables = sum(map(syllables_of.__getitem__, ws))
-        stats.append(SentenceStats(sentence, len(ws), n_syllables, sentence_grade(len(ws), n_syllables),
-                                   _long_words(ws, syllables_of)))
+        stats.append(
+            SentenceStats(
+                sentence, len(ws), n_syllables, sentence_grade(len(ws), n_syllables), _long_words(ws, syllables_of)
+            )
+        )
     metrics["sentence_grades"] = [
-        {"start": s.sentence.start, "end": s.sentence.end, "words": s.words, "grade": round(s.grade, 1)}
-        for s in stats
+        {"start": s.sentence.start, "end": s.sentence.end, "words": s.words, "grade": round(s.grade, 1)} for s in stats
     ]
     result = Analysis(metrics, tuple(stats))
     doc.cache["readability"] = result
@@ -75,7 +78,7 @@ def _only_space_between_sentences(doc: Document) -> bool:
     gap just as it sees the end of a sentence), so it need not be run over the text again."""
     text, end = doc.text, 0
     for sentence in doc.sentences:
-        gap = text[end:sentence.start]
+        gap = text[end : sentence.start]
         if not (gap.isspace() or (not gap and sentence.index == 0)):
             return False
         end = sentence.end

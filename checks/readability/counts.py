@@ -1,5 +1,6 @@
 """Counting exactly as textstat 0.7.13 does (tests compare every metric with textstat's own functions): words,
 sentences, syllables (the shipped CMU table, else Pyphen), easy words, and every count the formulas need."""
+
 from __future__ import annotations
 
 import importlib.util

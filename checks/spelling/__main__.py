@@ -1,4 +1,5 @@
 """`python -m checks.spelling regenerate`: rebuild the shipped spelling data (see checks.spelling.regeneration)."""
+
 import sys
 
 from checks.spelling.regeneration import regenerate

@@ -1,4 +1,5 @@
 """The run-time spelling check: which words to judge (never a name, acronym, URL or unit), and the flags."""
+
 from __future__ import annotations
 
 import re
@@ -10,8 +11,18 @@ from checks.document import Document, Sentence, Token
 from checks.flags import Flag, make_flag
 from checks.registry import Result
 from checks.spelling.lexicon import (
-    _APOSTROPHES, _CHECKABLE, MAX_WORD_LENGTH, _edits1, _fold, _particles, is_known, language_model, lexicon,
-    looks_like_name, variants, word_lists,
+    _APOSTROPHES,
+    _CHECKABLE,
+    MAX_WORD_LENGTH,
+    _edits1,
+    _fold,
+    _particles,
+    is_known,
+    language_model,
+    lexicon,
+    looks_like_name,
+    variants,
+    word_lists,
 )
 from checks.spelling.ranking import Scored, _cheap_slips, _score, context_logprob, edit_cost, rank
 
@@ -49,8 +60,13 @@ class Settings:
         )
 
 
-def judge(folded: str, before: tuple[str, ...] = (), after: str | None = None, context: bool = True,
-          user_words: frozenset[str] = frozenset()) -> list[Scored] | None:
+def judge(
+    folded: str,
+    before: tuple[str, ...] = (),
+    after: str | None = None,
+    context: bool = True,
+    user_words: frozenset[str] = frozenset(),
+) -> list[Scored] | None:
     """The decision for one lower-case word: None when it is accepted, else its corrections best first (possibly
     none). Single letters are never judged; two-letter non-words only when they are a swapped common word."""
     if len(folded) < 2 or len(folded) > MAX_WORD_LENGTH or is_known(folded, user_words):
@@ -113,10 +129,10 @@ def _out_of_prose(doc: Document, tokens: tuple[Token, ...], i: int) -> bool:
     if prev is not None and nxt is not None and prev.text in "\"“‘'«" and nxt.text in "\"”’'»":
         return True
     introducers = _introducers()
-    words = [t.text.lower() for t in tokens[max(0, i - 2): i] if t.is_word]
+    words = [t.text.lower() for t in tokens[max(0, i - 2) : i] if t.is_word]
     if words and (words[-1] in introducers or " ".join(words[-2:]) in introducers):
         return True
-    near = "".join(t.text for t in tokens[max(0, i - 1): i + 2])
+    near = "".join(t.text for t in tokens[max(0, i - 1) : i + 2])
     return bool(_LIGATURES.search(near))
 
 
@@ -134,8 +150,11 @@ def check(doc: Document, config: Config) -> Result:
     fast = settings.variant == "both"  # then known lower-case words need no further look
     for sentence in doc.sentences:
         tokens = sentence.tokens
-        pending = [i for i, t in enumerate(tokens)
-                   if t.text[:1].isalpha() and not (fast and (t.text in known or t.text.lower() in known))]
+        pending = [
+            i
+            for i, t in enumerate(tokens)
+            if t.text[:1].isalpha() and not (fast and (t.text in known or t.text.lower() in known))
+        ]
         if not pending:
             continue
         words = [t for t in tokens if t.text[:1].isalpha()]
@@ -157,8 +176,11 @@ def check(doc: Document, config: Config) -> Result:
                 if flag is not None and (len(parts) == 1 or flag.rule != RULE_TYPO or _is_slip(part, flag)):
                     flags.append(flag)
             if len(flags) >= MAX_FLAGS:
-                return Result(flags, f"stopped after {MAX_FLAGS} spelling flags: is the text in English? Add "
-                              "recurring words to the dictionary.")
+                return Result(
+                    flags,
+                    f"stopped after {MAX_FLAGS} spelling flags: is the text in English? Add "
+                    "recurring words to the dictionary.",
+                )
     return Result(flags)
 
 
@@ -211,13 +233,14 @@ def _check_word(ctx: _Context, part: str, start: int, settings: Settings, config
 
 def _repeated_slip(ranked: list[Scored]) -> bool:
     """A repeated unknown word is still a typo when it is a cheap slip of a common word (goverment ... goverment)."""
-    return bool(ranked) and ranked[0].cost <= 0.6 and " " not in ranked[0].word \
-        and lexicon().freq(ranked[0].word) >= 4.0
+    return (
+        bool(ranked) and ranked[0].cost <= 0.6 and " " not in ranked[0].word and lexicon().freq(ranked[0].word) >= 4.0
+    )
 
 
 def _neighbours(words: list[Token], token: Token) -> tuple[tuple[str, ...], str | None]:
     i = next(k for k, w in enumerate(words) if w.start == token.start)
-    before = tuple(_fold(w.text) for w in words[max(0, i - 2): i])
+    before = tuple(_fold(w.text) for w in words[max(0, i - 2) : i])
     after = _fold(words[i + 1].text) if i + 1 < len(words) else None
     return before, after
 
@@ -230,10 +253,10 @@ def _is_name(ctx: _Context, part: str, folded: str) -> bool:
     if looks_like_name(part):
         return True
     i = next(k for k, w in enumerate(ctx.words) if w.start == ctx.token.start)
-    neighbours = ctx.words[max(0, i - 1): i] if not ctx.at_opening else []
+    neighbours = ctx.words[max(0, i - 1) : i] if not ctx.at_opening else []
     if neighbours and i - 1 == 0 and lexicon().freq(_fold(neighbours[0].text)) >= 5.0:
         neighbours = []  # "The Brittish embassy": a common word opening the sentence is not part of a name
-    neighbours += ctx.words[i + 1: i + 2]
+    neighbours += ctx.words[i + 1 : i + 2]
     return any(w.text[:1].isupper() for w in neighbours)
 
 
@@ -268,8 +291,14 @@ def _check_capitalised(ctx, part, start, folded, before, after, settings, config
         return None
     suggestion = _match_case(part, slips[0])
     return make_flag(
-        ctx.doc.text, start, start + len(part), category="spelling", rule=RULE_TYPO, severity="warning",
-        confidence=0.6, suggestions=(suggestion,),
+        ctx.doc.text,
+        start,
+        start + len(part),
+        category="spelling",
+        rule=RULE_TYPO,
+        severity="warning",
+        confidence=0.6,
+        suggestions=(suggestion,),
         message=f"'{part}' is not a word; did you mean '{suggestion}'? (If it is a name, add it to the dictionary.)",
     )
 
@@ -292,7 +321,13 @@ def _typo_flag(text, part, start, ranked, settings, config, opening=False) -> Fl
     if not ranked:
         if settings.flag_unknown and config.rule_enabled(RULE_UNKNOWN) and len(part) >= 4:
             return make_flag(
-                text, start, end, category="spelling", rule=RULE_UNKNOWN, severity="info", confidence=0.3,
+                text,
+                start,
+                end,
+                category="spelling",
+                rule=RULE_UNKNOWN,
+                severity="info",
+                confidence=0.3,
                 message=f"'{part}' is not in the dictionary and nothing close is; if it is right, add it to the "
                 "dictionary.",
             )
@@ -311,8 +346,17 @@ def _typo_flag(text, part, start, ranked, settings, config, opening=False) -> Fl
     else:
         severity, confidence = "info", 0.4
         message = f"'{part}' is in no dictionary; the nearest word is '{suggestions[0]}'. If it is right, add it."
-    return make_flag(text, start, end, category="spelling", rule=RULE_TYPO, severity=severity,
-                     confidence=confidence, suggestions=suggestions, message=message)
+    return make_flag(
+        text,
+        start,
+        end,
+        category="spelling",
+        rule=RULE_TYPO,
+        severity=severity,
+        confidence=confidence,
+        suggestions=suggestions,
+        message=message,
+    )
 
 
 def _variant_flag(text, part, start, folded, settings, config) -> Flag | None:
@@ -331,7 +375,13 @@ def _variant_flag(text, part, start, folded, settings, config) -> Flag | None:
         return None
     suggestion = _match_case(part, other)
     return make_flag(
-        text, start, start + len(part), category="spelling", rule=RULE_VARIANT, severity="warning",
-        confidence=0.8, suggestions=(suggestion,),
+        text,
+        start,
+        start + len(part),
+        category="spelling",
+        rule=RULE_VARIANT,
+        severity="warning",
+        confidence=0.8,
+        suggestions=(suggestion,),
         message=f"'{part}' is the {wrong} spelling; the house style is {house}: '{suggestion}'.",
     )

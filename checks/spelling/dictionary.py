@@ -1,4 +1,5 @@
 """The user's dictionary: `[dictionary] words` of the house-style file, which the check never flags."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -1,5 +1,6 @@
 """Spelling resources and word tests: the shipped word list, variants and word lists, loaded lazily, and
 whether a word is known (in the word list, the user's dictionary, or derived from a common word)."""
+
 from __future__ import annotations
 
 import re
@@ -21,6 +22,7 @@ MAX_WORD_LENGTH = 45  # pneumonoultramicroscopicsilicovolcanoconiosis
 
 
 # ---------------------------------------------------------------------------------------------------- resources
+
 
 @dataclass(frozen=True)
 class Lexicon:
@@ -102,6 +104,7 @@ language_model = sphinx_language_model  # shared with mistranslation: one copy i
 
 # ------------------------------------------------------------------------------------------------- word tests
 
+
 def _fold(word: str) -> str:
     """Lower case, curly apostrophes straightened, accents removed: the form looked up in the word list."""
     word = word.lower()
@@ -152,7 +155,7 @@ def _has_known_stem(word: str, lex: Lexicon, depth: int) -> bool:
     lists = word_lists()
     prefixes, suffixes = _affixes()
     for prefix in prefixes:
-        stem = word[len(prefix):]
+        stem = word[len(prefix) :]
         if word.startswith(prefix) and len(stem) >= 4:
             if lex.freq(stem) >= 3.0 or _has_known_stem(stem, lex, depth - 1):
                 return True

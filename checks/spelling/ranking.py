@@ -1,5 +1,6 @@
 """Candidate generation and ranking: suggestable words a few weighted edits away, scored by edit cost,
 frequency and (through the n-gram model) the neighbouring words."""
+
 from __future__ import annotations
 
 import math
@@ -25,10 +26,33 @@ def _candidate_index() -> tuple[dict, dict]:
 
 
 _ADJACENT = {
-    a: set(b) for a, b in {
-        "q": "wa", "w": "qes", "e": "wrd", "r": "etf", "t": "ryg", "y": "tuh", "u": "yij", "i": "uok", "o": "ipl",
-        "p": "ol", "a": "qsz", "s": "awdxz", "d": "sefcx", "f": "drgvc", "g": "fthbv", "h": "gyjnb", "j": "hukmn",
-        "k": "jilm", "l": "kop", "z": "asx", "x": "zsdc", "c": "xdfv", "v": "cfgb", "b": "vghn", "n": "bhjm",
+    a: set(b)
+    for a, b in {
+        "q": "wa",
+        "w": "qes",
+        "e": "wrd",
+        "r": "etf",
+        "t": "ryg",
+        "y": "tuh",
+        "u": "yij",
+        "i": "uok",
+        "o": "ipl",
+        "p": "ol",
+        "a": "qsz",
+        "s": "awdxz",
+        "d": "sefcx",
+        "f": "drgvc",
+        "g": "fthbv",
+        "h": "gyjnb",
+        "j": "hukmn",
+        "k": "jilm",
+        "l": "kop",
+        "z": "asx",
+        "x": "zsdc",
+        "c": "xdfv",
+        "v": "cfgb",
+        "b": "vghn",
+        "n": "bhjm",
         "m": "njk",
     }.items()
 }
@@ -92,16 +116,22 @@ def candidates(word: str, max_distance: int = 2) -> tuple[tuple[str, int], ...]:
         pool.extend(by_second.get((word[0], length), ()))
 
     def search(choices) -> dict[str, int]:
-        return {c: int(d) for c, d, _ in process.extract(word, choices, scorer=OSA.distance,
-                                                          score_cutoff=max_distance, limit=None)}
+        return {
+            c: int(d)
+            for c, d, _ in process.extract(word, choices, scorer=OSA.distance, score_cutoff=max_distance, limit=None)
+        }
 
     found = search(pool)
     if n > 2 and not any(d <= 1 for d in found.values()):  # first letter wrong: vetween, wupport
         found.update(search([w for length in lengths for w in by_second.get((word[1], length), ())]))
     for i in range(1, n):
         left, right = word[:i], word[i:]
-        if (left in ("a", "i") or len(left) > 2) and len(right) > 2 and lex.freq(left) >= 4.5 \
-                and lex.freq(right) >= 4.5:
+        if (
+            (left in ("a", "i") or len(left) > 2)
+            and len(right) > 2
+            and lex.freq(left) >= 4.5
+            and lex.freq(right) >= 4.5
+        ):
             found.setdefault(f"{left} {right}", 1)
     return tuple(sorted(found.items()))
 

@@ -1,4 +1,5 @@
 """Page 1, Check a draft: paste or upload, see flags highlighted, accept fixes, download the result."""
+
 from __future__ import annotations
 
 import io
@@ -22,8 +23,16 @@ def flag_key(flag: Flag) -> str:
 
 
 def new_draft(text: str, source: str, report, note: str | None, seconds: float) -> dict:
-    return {"text": text, "source": source, "report": report, "note": note, "seconds": seconds,
-            "accepted": {}, "ignored": set(), "history": []}
+    return {
+        "text": text,
+        "source": source,
+        "report": report,
+        "note": note,
+        "seconds": seconds,
+        "accepted": {},
+        "ignored": set(),
+        "history": [],
+    }
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -97,8 +106,10 @@ def open_flags(draft: dict) -> list[Flag]:
 
 def run_check(text: str, source: str, config, limits: desk.DeskLimits) -> None:
     if len(text) > limits.max_paste_chars:
-        st.error(f"This draft has {len(text):,} characters; the limit is {limits.max_paste_chars:,} "
-                 "(house style [dashboard] max_paste_chars). Split it, or score it on the Score an archive page.")
+        st.error(
+            f"This draft has {len(text):,} characters; the limit is {limits.max_paste_chars:,} "
+            "(house style [dashboard] max_paste_chars). Split it, or score it on the Score an archive page."
+        )
         return
     if not text.strip():
         st.warning("The draft is empty: paste some text or upload a file first.")
@@ -113,14 +124,16 @@ def run_check(text: str, source: str, config, limits: desk.DeskLimits) -> None:
 def input_section(config, limits: desk.DeskLimits) -> None:
     paste, upload = st.tabs(["Paste text", "Upload a file"])
     with paste:
-        text = st.text_area("Draft", key="draft_input", height=220,
-                            placeholder="Paste the draft here (plain text).")
+        text = st.text_area("Draft", key="draft_input", height=220, placeholder="Paste the draft here (plain text).")
         if st.button("Check draft", type="primary", key="check_paste"):
             run_check(text, "pasted draft", config, limits)
     with upload:
-        uploaded = st.file_uploader("Upload .txt, .md, .html or .docx", type=[s.lstrip(".") for s in
-                                    desk.DRAFT_SUFFIXES], key="draft_upload",
-                                    max_upload_size=limits.widget_mb(limits.max_draft_bytes))
+        uploaded = st.file_uploader(
+            "Upload .txt, .md, .html or .docx",
+            type=[s.lstrip(".") for s in desk.DRAFT_SUFFIXES],
+            key="draft_upload",
+            max_upload_size=limits.widget_mb(limits.max_draft_bytes),
+        )
         if uploaded is not None and st.session_state.get("draft_upload_id") != uploaded.file_id:
             st.session_state["draft_upload_id"] = uploaded.file_id
             read_upload(uploaded, config, limits)
@@ -160,8 +173,13 @@ def metrics_section(draft: dict) -> None:
     target = metrics.get("target_grade")
     if grade is not None:
         delta = f"{grade - target:+.1f} vs target {target:g}" if target is not None else None
-        cols[0].metric("Reading grade", f"{grade:.1f}", delta, delta_color="inverse",
-                       help=f"Audience: {metrics.get('audience', 'default')}; lower is easier.")
+        cols[0].metric(
+            "Reading grade",
+            f"{grade:.1f}",
+            delta,
+            delta_color="inverse",
+            help=f"Audience: {metrics.get('audience', 'default')}; lower is easier.",
+        )
     if "flesch_reading_ease" in metrics:
         cols[1].metric("Reading ease", f"{metrics['flesch_reading_ease']:.0f}", help="Flesch: higher is easier")
     if "avg_sentence_length" in metrics:
@@ -177,8 +195,13 @@ def metrics_section(draft: dict) -> None:
         grades = metrics.get("sentence_grades") or []
         if grades:
             right.caption("Grade of each sentence (target: %s)" % (target if target is not None else "none"))
-            right.line_chart({"grade": [g.get("grade", 0) for g in grades],
-                              **({"target": [target] * len(grades)} if target is not None else {})}, height=200)
+            right.line_chart(
+                {
+                    "grade": [g.get("grade", 0) for g in grades],
+                    **({"target": [target] * len(grades)} if target is not None else {}),
+                },
+                height=200,
+            )
 
 
 def flag_card(draft: dict, flag: Flag, config) -> None:
@@ -194,11 +217,21 @@ def flag_card(draft: dict, flag: Flag, config) -> None:
         choice = None
         if flag.suggestions:
             options = list(flag.suggestions)
-            choice = st.selectbox("Fix", options, key=f"choice|{key}", label_visibility="collapsed",
-                                  format_func=lambda s: s if s else "(delete)") if len(options) > 1 else options[0]
+            choice = (
+                st.selectbox(
+                    "Fix",
+                    options,
+                    key=f"choice|{key}",
+                    label_visibility="collapsed",
+                    format_func=lambda s: s if s else "(delete)",
+                )
+                if len(options) > 1
+                else options[0]
+            )
         buttons = st.columns([1, 1, 2])
-        if choice is not None and buttons[0].button("Accept", key=f"accept|{key}",
-                                                    help=f"Replace with: {render.esc(choice or '(delete)')}"):
+        if choice is not None and buttons[0].button(
+            "Accept", key=f"accept|{key}", help=f"Replace with: {render.esc(choice or '(delete)')}"
+        ):
             if not accept(draft, flag, choice):
                 st.session_state["draft_notice"] = "That fix overlaps one already accepted: undo that one first."
             st.rerun()
@@ -207,8 +240,9 @@ def flag_card(draft: dict, flag: Flag, config) -> None:
             st.rerun()
         if flag.category == "spelling" and buttons[2].button("Add to dictionary", key=f"dict|{key}"):
             add_word(config, flag)
-        if flag.category == "names" and buttons[2].button("Add to house names", key=f"name|{key}",
-                                                          help="Make the chosen spelling the house spelling"):
+        if flag.category == "names" and buttons[2].button(
+            "Add to house names", key=f"name|{key}", help="Make the chosen spelling the house spelling"
+        ):
             add_name(config, flag, choice)
 
 
@@ -243,8 +277,13 @@ def ignore_everywhere(word: str, category: str) -> None:
 def flag_list(draft: dict, config) -> None:
     flags = open_flags(draft)
     # options stay the same whatever is open, so a filter never loses its state when a category empties
-    categories = st.multiselect("Category", list(CATEGORIES), default=list(CATEGORIES), key="filter_categories",
-                                format_func=lambda c: render.CATEGORY_LABELS.get(c, c))
+    categories = st.multiselect(
+        "Category",
+        list(CATEGORIES),
+        default=list(CATEGORIES),
+        key="filter_categories",
+        format_func=lambda c: render.CATEGORY_LABELS.get(c, c),
+    )
     severities = st.multiselect("Severity", list(SEVERITIES), default=list(SEVERITIES), key="filter_severities")
     shown = [f for f in flags if f.category in categories and f.severity in severities]
     tools = st.columns(2)
@@ -252,14 +291,20 @@ def flag_list(draft: dict, config) -> None:
         undo(draft)
         st.rerun()
     if any(f.suggestions for f in shown):
-        target = tools[1].selectbox("Accept all in", list(CATEGORIES), key="accept_all_category",
-                                    format_func=lambda c: render.CATEGORY_LABELS.get(c, c))
+        target = tools[1].selectbox(
+            "Accept all in",
+            list(CATEGORIES),
+            key="accept_all_category",
+            format_func=lambda c: render.CATEGORY_LABELS.get(c, c),
+        )
         if tools[1].button("Accept all", key="accept_all", help="Accept the first fix of every open flag in it"):
             if not accept_all(draft, target):
                 st.session_state["draft_notice"] = "No open flag with a fix in that category."
             st.rerun()
-    st.caption(f"{len(shown)} of {len(flags)} open flags; {len(draft['accepted'])} fixes accepted, "
-               f"{len(draft['ignored'])} ignored.")
+    st.caption(
+        f"{len(shown)} of {len(flags)} open flags; {len(draft['accepted'])} fixes accepted, "
+        f"{len(draft['ignored'])} ignored."
+    )
     for flag in shown[:MAX_LISTED]:
         flag_card(draft, flag, config)
     if len(shown) > MAX_LISTED:
@@ -275,12 +320,19 @@ def downloads(draft: dict, fixed: str) -> None:
     buffer = io.StringIO()
     write_csv(buffer, [report])
     cols = st.columns(3)
-    cols[0].download_button("Download corrected text", fixed.encode("utf-8"), "corrected.txt", "text/plain",
-                            key="download_text")
-    cols[1].download_button("Report (JSON)", json.dumps(payload, ensure_ascii=False, indent=2).encode("utf-8"),
-                            "report.json", "application/json", key="download_json")
-    cols[2].download_button("Report (CSV)", buffer.getvalue().encode("utf-8"), "report.csv", "text/csv",
-                            key="download_csv")
+    cols[0].download_button(
+        "Download corrected text", fixed.encode("utf-8"), "corrected.txt", "text/plain", key="download_text"
+    )
+    cols[1].download_button(
+        "Report (JSON)",
+        json.dumps(payload, ensure_ascii=False, indent=2).encode("utf-8"),
+        "report.json",
+        "application/json",
+        key="download_json",
+    )
+    cols[2].download_button(
+        "Report (CSV)", buffer.getvalue().encode("utf-8"), "report.csv", "text/csv", key="download_csv"
+    )
 
 
 def results(draft: dict, config) -> None:
@@ -299,8 +351,7 @@ def results(draft: dict, config) -> None:
         st.subheader("Draft")
         st.html(render.highlight_html(draft["text"], open_flags(draft)))
         st.subheader("Corrected text")
-        st.html(f'<div class="cd-draft" data-testid="corrected-text">{render.esc(fixed)}</div>'
-                f"{render.HIGHLIGHT_CSS}")
+        st.html(f'<div class="cd-draft" data-testid="corrected-text">{render.esc(fixed)}</div>{render.HIGHLIGHT_CSS}')
         downloads(draft, fixed)
     with right:
         st.subheader("Flags")

@@ -1,4 +1,5 @@
 """Page 2, Score an archive: the batch engine of `python -m checks batch`, with progress, time left and cancel."""
+
 from __future__ import annotations
 
 import io
@@ -33,9 +34,12 @@ def choose_input(config, limits: desk.DeskLimits) -> dict | None:
     """The input to score, its columns and filters, or None while the user is still choosing."""
     kind = st.radio("Archive", ["Upload a file", "Folder on the server"], horizontal=True, key="archive_kind")
     if kind == "Upload a file":
-        uploaded = st.file_uploader("Upload a .zip, .tar.gz, CSV, Parquet or JSONL file",
-                                    type=["zip", "gz", "tgz", "csv", "parquet", "jsonl"], key="archive_upload",
-                                    max_upload_size=limits.widget_mb(limits.max_archive_bytes))
+        uploaded = st.file_uploader(
+            "Upload a .zip, .tar.gz, CSV, Parquet or JSONL file",
+            type=["zip", "gz", "tgz", "csv", "parquet", "jsonl"],
+            key="archive_upload",
+            max_upload_size=limits.widget_mb(limits.max_archive_bytes),
+        )
         if uploaded is None:
             return None
         name = common.display_name(uploaded.name)
@@ -56,8 +60,9 @@ def choose_input(config, limits: desk.DeskLimits) -> dict | None:
         path, label, include, upload_dir = Path(saved[1]), name, None, Path(saved[1]).parent
     else:
         folder = st.text_input("Folder path on the server", key="archive_folder")
-        include = st.text_input("Only files matching (glob, optional)", key="archive_include",
-                                placeholder="*.txt") or None
+        include = (
+            st.text_input("Only files matching (glob, optional)", key="archive_include", placeholder="*.txt") or None
+        )
         if not folder:
             return None
         path = Path(folder).expanduser()
@@ -73,20 +78,37 @@ def choose_input(config, limits: desk.DeskLimits) -> dict | None:
             st.error(f"{label}: cannot read the table ({type(exc).__name__}: {exc})")
             return None
         cols = st.columns(2)
-        text_column = cols[0].selectbox("Text column", columns, key="archive_text_column",
-                                        index=columns.index("text") if "text" in columns else 0)
+        text_column = cols[0].selectbox(
+            "Text column", columns, key="archive_text_column", index=columns.index("text") if "text" in columns else 0
+        )
         id_options = ["(row number)"] + columns
-        id_choice = cols[1].selectbox("Id column", id_options, key="archive_id_column",
-                                      index=id_options.index("id") if "id" in id_options else 0)
+        id_choice = cols[1].selectbox(
+            "Id column", id_options, key="archive_id_column", index=id_options.index("id") if "id" in id_options else 0
+        )
         id_column = None if id_choice == "(row number)" else id_choice
-    return {"path": path, "label": label, "text_column": text_column, "id_column": id_column,
-            "include": [include] if include else None, "upload_dir": upload_dir}
+    return {
+        "path": path,
+        "label": label,
+        "text_column": text_column,
+        "id_column": id_column,
+        "include": [include] if include else None,
+        "upload_dir": upload_dir,
+    }
 
 
 def start_job(chosen: dict, config, workers: int | None) -> None:
     run_dir = desk.new_run_dir(config, chosen["label"])
-    job = {"done": 0, "total": 0, "started": time.monotonic(), "cancel": threading.Event(), "run_dir": run_dir,
-           "label": chosen["label"], "error": None, "summary": None, "finished": False}
+    job = {
+        "done": 0,
+        "total": 0,
+        "started": time.monotonic(),
+        "cancel": threading.Event(),
+        "run_dir": run_dir,
+        "label": chosen["label"],
+        "error": None,
+        "summary": None,
+        "finished": False,
+    }
 
     def progress(done, total):
         job["done"], job["total"] = done, total
@@ -94,8 +116,16 @@ def start_job(chosen: dict, config, workers: int | None) -> None:
     def work():
         try:
             job["summary"] = score_archive(
-                [str(chosen["path"])], str(run_dir), config, workers=workers, text_column=chosen["text_column"],
-                id_column=chosen["id_column"], include=chosen["include"], progress=progress, cancel=job["cancel"])
+                [str(chosen["path"])],
+                str(run_dir),
+                config,
+                workers=workers,
+                text_column=chosen["text_column"],
+                id_column=chosen["id_column"],
+                include=chosen["include"],
+                progress=progress,
+                cancel=job["cancel"],
+            )
         except Exception as exc:  # shown on the page (ArchiveRefused explains an unsafe or over-limit input)
             job["error"] = f"{type(exc).__name__}: {exc}"
         finally:
@@ -152,25 +182,52 @@ def charts(results: dict) -> None:
     cols = st.columns(3)
     score = first_column(documents, "score", "quality_score")
     if score:
-        cols[0].altair_chart(alt.Chart(documents).mark_bar().encode(
-            alt.X(f"{score}:Q", bin=alt.Bin(step=5, extent=[0, 100]), scale=alt.Scale(domain=[0, 100]),
-                  title="quality score (100 = clean)"), alt.Y("count()", title="documents"),
-        ).properties(title="Score distribution", height=240), width="stretch")
+        cols[0].altair_chart(
+            alt.Chart(documents)
+            .mark_bar()
+            .encode(
+                alt.X(
+                    f"{score}:Q",
+                    bin=alt.Bin(step=5, extent=[0, 100]),
+                    scale=alt.Scale(domain=[0, 100]),
+                    title="quality score (100 = clean)",
+                ),
+                alt.Y("count()", title="documents"),
+            )
+            .properties(title="Score distribution", height=240),
+            width="stretch",
+        )
     if not issues.empty and "category" in issues.columns:
         per_category = issues.groupby("category").size().reset_index(name="flags")
-        cols[1].altair_chart(alt.Chart(per_category).mark_bar().encode(
-            alt.X("flags:Q"), alt.Y("category:N", sort="-x"),
-            alt.Color("category:N", legend=None,
-                      scale=alt.Scale(domain=list(render.CATEGORY_COLOURS),
-                                      range=list(render.CATEGORY_COLOURS.values())))
-        ).properties(title="Flags per category", height=240), width="stretch")
+        cols[1].altair_chart(
+            alt.Chart(per_category)
+            .mark_bar()
+            .encode(
+                alt.X("flags:Q"),
+                alt.Y("category:N", sort="-x"),
+                alt.Color(
+                    "category:N",
+                    legend=None,
+                    scale=alt.Scale(domain=list(render.CATEGORY_COLOURS), range=list(render.CATEGORY_COLOURS.values())),
+                ),
+            )
+            .properties(title="Flags per category", height=240),
+            width="stretch",
+        )
     length = first_column(documents, "words", "metric_lexicon_count")
     grade = first_column(documents, "metric_consensus_grade", "metric_flesch_kincaid_grade", "consensus_grade")
     if length and grade:
-        cols[2].altair_chart(alt.Chart(documents).mark_circle(opacity=0.6).encode(
-            alt.X(f"{length}:Q", title="words"), alt.Y(f"{grade}:Q", title="reading grade"),
-            tooltip=[c for c in ("document_id", "source", score, length, grade) if c in documents.columns],
-        ).properties(title="Readability against length", height=240), width="stretch")
+        cols[2].altair_chart(
+            alt.Chart(documents)
+            .mark_circle(opacity=0.6)
+            .encode(
+                alt.X(f"{length}:Q", title="words"),
+                alt.Y(f"{grade}:Q", title="reading grade"),
+                tooltip=[c for c in ("document_id", "source", score, length, grade) if c in documents.columns],
+            )
+            .properties(title="Readability against length", height=240),
+            width="stretch",
+        )
 
 
 def downloads(results: dict) -> None:
@@ -181,10 +238,16 @@ def downloads(results: dict) -> None:
             continue
         parquet = io.BytesIO()
         frame.to_parquet(parquet, index=False)
-        cols[2 * i].download_button(f"{name}.parquet", parquet.getvalue(), f"{name}.parquet",
-                                    "application/vnd.apache.parquet", key=f"dl_{name}_parquet")
-        cols[2 * i + 1].download_button(f"{name}.csv", frame.to_csv(index=False).encode("utf-8"), f"{name}.csv",
-                                        "text/csv", key=f"dl_{name}_csv")
+        cols[2 * i].download_button(
+            f"{name}.parquet",
+            parquet.getvalue(),
+            f"{name}.parquet",
+            "application/vnd.apache.parquet",
+            key=f"dl_{name}_parquet",
+        )
+        cols[2 * i + 1].download_button(
+            f"{name}.csv", frame.to_csv(index=False).encode("utf-8"), f"{name}.csv", "text/csv", key=f"dl_{name}_csv"
+        )
 
 
 def show_results(job: dict) -> None:
@@ -192,23 +255,30 @@ def show_results(job: dict) -> None:
     if job["error"]:
         st.error(f"Scoring failed: {job['error']}")
     elif job["cancel"].is_set() or getattr(summary, "cancelled", False):
-        st.warning("Scoring was cancelled: nothing was combined yet. Score the same input again to continue "
-                   "from the finished part.")
+        st.warning(
+            "Scoring was cancelled: nothing was combined yet. Score the same input again to continue "
+            "from the finished part."
+        )
         return
     results = read_results(job["run_dir"])
     if results["documents"].empty:
         return
-    st.success(f"Scored {len(results['documents']):,} documents with {len(results['issues']):,} flags "
-               f"(results in {job['run_dir']}). Review them on the Review flagged passages page.")
+    st.success(
+        f"Scored {len(results['documents']):,} documents with {len(results['issues']):,} flags "
+        f"(results in {job['run_dir']}). Review them on the Review flagged passages page."
+    )
     if summary is not None and hasattr(summary, "lines"):
         st.caption(" · ".join(line.strip() for line in summary.lines()[1:]))
     charts(results)
     st.subheader("Documents")
     documents = results["documents"]
     first = [c for c in ("document_id", "source", "score", "words", "flags") if c in documents.columns]
-    st.dataframe(documents[first + [c for c in documents.columns if c not in first]], hide_index=True,
-                 key="archive_documents", column_config={"score": st.column_config.ProgressColumn(
-                     "score", min_value=0, max_value=100, format="%.1f")})
+    st.dataframe(
+        documents[first + [c for c in documents.columns if c not in first]],
+        hide_index=True,
+        key="archive_documents",
+        column_config={"score": st.column_config.ProgressColumn("score", min_value=0, max_value=100, format="%.1f")},
+    )
     if not results["names"].empty:
         st.subheader("Name variants across the archive")
         st.dataframe(results["names"], hide_index=True, key="archive_names")

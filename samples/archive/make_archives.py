@@ -3,6 +3,7 @@
 The zip holds the folder's files under their relative paths (fixed timestamps, so rebuilding gives the same
 bytes); the JSONL has one object per plain-text article: {"id": relative path, "text": its text}.
 """
+
 import json
 import zipfile
 from pathlib import Path

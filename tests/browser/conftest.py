@@ -4,6 +4,7 @@ Chromium is found at $COPYDESK_CHROMIUM or /usr/bin/chromium (Debian's package `
 install`). Without it the tests skip with a message, except under CI=true where they fail. Servers and browsers
 are always stopped by the fixtures; screenshots go to artifacts/browser/ (gitignored).
 """
+
 from __future__ import annotations
 
 import os
@@ -20,9 +21,17 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "artifacts" / "browser"
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                  "--disable-dev-shm-usage"]
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
 
 
 def _in_ci() -> bool:
@@ -100,11 +109,30 @@ class StreamlitServer:
         log = open(self.log_dir / f"streamlit-{self.starts}.log", "wb")
         env = {**os.environ, "COPYDESK_CONFIG": str(self.house_style), "PYTHONUNBUFFERED": "1"}
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"),
-             "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1",
-             "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
-             "--global.developmentMode", "false"],
-            cwd=str(self.house_style.parent), env=env, stdout=log, stderr=subprocess.STDOUT)
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                str(ROOT / "dashboard" / "app.py"),
+                "--server.headless",
+                "true",
+                "--server.port",
+                str(port),
+                "--server.address",
+                "127.0.0.1",
+                "--browser.gatherUsageStats",
+                "false",
+                "--server.fileWatcherType",
+                "none",
+                "--global.developmentMode",
+                "false",
+            ],
+            cwd=str(self.house_style.parent),
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
         log.close()
         self.url = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + timeout

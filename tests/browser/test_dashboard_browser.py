@@ -1,4 +1,5 @@
 """End to end in a real headless Chromium against `streamlit run dashboard/app.py` (see conftest.py)."""
+
 from __future__ import annotations
 
 import shutil
@@ -34,7 +35,8 @@ def test_paste_a_draft_accept_a_mistranslation_fix_and_download(page, server, wo
     card.get_by_role("button", name="Accept").click()
     corrected = page.locator('[data-testid="corrected-text"]')
     page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"corrected-text\"]').innerText.includes('assisted at')")
+        "() => !document.querySelector('[data-testid=\"corrected-text\"]').innerText.includes('assisted at')"
+    )
     shown = corrected.inner_text()
     assert "attended" in shown and "assisted at" not in shown
     screenshot(page, "check-draft-accepted")
@@ -76,8 +78,9 @@ def test_score_an_archive_and_a_review_decision_survives_a_restart(page, server,
     path_box.fill(str(folder))
     path_box.press("Enter")
     start = page.get_by_role("button", name="Score archive")
-    page.wait_for_function("() => [...document.querySelectorAll('button')].some("
-                           "b => b.innerText.includes('Score archive') && !b.disabled)")
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('button')].some(b => b.innerText.includes('Score archive') && !b.disabled)"
+    )
     start.click()
     page.get_by_text("Scored 2 documents").wait_for(timeout=240_000)
     page.locator('[data-testid="stDataFrame"]').first.wait_for()

@@ -1,5 +1,6 @@
 """textstat's formulas, one module each as in textstat/backend/metrics, on counts shared by all of them (counts.py),
 written in textstat's operation order so floats match exactly; `formulas` computes them all."""
+
 from __future__ import annotations
 
 from checks.readability.counts import Counts
@@ -13,9 +14,20 @@ from checks.readability.scores.gunning_fog import gunning_fog
 from checks.readability.scores.smog_index import smog_index
 from checks.readability.scores.text_standard import text_standard
 
-__all__ = ["GRADE_FORMULAS", "automated_readability_index", "coleman_liau_index", "consensus_grade",
-           "dale_chall_readability_score", "flesch_kincaid_grade", "flesch_reading_ease", "formulas", "gunning_fog",
-           "sentence_grade", "smog_index", "text_standard"]
+__all__ = [
+    "GRADE_FORMULAS",
+    "automated_readability_index",
+    "coleman_liau_index",
+    "consensus_grade",
+    "dale_chall_readability_score",
+    "flesch_kincaid_grade",
+    "flesch_reading_ease",
+    "formulas",
+    "gunning_fog",
+    "sentence_grade",
+    "smog_index",
+    "text_standard",
+]
 
 
 def formulas(c: Counts) -> dict[str, float]:

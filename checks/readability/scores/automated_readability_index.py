@@ -1,4 +1,5 @@
 """textstat's automated_readability_index."""
+
 from __future__ import annotations
 
 from checks.readability.counts import Counts, _ratio

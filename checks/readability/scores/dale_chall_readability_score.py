@@ -1,4 +1,5 @@
 """textstat's dale_chall_readability_score."""
+
 from __future__ import annotations
 
 from checks.readability.counts import Counts, _ratio

@@ -1,4 +1,5 @@
 """textstat's flesch_kincaid_grade, and the same grade for one sentence."""
+
 from __future__ import annotations
 
 from checks.readability.counts import Counts, _ratio

@@ -1,4 +1,5 @@
 """textstat's flesch_reading_ease."""
+
 from __future__ import annotations
 
 from checks.readability.counts import Counts, _ratio

@@ -1,4 +1,5 @@
 """textstat's gunning_fog."""
+
 from __future__ import annotations
 
 from checks.readability.counts import Counts, _ratio

@@ -1,4 +1,5 @@
 """textstat's smog_index."""
+
 from __future__ import annotations
 
 from checks.readability.counts import Counts

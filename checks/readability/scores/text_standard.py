@@ -1,4 +1,5 @@
 """textstat's text_standard, from the other formulas' scores."""
+
 from __future__ import annotations
 
 import math
@@ -20,7 +21,13 @@ def text_standard(scores: dict[str, float]) -> float:
             break
     else:
         grade.append(13)
-    for name in ("smog_index", "coleman_liau_index", "automated_readability_index", "dale_chall_readability_score",
-                 "linsear_write_formula", "gunning_fog"):
+    for name in (
+        "smog_index",
+        "coleman_liau_index",
+        "automated_readability_index",
+        "dale_chall_readability_score",
+        "linsear_write_formula",
+        "gunning_fog",
+    ):
         vote(scores[name])
     return float(max(1, min(Counter(grade).most_common(1)[0][0], 18)))
