@@ -34,7 +34,7 @@ def sample_sentences() -> list[str]:
     """Every sentence of our own sample drafts (never the shared evaluation data)."""
     from checks.document import Document
 
-    sentences = []
+    sentences: list[str] = []
     for path in sorted((ROOT / "samples").rglob("*.txt")):
         text = path.read_text("utf-8", errors="replace")
         sentences.extend(s.text for s in Document(text).sentences if len(s.words) >= 4)

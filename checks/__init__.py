@@ -1,8 +1,10 @@
 """Copydesk: a text-quality checker for English news copy.
 
-from checks import check_text, apply_fixes
-report = check_text(draft)
-for flag in report.issues: ...
+As a library:
+
+    from checks import check_text, apply_fixes
+    report = check_text(draft)
+    for flag in report.issues: ...
 """
 
 from checks.config import Config, ConfigError, load_config

@@ -37,9 +37,11 @@ import os
 import tarfile
 import zipfile
 from array import array
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import PurePosixPath
-from typing import Iterable, Iterator
+from typing import Any
 
 from checks.config import Section, Setting
 from checks.inputs import DEFAULT_MAX_BYTES, SUPPORTED_SUFFIXES, InputError, decode_document
@@ -71,13 +73,13 @@ class Limits:
     max_archive_bytes: int = 20_000_000_000
 
     @classmethod
-    def from_config(cls, config) -> "Limits":
+    def from_config(cls, config) -> Limits:
         """Read the house style's [limits] table (Config rejects unknown keys); bad values are errors that name the
         key."""
         from checks.config import ConfigError
 
         section = config.section("limits") if config is not None else {}
-        values = {}
+        values: dict[str, Any] = {}
         for key, value in section.items():
             if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
                 raise ConfigError(f"{config.path or 'house style'}: [limits] {key} must be a number >= 0")
@@ -233,7 +235,7 @@ def plan(
 ) -> list[Partition]:
     """Partitions covering every document of every input, in a stable order (so a resumed run finds the same)."""
     include = tuple(include) if include else None
-    listed: list[tuple[str, str, str, list]] = []  # (input, path, kind, units)
+    listed: list[tuple[str, str, str, Any]] = []  # (input, path, kind, units: member chains, row offsets, ...)
     for given in inputs:
         path = os.path.abspath(given)
         if os.path.isdir(path):
@@ -283,7 +285,7 @@ def default_partition_size(total_documents: int) -> int:
 
 
 def _split(first: int, given, path, kind, units, size, text_column, id_column) -> list[Partition]:
-    out = []
+    out: list[Partition] = []
     if kind == "broken":
         return [Partition(first, given, path, kind, error=units[0], text_column=text_column, id_column=id_column)]
     if kind in ("files", "zip", "tar"):
@@ -334,7 +336,7 @@ def _split(first: int, given, path, kind, units, size, text_column, id_column) -
 
 
 def _list_folder(root: str, include) -> list[tuple[Step, ...]]:
-    found = []
+    found: list[tuple[Step, ...]] = []
     for folder, dirs, files in os.walk(root, followlinks=False):
         dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _SKIPPED_PARTS)
         for name in sorted(files):
@@ -409,7 +411,7 @@ def _list_zip(handle, label, stored_size, limits, include, depth):
             yield from (
                 (Step(name),) + chain
                 for chain in _nested(
-                    lambda: _read_zip_member(archive, info, label, limits), name, label, limits, include, depth
+                    partial(_read_zip_member, archive, info, label, limits), name, label, limits, include, depth
                 )
             )
         elif _is_document(name, include):
@@ -445,9 +447,7 @@ def _list_tar(handle, label, stored_size, limits, include, depth):
     for info in members:
         name = info.name
         if input_kind(name) in ("zip", "tar") and _is_visible(name):
-            reader = lambda info=info: _read_tar_member(
-                archive.fileobj, info.offset_data, info.size, label, name, limits
-            )
+            reader = partial(_read_tar_member, archive.fileobj, info.offset_data, info.size, label, name, limits)
             yield from (
                 (Step(name, info.offset_data, info.size),) + chain
                 for chain in _nested(reader, name, label, limits, include, depth)
@@ -556,7 +556,7 @@ def _read_tar_member(stream, offset, size, label, name, limits) -> bytes:
 class _ArchiveReader:
     """Reads member chains from one archive, keeping the last nested archive open (members come in order)."""
 
-    def __init__(self, handle, kind, label, limits):
+    def __init__(self, handle, kind, label, limits) -> None:
         self.limits = limits
         self.root = self._open(handle, kind, label)
         self._nested: dict[tuple[Step, ...], tuple] = {}
@@ -660,7 +660,7 @@ class Prefetcher:
             return partition
         if partition.path not in self._open:
             self.close()  # partitions of one input come together; keep one archive open at a time
-            handle = open(partition.path, "rb")
+            handle = open(partition.path, "rb")  # noqa: SIM115  (stays open across partitions until close())
             try:
                 reader = _ArchiveReader(handle, "tar", partition.input, self.limits)
             except ArchiveRefused as exc:
@@ -681,7 +681,7 @@ class Prefetcher:
             handle.close()
         self._open.clear()
 
-    def __enter__(self) -> "Prefetcher":
+    def __enter__(self) -> Prefetcher:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -690,7 +690,7 @@ class Prefetcher:
 
 def _read_archive_partition(partition: Partition, limits: Limits) -> Iterator[Item]:
     if partition.payload is not None:
-        for chain, data in zip(partition.members, partition.payload):
+        for chain, data in zip(partition.members, partition.payload, strict=True):
             source = member_source(partition.input, chain)
             yield (
                 Item(source, source, error=data)
@@ -699,7 +699,7 @@ def _read_archive_partition(partition: Partition, limits: Limits) -> Iterator[It
             )
         return
     try:
-        handle = open(partition.path, "rb")
+        handle = open(partition.path, "rb")  # noqa: SIM115  (closed by the `with handle` below)
     except OSError as exc:
         for chain in partition.members:
             source = member_source(partition.input, chain)
@@ -716,7 +716,7 @@ def _read_archive_partition(partition: Partition, limits: Limits) -> Iterator[It
         yield from _read_members(reader, partition.input, partition.members)
 
 
-def _read_members(reader: "_ArchiveReader", label: str, chains) -> Iterator[Item]:
+def _read_members(reader: _ArchiveReader, label: str, chains) -> Iterator[Item]:
     """Each archive member as an Item: decoded text, or an error row when it cannot be read."""
     for chain in chains:
         source = member_source(label, chain)
@@ -775,7 +775,7 @@ def _read_lines(partition: Partition, limits: Limits) -> Iterator[Item]:
                     record = json.loads(line)
                 else:
                     values = next(csv.reader(io.StringIO(line)))
-                    record = dict(zip(partition.header, values))
+                    record = dict(zip(partition.header, values, strict=False))
             except (ValueError, StopIteration, csv.Error) as exc:
                 yield Item(source, source, error=f"{source}: unreadable row ({exc})")
                 continue
@@ -787,7 +787,8 @@ def _read_lines(partition: Partition, limits: Limits) -> Iterator[Item]:
 
 def _next_record(handle, kind) -> bytes | None:
     """The next record's bytes: one line, or for CSV as many lines as a quoted field spans."""
-    chunks, in_quotes = [], False
+    chunks: list[bytes] = []
+    in_quotes = False
     while True:
         line = handle.readline()
         if not line:
@@ -863,10 +864,10 @@ def read_upload(
                 text = data.decode("utf-8-sig")
             except UnicodeDecodeError as exc:
                 raise ArchiveRefused(f"{label}: a CSV upload must be UTF-8 ({exc.reason} at byte {exc.start})") from exc
-            reader = csv.DictReader(io.StringIO(text, newline=""))
-            if text_column not in (reader.fieldnames or ()):
+            rows = csv.DictReader(io.StringIO(text, newline=""))
+            if text_column not in (rows.fieldnames or ()):
                 raise ArchiveRefused(f"{label}: no column {text_column!r}")
-            records = reader
+            records: Iterable[dict | None] = rows
         else:
             records = (_json_or_none(line) for line in data.splitlines() if line.strip())
         for number, record in enumerate(records, 1):

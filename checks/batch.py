@@ -31,8 +31,8 @@ import time
 import uuid
 import warnings
 from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Callable, Iterable
 
 from checks.archives import Limits, Partition, Prefetcher, plan, read_partition
 from checks.config import Config
@@ -48,7 +48,10 @@ from checks.scoring import (
     metric_spec,
     score_item,
 )
-from checks.scoring import quality_score, score_document  # noqa: F401  (callers import them from here too)
+
+# Re-exported (the `x as x` form): callers import these from checks.batch too.
+from checks.scoring import quality_score as quality_score
+from checks.scoring import score_document as score_document
 
 log = logging.getLogger(__name__)
 
@@ -292,11 +295,21 @@ def _run_window(client, pending, config, limits, spec, out_dir, on_done, cancel,
     return cancelled, memory
 
 
-def _combine(out_dir: str, count: int, spec, write_csv: bool) -> dict:
+@dataclass
+class _Totals:
+    """What the final tables hold, for the summary."""
+
+    documents: int = 0
+    words: int = 0
+    errors: int = 0
+    rules: Counter[str] = field(default_factory=Counter)
+
+
+def _combine(out_dir: str, count: int, spec, write_csv: bool) -> _Totals:
     """Concatenate the parts in order into the final tables (one part in memory at a time)."""
     import pyarrow.parquet as pq
 
-    stats = {"documents": 0, "words": 0, "errors": 0, "rules": Counter()}
+    stats = _Totals()
     schemas = {"documents": documents_schema(spec), "issues": issues_schema()}
     for kind, schema in schemas.items():
         target = os.path.join(out_dir, f"{kind}.parquet")
@@ -306,11 +319,11 @@ def _combine(out_dir: str, count: int, spec, write_csv: bool) -> dict:
                 table = pq.read_table(_part_path(out_dir, index, kind), schema=schema)
                 writer.write_table(table)
                 if kind == "documents":
-                    stats["documents"] += table.num_rows
-                    stats["words"] += sum(w or 0 for w in table.column("words").to_pylist())
-                    stats["errors"] += table.num_rows - table.column("error").null_count
+                    stats.documents += table.num_rows
+                    stats.words += sum(w or 0 for w in table.column("words").to_pylist())
+                    stats.errors += table.num_rows - table.column("error").null_count
                 else:
-                    stats["rules"].update(table.column("rule").to_pylist())
+                    stats.rules.update(table.column("rule").to_pylist())
         os.replace(tmp, target)
         if write_csv:
             _write_csv(target)
@@ -330,7 +343,7 @@ class CollectedRows:
 
         for index in range(self.count):
             table = pq.read_table(_part_path(self.out_dir, index, self.kind))
-            yield from zip(*(table.column(c).to_pylist() for c in ("document_id", "key", "count")))
+            yield from zip(*(table.column(c).to_pylist() for c in ("document_id", "key", "count")), strict=True)
 
     def __len__(self) -> int:
         import pyarrow.parquet as pq
@@ -369,7 +382,7 @@ def _write_csv(parquet_path: str) -> None:
     with pacsv.CSVWriter(tmp, _csv_schema(parquet.schema_arrow)) as writer:
         for batch in parquet.iter_batches(batch_size=10_000):
             columns = []
-            for name, column in zip(batch.schema.names, batch.columns):
+            for column in batch.columns:
                 if pa.types.is_list(column.type):
                     column = pc.binary_join(column, " | ")
                 columns.append(column)
@@ -424,7 +437,8 @@ def score_archive(
     out_dir = os.path.abspath(out_dir)
     checked_words = checked_documents = 0
     cpu_seconds = 0.0
-    cancelled, memory, worker_count = False, {}, 0
+    cancelled, worker_count = False, 0
+    memory: dict[str, float] = {}
     client, cluster = _start_client(workers, scheduler)
     try:
         worker_count = len(client.scheduler_info().get("workers", {}))
@@ -471,7 +485,7 @@ def score_archive(
         if cluster is not None:
             cluster.close()
 
-    stats = {"documents": done, "words": 0, "errors": 0, "rules": Counter()}
+    stats = _Totals(documents=done)
     table_status = {}
     if not cancelled:
         stats = _combine(out_dir, len(partitions), spec, write_csv)
@@ -481,14 +495,14 @@ def score_archive(
         }
     seconds = time.perf_counter() - started
     return BatchSummary(
-        documents=stats["documents"],
-        words=stats["words"],
-        errors=stats["errors"],
+        documents=stats.documents,
+        words=stats.words,
+        errors=stats.errors,
         seconds=seconds,
         words_per_second=checked_words / seconds if seconds > 0 else 0.0,
-        top_rules=stats["rules"].most_common(TOP_RULES),
+        top_rules=stats.rules.most_common(TOP_RULES),
         out_dir=out_dir,
-        flags=sum(stats["rules"].values()),
+        flags=sum(stats.rules.values()),
         partitions=len(partitions),
         resumed_partitions=len(partitions) - len(pending),
         cancelled=cancelled,

@@ -10,7 +10,8 @@ import argparse
 import json
 import sys
 import time
-from typing import Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from checks.flags import CATEGORIES, SEVERITY_RANK, Flag
 from checks.formats import format_text, rules_markdown, write_csv
@@ -197,7 +198,7 @@ class TerminalProgress:
     """A progress bar on stderr with documents/s and time left: tqdm when installed, else one updating line."""
 
     def __init__(self) -> None:
-        self._bar = None
+        self._bar: Any = None  # a tqdm bar (untyped) once the first count arrives
         self._started = time.perf_counter()
         self._first: int | None = None
         self._last_print = 0.0

@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import os
 import tomllib
-from collections.abc import MutableMapping
+from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import tomlkit
@@ -137,7 +137,7 @@ class Config:
         """The user's dictionary: words never flagged as spelling mistakes (matched case-insensitively)."""
         return frozenset(w.lower() for w in self.get("dictionary", "words", []))
 
-    def with_offline(self, offline: bool) -> "Config":
+    def with_offline(self, offline: bool) -> Config:
         return Config(self.data, self.path, offline)
 
 
@@ -170,7 +170,7 @@ def load_config(path: str | os.PathLike | None = None, offline: bool = False) ->
     return Config(data, chosen, offline)
 
 
-def edit_house_style(path: str | os.PathLike, edit: Callable[["tomlkit.TOMLDocument"], None]) -> Path:
+def edit_house_style(path: str | os.PathLike, edit: Callable[[tomlkit.TOMLDocument], None]) -> Path:
     """Load the house-style file at `path` (an empty one when it does not exist) keeping its comments and layout,
     let `edit` change the tomlkit document in place, and write the result atomically. An existing file must load
     (the errors are load_config's), and so must the edited one: an unknown table or key, or a value TOML cannot

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass
+from datetime import UTC
 from pathlib import Path, PurePath
 
 from checks.config import Config, ConfigError, Section, Setting
@@ -81,7 +82,7 @@ class DeskLimits:
     batch_workers: int | None = None  # [dashboard] batch_workers: local Dask workers (default one per core)
 
     @classmethod
-    def from_config(cls, config: Config) -> "DeskLimits":
+    def from_config(cls, config: Config) -> DeskLimits:
         from checks.archives import Limits as ArchiveLimits
 
         section = config.section("dashboard")
@@ -156,9 +157,9 @@ def runs_dir(config: Config) -> Path:
 def new_run_dir(config: Config, label: str) -> Path:
     """A fresh folder for one scoring run, named by time and a random id (never by the upload's name)."""
     import uuid
-    from datetime import datetime, timezone
+    from datetime import datetime
 
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
     path = runs_dir(config) / f"run-{stamp}-{uuid.uuid4().hex[:6]}"
     path.mkdir(parents=True, exist_ok=False)
     (path / "run.json").write_text(json.dumps({"label": label, "created": stamp}), "utf-8")

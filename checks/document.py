@@ -13,6 +13,7 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from importlib import resources
+from typing import Any
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,7 +116,7 @@ def _is_boundary(text: str, match: re.Match, end: int) -> bool:
     if not punct.startswith("."):
         following = _NEXT_WORD_RE.match(text, match.end(), end)
         # "?" or "!" inside a quote followed by a lower-case word continues the sentence: "Why?" he asked.
-        return bool(following) and not following.group(1)[:1].islower()
+        return following is not None and not following.group(1)[:1].islower()
     before = _WORD_BEFORE_RE.search(text, max(0, match.start() - 40), match.start() + 1)
     following = _NEXT_WORD_RE.match(text, match.end(), end)
     next_word = following.group(1) if following else ""
@@ -178,7 +179,7 @@ class Document:
         self.sentences: tuple[Sentence, ...] = tuple(sentences)
         self._sentence_starts = [s.start for s in self.sentences]
         self._tags: dict[int, tuple] = {}
-        self.cache: dict[str, object] = {}  # per-document derived data a check wants to share or reuse
+        self.cache: dict[str, Any] = {}  # per-document derived data a check wants to share or reuse (any type)
 
     @cached_property
     def tokens(self) -> tuple[Token, ...]:

@@ -7,7 +7,7 @@ and finally the rule id, so the same flags always give the same text.
 
 from __future__ import annotations
 
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
 
 from checks.flags import SEVERITY_RANK, Flag, spans_overlap
 

@@ -48,7 +48,7 @@ class Flag:
         }
 
     @classmethod
-    def from_dict(cls, data: dict) -> "Flag":
+    def from_dict(cls, data: dict) -> Flag:
         return cls(
             category=data["category"],
             rule=data["rule"],

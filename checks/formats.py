@@ -4,7 +4,8 @@ reports, and the Markdown rule listing (docs/rules.md)."""
 from __future__ import annotations
 
 import csv
-from typing import IO, Iterable
+from collections.abc import Iterable
+from typing import IO
 
 CSV_COLUMNS = (
     "source",

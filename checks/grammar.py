@@ -78,9 +78,13 @@ def _letter_sound(letter: str) -> str:
     return VOWEL if letter.upper() in _LETTER_VOWEL_SOUND else CONSONANT
 
 
-def _number_sound(word: str) -> str:
-    """ "an 8", "an 11-year-old", "an 1848 law", "an 18,000-seat arena"; "a 1,100", "a 110"."""
-    lead = _NUMBER_RE.match(word).group()
+def _number_sound(word: str) -> str | None:
+    """ "an 8", "an 11-year-old", "an 1848 law", "an 18,000-seat arena"; "a 1,100", "a 110". None for a digit that
+    is no decimal digit ("²", "①": str.isdigit() says yes, \\d no)."""
+    match = _NUMBER_RE.match(word)
+    if match is None:
+        return None
+    lead = match.group()
     if lead.startswith("8"):
         return VOWEL
     if lead[:2] in ("11", "18") and len(lead) in (2, 4, 5):
@@ -175,6 +179,8 @@ def article_flags(doc: Document, sentence: Sentence) -> list[Flag]:
         if shouting is None:
             shouting = _shouting(sentence)
         sound = initial_sound(following.text, shouting)
+        if sound is None:
+            continue
         wanted = {VOWEL: "an", CONSONANT: "a"}.get(sound)
         if wanted is None or article.lower == wanted:
             continue

@@ -172,7 +172,9 @@ def judge(doc: Document, passages: list[Passage]) -> list[Verdict]:
     for passage in sorted(passages, key=lambda p: (p.sentence.start, p.first)):
         before, original, after = _window(doc, passage)
         gains = model.gains(before, original, passage.rewrites, after)
-        ranked = sorted(((r, round(g, 2)) for r, g in zip(passage.rewrites, gains)), key=lambda x: (-x[1], x[0]))
+        ranked = sorted(
+            ((r, round(g, 2)) for r, g in zip(passage.rewrites, gains, strict=True)), key=lambda x: (-x[1], x[0])
+        )
         verdicts.append(Verdict(passage, tuple(ranked)))
     return verdicts
 

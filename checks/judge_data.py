@@ -7,8 +7,9 @@ which `data/judge_siblings.tsv` carries). `python -m checks regenerate-data` run
 
 A word's siblings are the words a translation engine confuses it with: its synonyms, the adjectives WordNet marks as
 similar, and its co-hyponyms under a narrow hypernym (at most `MAX_COHYPONYMS` hyponyms). Only single lower-case words
-that are common in English (wordfreq Zipf >= `MIN_ZIPF`) and not a UK/US spelling of the same word are kept, the `MAX_SIBLINGS` most frequent per word, and
-the table is written per inflected form (lemminflect), so the judge looks words up without lemmatising.
+that are common in English (wordfreq Zipf >= `MIN_ZIPF`) and not a UK/US spelling of the same word are kept, the
+`MAX_SIBLINGS` most frequent per word, and the table is written per inflected form (lemminflect), so the judge looks
+words up without lemmatising.
 """
 
 from __future__ import annotations
@@ -65,7 +66,7 @@ def lemma_siblings() -> dict[tuple[str, str], set[str]]:
             for symbol, target, _ in pointers:
                 if symbol in ("@", "@i"):
                     hyponyms[target].append(offset)
-        for offset, (words, pointers) in synsets.items():
+        for words, pointers in synsets.values():
             members = [w for w in words if good(w)]
             near = set(members)
             for symbol, target, target_pos in pointers:

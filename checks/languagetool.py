@@ -1,9 +1,10 @@
 """LanguageTool as an optional second opinion: a remote server, a local one, or off.
 
 Copydesk's own checks always run; this family only adds what a LanguageTool server finds, as ordinary flags whose
-rule ids start with `LT:` (a secondary family: the pipeline drops them where one of our flags covers the same words). It can never hang
-or break a check: every request has a hard deadline, a server that is down is remembered for a while so a batch
-does not wait once per document, and anything unexpected becomes a one-line status instead of an exception.
+rule ids start with `LT:` (a secondary family: the pipeline drops them where one of our flags covers the same
+words). It can never hang or break a check: every request has a hard deadline, a server that is down is remembered
+for a while so a batch does not wait once per document, and anything unexpected becomes a one-line status instead
+of an exception.
 
 Modes (house style `[languagetool] mode`, see samples/copydesk.toml and docs/languagetool.md):
   off     never contact anything;
@@ -28,7 +29,6 @@ import socket
 import subprocess
 import threading
 import time
-import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,8 +44,8 @@ MODES = ("off", "auto", "local", "remote")
 DEFAULT_TIMEOUT = 5.0
 DEFAULT_LANGUAGE = "en-US"
 DEFAULT_MAX_CHARS = 20_000  # the public server's limit per request; longer texts go in paragraph-aligned chunks
-DOWN_RETRY_SECONDS = 60.0
-STARTUP_SECONDS = 60.0  # a local server that is still loading is not remembered as down  # how long a server that failed is skipped before it is tried again
+DOWN_RETRY_SECONDS = 60.0  # how long a server that failed is skipped before it is tried again
+STARTUP_SECONDS = 60.0  # a local server that is still loading is not remembered as down
 MAX_SUGGESTIONS = 5
 _ASTRAL_RE = re.compile("[\U00010000-\U0010ffff]")
 
@@ -228,11 +228,16 @@ def query(text: str, endpoint: str, settings: Settings, disabled: list[str]) -> 
     return found
 
 
+def _as_dict(value) -> dict:
+    """A JSON object from the server, or {} for anything else (a server may answer garbage)."""
+    return value if isinstance(value, dict) else {}
+
+
 def to_flag(text: str, match: dict) -> Flag | None:
-    rule = match.get("rule") if isinstance(match.get("rule"), dict) else {}
+    rule = _as_dict(match.get("rule"))
     rule_id = str(rule.get("id") or "UNKNOWN")
     issue = str(rule.get("issueType") or "").lower()
-    lt_category = rule.get("category") if isinstance(rule.get("category"), dict) else {}
+    lt_category = _as_dict(rule.get("category"))
     category = _ISSUE_CATEGORY.get(issue) or _LT_CATEGORY.get(str(lt_category.get("id", "")).upper(), "style")
     suggestions = []
     for replacement in match.get("replacements") or ():

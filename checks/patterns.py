@@ -73,10 +73,10 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from importlib import resources
-from typing import Callable, Iterable, Mapping, Sequence
 
 from checks.document import Document, Sentence, Token
 from checks.flags import Flag, RuleInfo, make_flag
@@ -274,12 +274,12 @@ def compile_pattern(
         raise RuleError(f"empty pattern {source!r}")
     if not any_mark:
         elements = [Element(**{**e.__dict__, "marked": True}) for e in elements]
-    candidates = [i for i, e in enumerate(elements) if e.words and not e.negate and not e.optional]
+    candidates = {i: e.words for i, e in enumerate(elements) if e.words and not e.negate and not e.optional}
     if not candidates:
         raise RuleError(f"pattern {source!r} needs a literal word that is not optional (it indexes the rule)")
     # Index by the rarest element: a rule anchored on "the" would be tried at every "the" in the text.
-    anchor = min(candidates, key=lambda i: (bool(elements[i].words & _COMMON_WORDS), len(elements[i].words), i))
-    return Pattern(source, tuple(elements), at_start, anchor, elements[anchor].words)
+    anchor = min(candidates, key=lambda i: (bool(candidates[i] & _COMMON_WORDS), len(candidates[i]), i))
+    return Pattern(source, tuple(elements), at_start, anchor, candidates[anchor])
 
 
 @dataclass(frozen=True)
@@ -473,7 +473,7 @@ class RuleSet:
 
     @staticmethod
     def _flag(rule: PatternRule, doc: Document, tokens, chosen: list[int], tags) -> Flag:
-        marked = [i for e, i in zip(rule.pattern.elements, chosen) if e.marked and i >= 0]
+        marked = [i for e, i in zip(rule.pattern.elements, chosen, strict=True) if e.marked and i >= 0]
         start, end = tokens[marked[0]].start, tokens[marked[-1]].end
         texts = [tokens[i].text if i >= 0 else "" for i in chosen]
         penn = [tags[i].tag if i >= 0 else "" for i in chosen] if rule.inflects else ()
@@ -556,7 +556,9 @@ def parse_rules(
     """Compile the rules of one parsed rule file (`defined_in` names it); every error names the file and the rule (or
     the list)."""
     if lemma_forms is None:
-        from checks.inflect import forms_of as lemma_forms
+        from checks.inflect import forms_of
+
+        lemma_forms = forms_of
     lists = parse_lists(data, defined_in)
     defaults = data.get("defaults", {})
     rules = []
@@ -618,7 +620,7 @@ def load_rule_file(name: str) -> RuleSet:
 
 def lemmas_used(data: dict) -> set[str]:
     """Every @lemma a parsed rule file mentions (for the pre-generated inflection table)."""
-    found = set()
+    found: set[str] = set()
     for entry in data.get("rule", []):
         for pattern in (entry.get("pattern", ""), *_as_tuple(entry.get("unless"))):
             for raw in pattern.split():

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable
 
 from checks.config import Config
-from checks.document import Document
+from checks.document import Document, Sentence
 from checks.flags import Flag, overlaps
 from checks.registry import Family, families
 
@@ -87,7 +87,7 @@ def check_document(
 
 def _tag_ahead(doc: Document, config: Config, chosen: list[Family]) -> None:
     """Tag, in one batch, every sentence the families will ask about (cheaper than one tagger call each)."""
-    wanted = {}
+    wanted: dict[int, Sentence] = {}
     for fam in chosen:
         if fam.tag_requests is None:
             continue

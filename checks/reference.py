@@ -97,10 +97,11 @@ class CountsReference:
         unigrams = self.counts[0]
         self.total = sum(unigrams.values()) or 1
         self.vocabulary = len(unigrams) or 1
-        self.history_counts = [Counter(), Counter()]  # how often each history is followed by a word
-        for order in (1, 2):
-            for gram, count in self.counts[order].items():
-                self.history_counts[order - 1][gram[:-1]] += count
+        # how often each history is followed by a word
+        self.history_counts: list[Counter[tuple[str, ...]]] = [Counter(), Counter()]
+        for n in (1, 2):
+            for gram, count in self.counts[n].items():
+                self.history_counts[n - 1][gram[:-1]] += count
 
     def known(self, word: str) -> bool:
         return (word,) in self.counts[0]
@@ -159,7 +160,7 @@ def sentence_words(text: str) -> list[list[str]]:
 
 
 def count_ngrams(texts) -> list[Counter]:
-    counts = [Counter(), Counter(), Counter()]
+    counts: list[Counter[tuple[str, ...]]] = [Counter(), Counter(), Counter()]
     for text in texts:
         for run in sentence_words(text):
             padded = ["<s>", *run, "</s>"]

@@ -11,9 +11,10 @@ family is one module and one line in FAMILY_MODULES.
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Callable, Iterable, NamedTuple
+from typing import Any, NamedTuple
 
 from checks.config import Config, Section
 from checks.document import Document, Sentence

@@ -14,10 +14,10 @@ from __future__ import annotations
 import io
 import os
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Iterable
 
 from sqlalchemy import (
     Column,
@@ -186,7 +186,7 @@ class ReviewStore:
         metadata.create_all(self.engine)
 
     @classmethod
-    def from_config(cls, config: Config) -> "ReviewStore":
+    def from_config(cls, config: Config) -> ReviewStore:
         return cls(database_url(config))
 
     def close(self) -> None:
@@ -201,7 +201,7 @@ class ReviewStore:
         """Append one decision in its own transaction; returns its unique id."""
         row = {
             "decision_id": decision.decision_id,
-            "created_at": datetime.now(timezone.utc),
+            "created_at": datetime.now(UTC),
             "reviewer": decision.reviewer,
             "archive": decision.archive,
             "document": decision.document,

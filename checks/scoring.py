@@ -113,8 +113,8 @@ def score_document(
     doc_id: str, source: str, text: str, config: Config
 ) -> tuple[dict, list[dict], dict[str, dict[str, int]]]:
     """Check one document exactly as `python -m checks check` does and return its row, its flags' rows and what
-    each archive table collects from it. The row has `metric_<key>` for each metric reported; flags are `Flag.to_dict()` plus the
-    document id and the sentence around them."""
+    each archive table collects from it. The row has `metric_<key>` for each metric reported; flags are
+    `Flag.to_dict()` plus the document id and the sentence around them."""
     from checks.document import Document
     from checks.pipeline import check_document
 
@@ -147,10 +147,13 @@ def score_document(
 def score_item(item: Item, input_name: str, config: Config, spec) -> tuple[dict, list[dict], dict]:
     """`score_document` for a document a worker read from `input_name`: an unreadable document, or one that breaks
     the pipeline, becomes an error row; the row's metric columns are those of `spec` (see metric_spec)."""
+    issues: list[dict]
+    collected: dict
     if item.error is not None:
         row, issues, collected = _error_row(item.doc_id, item.source, item.error), [], {}
     else:
         try:
+            assert item.text is not None  # an Item has its text or an error
             row, issues, collected = score_document(item.doc_id, item.source, item.text, config)
         except Exception as exc:  # one document that breaks the pipeline becomes an error row
             log.exception("checking %s failed", item.source)

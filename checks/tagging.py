@@ -103,7 +103,7 @@ def tag_sentences(sentences) -> dict[int, tuple[Tag, ...]]:
         # nlp() is cheaper than nlp.pipe() for the usual single sentence; pipe pays off for batches.
         docs = [nlp(sentences[0].text)] if len(sentences) == 1 else list(nlp.pipe(s.text for s in sentences))
     result = {}
-    for sentence, sdoc in zip(sentences, docs):
+    for sentence, sdoc in zip(sentences, docs, strict=True):
         starts = [tok.idx for tok in sdoc]
         tags = []
         cursor = 0

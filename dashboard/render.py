@@ -8,7 +8,8 @@ typed can become markup: a draft containing <script>, <img onerror=...> or </mar
 
 from __future__ import annotations
 
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from itertools import pairwise
 
 from checks.flags import Flag
 
@@ -72,7 +73,7 @@ def _segments(text_length: int, flags: Sequence[Flag]) -> list[tuple[int, int, l
         cuts.update((flag.start, flag.end))
     points = sorted(p for p in cuts if 0 <= p <= text_length)
     pieces = []
-    for a, b in zip(points, points[1:]):
+    for a, b in pairwise(points):
         covering = [f for f in flags if f.start <= a and b <= f.end and f.start < f.end]
         pieces.append((a, b, covering))
     return pieces

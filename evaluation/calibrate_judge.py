@@ -22,13 +22,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from evaluation.common import eval_dir  # noqa: E402
-from evaluation.eval_mistranslation import MT_SETS, in_half  # noqa: E402
 from checks import judge  # noqa: E402
 from checks.config import Config  # noqa: E402
 from checks.document import Document  # noqa: E402
 from checks.lm import scorer  # noqa: E402
 from checks.reference import load_reference  # noqa: E402
+from evaluation.common import eval_dir  # noqa: E402
+from evaluation.eval_mistranslation import MT_SETS, in_half  # noqa: E402
 
 CALIBRATION = ROOT / "samples" / "mistranslation" / "judge-calibration.tsv"
 
@@ -41,7 +41,7 @@ def sentence_gain(written: str, rewrite: str) -> float:
 def calibrate_veto() -> float:
     with open(CALIBRATION, encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
-    gains = {"calque": [], "control": []}
+    gains: dict[str, list[float]] = {"calque": [], "control": []}
     for row in rows:
         gains[row["kind"]].append(sentence_gain(row["as_written"], row["rewrite"]))
     print(

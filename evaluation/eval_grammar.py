@@ -30,9 +30,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from evaluation.common import eval_dir  # noqa: E402
 from checks.config import Config  # noqa: E402
 from checks.document import Document  # noqa: E402
+from evaluation.common import eval_dir  # noqa: E402
 
 EVAL = eval_dir()
 SAMPLES = ROOT / "samples" / "grammar" / "labelled.tsv"
@@ -277,12 +277,12 @@ def _changed_span(before: str, after: str) -> Span | None:
         a, b = (j1, j2 - 1) if j2 > j1 else (max(j1 - 1, 0), min(j1, len(tokens) - 1))
         lo = a if lo is None else min(lo, a)
         hi = b if hi is None else max(hi, b)
-    if lo is None or not tokens:
+    if lo is None or hi is None or not tokens:
         return None
     return tokens[lo][0], tokens[hi][1]
 
 
-def labelled_items() -> list[tuple[str, str, str, str]]:
+def labelled_items() -> list[tuple[str, ...]]:
     rows = []
     for line in SAMPLES.read_text("utf-8").splitlines():
         if line.strip() and not line.startswith("#"):
@@ -342,7 +342,8 @@ def measure_speed() -> None:
     tagged = sum(d.tagged_sentence_count for d in docs)
     print(
         f"Speed on {len(docs)} clean articles ({words} words): grammar family {cpu / words * 1e6:.1f} ms CPU "
-        f"({elapsed / words * 1e6:.1f} ms wall) per 1,000 words (budget 8), {tagged} of {sentences} sentences tagged, {flags} flags (all false alarms)"
+        f"({elapsed / words * 1e6:.1f} ms wall) per 1,000 words (budget 8), {tagged} of {sentences} sentences tagged, "
+        f"{flags} flags (all false alarms)"
     )
 
 

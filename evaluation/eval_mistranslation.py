@@ -28,11 +28,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from evaluation.common import eval_dir  # noqa: E402
+from checks import mistranslation  # noqa: E402
 from checks.config import Config, load_config  # noqa: E402
 from checks.document import Document  # noqa: E402
 from checks.fixes import apply_fixes  # noqa: E402
-from checks import mistranslation  # noqa: E402
+from evaluation.common import eval_dir  # noqa: E402
 
 SAMPLES = ROOT / "samples" / "mistranslation"
 SPAN_RE = re.compile(r"<v>(.*?)</v>")
@@ -228,14 +228,15 @@ def evaluate_mt_errors(config: Config, layer: str, half: str) -> None:
         return
     print(f"\nmt-errors ({half} half of each set), layer: {layer}")
     print(f"  {'set':24} {'rows':>5} {'flags':>5} {'precision':>9} {'lex recall':>10} {'per 100 clean':>13}  rules")
-    pooled = Counter()
+    pooled: Counter[str] = Counter()
     for name in MT_SETS:
         rows = [
             r
             for r in map(json.loads, (folder / f"{name}.jsonl").read_text("utf-8").splitlines())
             if in_half(r["id"], half)
         ]
-        counts, rules = Counter(), Counter()
+        counts: Counter[str] = Counter()
+        rules: Counter[str] = Counter()
         for group in mt_documents(name, rows):
             text, starts = "", []
             for row in group:

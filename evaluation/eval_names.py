@@ -33,11 +33,11 @@ sys.path.insert(0, str(ROOT))
 
 from rapidfuzz import fuzz  # noqa: E402
 
-from evaluation.common import eval_dir  # noqa: E402
 from checks.config import Config  # noqa: E402
 from checks.document import Document  # noqa: E402
 from checks.names import check  # noqa: E402
 from checks.names.keys import fold, name_data  # noqa: E402
+from evaluation.common import eval_dir  # noqa: E402
 
 SAMPLES = ROOT / "samples" / "names" / "paragraphs.jsonl"
 HONORIFICS = {
@@ -199,7 +199,7 @@ def variant_items(entities: list[dict]) -> list[dict]:
     items = []
     for entity in entities:
         p_given, p_surname = entity["primary"]
-        seen = set()
+        seen: set[str] = set()
         for a_given, a_surname in entity["aliases"]:
             (p_particle, p_core), (a_particle, a_core) = _word_parts(p_surname[-1]), _word_parts(a_surname[-1])
             if fuzz.ratio(fold(p_core), fold(a_core)) < 70 or len(seen) >= 3:
@@ -329,7 +329,7 @@ def evaluate_clean_news(show: bool) -> dict | None:
     for path in files:
         doc = Document(path.read_text("utf-8", errors="replace"), str(path))
         words += len(doc.words)
-        doc.sentences  # document analysis is not the family's cost
+        _ = doc.sentences  # document analysis is not the family's cost
         started = time.perf_counter()
         found = check(doc, config).flags
         seconds += time.perf_counter() - started

@@ -15,16 +15,16 @@ from __future__ import annotations
 import statistics
 import sys
 import time
-from collections import Counter
+from collections import Counter, defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from evaluation.common import eval_dir  # noqa: E402
 from checks import readability as rd  # noqa: E402
 from checks.config import Config  # noqa: E402
 from checks.document import Document  # noqa: E402
+from evaluation.common import eval_dir  # noqa: E402
 
 EVAL_DIR = eval_dir()
 ONESTOP = EVAL_DIR / "onestopenglish" / "texts"
@@ -113,7 +113,7 @@ def evaluate_cost(texts: list[str]) -> None:
     family = rd.check
     warm = Document(texts[0])
     rd.metrics(warm, config), family(warm, config)  # load tables, rules and (if needed) the tagger once
-    timings: dict[str, float] = Counter()
+    timings: defaultdict[str, float] = defaultdict(float)
     words = 0
     for text in texts[1:]:
         started = time.process_time()

@@ -23,12 +23,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from evaluation.common import PLANTED, planted_sample  # noqa: E402
+from checks import spelling  # noqa: E402
 from checks.config import Config  # noqa: E402
 from checks.document import Document  # noqa: E402
 from checks.pipeline import check_document  # noqa: E402
-from checks import spelling  # noqa: E402
 from checks.spelling.checker import _match_case  # noqa: E402
+from evaluation.common import PLANTED, planted_sample  # noqa: E402
 
 EVAL = Path(os.environ.get("COPYDESK_EVAL_DIR") or ROOT.parent / "shared" / "eval")
 SEED = Path(os.environ.get("COPYDESK_SEED_DIR") or ROOT.parent / "shared" / "seed")
@@ -180,7 +180,7 @@ def sample_scores() -> None:
                 fp += 1
                 alarms.append(flag.text)
         found = {(f.start, f.end) for f in flags}
-        for s, e, right in gold:
+        for s, e, _right in gold:
             if (s, e) not in found:
                 fn += 1
                 misses.append(text[s:e])
@@ -230,7 +230,7 @@ def _changed_word(clean: str, perturbed: str):
     a, b = clean.split(), perturbed.split()
     if len(a) != len(b):
         return None
-    diffs = [i for i, (x, y) in enumerate(zip(a, b)) if x != y]
+    diffs = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
     if len(diffs) != 1:
         return None
     i = diffs[0]

@@ -65,7 +65,7 @@ fragments = st.one_of(
     st.sampled_from(NEWS),
     st.sampled_from(HOSTILE),
     st.text(max_size=40),
-    st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=20),
+    st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=20),
 )
 separators = st.sampled_from(["", " ", "\n", "\n\n", "\r\n", "\r", "\t", " \u200b "])
 hostile_texts = st.lists(st.tuples(fragments, separators), max_size=12).map(

@@ -16,9 +16,10 @@ from checks.config import ConfigError, load_config
 ROOT = Path(__file__).resolve().parent.parent
 ARCHIVE = ROOT / "samples" / "archive"
 FOLDER = ARCHIVE / "articles"
+DEFAULT_LIMITS = Limits()
 
 
-def _items(inputs, limits=Limits(), **options):
+def _items(inputs, limits=DEFAULT_LIMITS, **options):
     return [item for p in plan([str(i) for i in inputs], limits, **options) for item in read_partition(p, limits)]
 
 
@@ -167,9 +168,9 @@ def test_tar_gz_members_and_nested_zip_are_read_in_memory(tmp_path):
     archive = _tar(
         tmp_path / "pack.tar.gz",
         {
-            "one.txt": "First text.".encode(),
+            "one.txt": b"First text.",
             "n.zip": nested,
-            "two.md": "Second text.".encode(),
+            "two.md": b"Second text.",
             "image.png": b"\x89PNG",
         },
     )

@@ -57,7 +57,7 @@ def test_json_contract(capsys, draft):
 
 def test_text_format_has_line_and_column(capsys, draft):
     code, out, _ = run(capsys, "check", "--offline", str(draft))
-    line = next(l for l in out.splitlines() if "style.page-furniture" in l)
+    line = next(line for line in out.splitlines() if "style.page-furniture" in line)
     assert line.startswith(f"{draft}:3:1: warning style style.page-furniture ")
 
 

@@ -14,13 +14,13 @@ ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "samples" / "copydesk.toml"
 
 
-def test_the_sample_house_style_loads_and_documents_every_key():
+def test_the_sample_house_style_loads_and_documents_every_key() -> None:
     config = load_config(SAMPLE)
     assert set(config.data) <= set(schema())
     text = SAMPLE.read_text("utf-8")
     sections = re.split(r"^\[+([\w.]+)\]+\s*$", text, flags=re.M)
     documented: dict[str, set[str]] = {}
-    for name, body in zip(sections[1::2], sections[2::2]):
+    for name, body in zip(sections[1::2], sections[2::2], strict=True):
         top = name.split(".")[0]
         documented.setdefault(top, set()).update(re.findall(r"^#? ?(\w+) = ", body, flags=re.M))
         if "." in name:  # [readability.audiences.x] and [[names.house]] document their parent's key
@@ -78,8 +78,8 @@ def test_declared_defaults_are_the_values_the_code_uses():
     from checks.archives import Limits
     from checks.languagetool import settings_from
     from checks.mistranslation import settings as mistranslation_settings
-    from checks.spelling import Settings as SpellingSettings
     from checks.registry import house_sections
+    from checks.spelling import Settings as SpellingSettings
 
     declared = {s.name: {k.key: k.default for k in s.settings} for s in house_sections()}
     limits = Limits.from_config(Config())

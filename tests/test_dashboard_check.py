@@ -40,8 +40,9 @@ def corrected(at: AppTest) -> str:
     import html
 
     body = next(b for b in html_bodies(at) if 'data-testid="corrected-text"' in b)
-    inner = re.search(r'data-testid="corrected-text">(.*?)</div>', body, re.S).group(1)
-    return html.unescape(inner)
+    inner = re.search(r'data-testid="corrected-text">(.*?)</div>', body, re.S)
+    assert inner is not None, body
+    return html.unescape(inner.group(1))
 
 
 def test_hostile_draft_is_rendered_as_text(house_style):

@@ -77,7 +77,7 @@ def test_tags_are_lazy_and_aligned():
     tags = doc.tags(doc.sentences[0])
     assert doc.tagged_sentence_count == 1
     assert len(tags) == len(doc.sentences[0].tokens)
-    by_word = {t.text: tag for t, tag in zip(doc.sentences[0].tokens, tags)}
+    by_word = {t.text: tag for t, tag in zip(doc.sentences[0].tokens, tags, strict=True)}
     assert by_word["protests"].pos == "NOUN"
     assert by_word["appeared"].tag == "VBD"
 

@@ -179,8 +179,8 @@ def test_different_people_with_similar_names_are_never_merged(sample):
     "text, flagged",
     [
         (
-            "Saleh Assi was named on the list on Tuesday. Officials said Assi moved money. A lawyer for Asi declined to "
-            "comment.",
+            "Saleh Assi was named on the list on Tuesday. Officials said Assi moved money. A lawyer for Asi declined "
+            "to comment.",
             [("Asi", "Assi")],
         ),
         (
@@ -189,8 +189,8 @@ def test_different_people_with_similar_names_are_never_merged(sample):
             [("Abdur", "Abdul")],
         ),
         (
-            "Ivan Kubrakou was named on the list. Kubrakou ran the interior ministry. A lawyer for Kubrakov declined to "
-            "comment.",
+            "Ivan Kubrakou was named on the list. Kubrakou ran the interior ministry. A lawyer for Kubrakov declined "
+            "to comment.",
             [("Kubrakov", "Kubrakou")],
         ),
         (
@@ -203,8 +203,8 @@ def test_different_people_with_similar_names_are_never_merged(sample):
             [("Viktor", "Viktar")],
         ),
         (
-            "Adnan Muhammad al-Rawi was named on the list. Officials said al-Rawi moved money. A lawyer for Alrawi declined "
-            "to comment.",
+            "Adnan Muhammad al-Rawi was named on the list. Officials said al-Rawi moved money. A lawyer for Alrawi "
+            "declined to comment.",
             [("Alrawi", "al-Rawi")],
         ),
     ],
@@ -216,7 +216,8 @@ def test_romanisation_variants_in_running_text(text, flagged):
 @pytest.mark.parametrize(
     "text",
     [
-        "Atiyah Abd al-Rahman and Abdur Rehman were both named. Abd al-Rahman ran a network, while Rehman was a financier.",
+        "Atiyah Abd al-Rahman and Abdur Rehman were both named. Abd al-Rahman ran a network, "
+        "while Rehman was a financier.",
         "Lai Ching-te met Lei Jun in Taipei. Lai spoke first; Lei answered questions about phones.",
         "Vladimir Putin spoke to Volodymyr Zelensky by phone. Putin said little, and Zelensky said less.",
         "Omar Hamid and Amar Hamid are brothers. Omar runs the shop; Amar drives the van.",
@@ -235,15 +236,16 @@ def test_similar_names_of_different_people_stay_apart(text):
 @pytest.mark.parametrize(
     "text, flagged",
     [
-        # a bare surname no full name introduces, after one that is introduced (Thai ch/t: beyond the romanisation rules)
+        # a bare surname no full name introduces, after one that is introduced (Thai ch/t: beyond the romanisation
+        # rules)
         (
             "Police charged Somchai Udomdet with bribery. Udomdet denies it. His lawyer said Udomdech would appeal.",
             ("Udomdech", "Udomdet"),
         ),
         # a given name in a shorter full name that matches the introduction in every other word
         (
-            "Saad Rashed al-Faqih was named on the list. Officials said al-Faqih moved money. A lawyer for Saed al-Faqih "
-            "declined to comment.",
+            "Saad Rashed al-Faqih was named on the list. Officials said al-Faqih moved money. A lawyer for Saed "
+            "al-Faqih declined to comment.",
             ("Saed", "Saad"),
         ),
         # a double name written as one hyphenated word, against the last two words of the introduction
@@ -283,9 +285,12 @@ def test_unintroduced_flag_says_why_with_lower_confidence():
         "Benny Gantz met army chiefs. Gantz said the operation would continue. Ganz, a town, was evacuated.",
         "Samer Foz was named on the list. Foz owns hotels. The list also names Amer Foz, his brother.",  # Amer in Samer
         "Brothers Nabil Hassan and Nabih Hassan were arrested. Nabil Hassan was released.",  # one sentence: two people
-        "A lawyer for Udomdech spoke first. Police later charged Somchai Udomdet with bribery.",  # bare before the intro
-        "Ahmed Karzai was sworn in. Karzai promised reform. His brother Hamed Karzai was killed.",  # two listed names
-        "Actress Lily James filmed on the river. James loved it. Ecologists later waded into the Thames.",  # a place cue
+        # bare before the introduction
+        "A lawyer for Udomdech spoke first. Police later charged Somchai Udomdet with bribery.",
+        # two listed names
+        "Ahmed Karzai was sworn in. Karzai promised reform. His brother Hamed Karzai was killed.",
+        # a place cue
+        "Actress Lily James filmed on the river. James loved it. Ecologists later waded into the Thames.",
         "The note honours Margaret Thatcher. Thatcher grew up in Grantham. It was unveiled in Margate.",
         "Ed Mathers runs the agency. Mathers is blunt. Marketers have never had so much data.",  # only sentence-initial
         "Omar Taliban was arrested on Monday. Taliban denied the charges. Crowds of Italians watched the trial.",
@@ -300,7 +305,8 @@ def test_unintroduced_test_leaves_other_words_and_other_people_alone(text):
     "text, flagged",
     [
         (
-            "President Mahmoud Ahmadinejad spoke. Ahmadinejad said talks would go on. Critics of Ahmadi-Nejad were held.",
+            "President Mahmoud Ahmadinejad spoke. Ahmadinejad said talks would go on. "
+            "Critics of Ahmadi-Nejad were held.",
             [("Ahmadi-Nejad", "Ahmadinejad")],
         ),
         ("Mahmoud Ahmadi-Nejad spoke. Ahmadi-Nejad left. Ahmadinejad returned.", [("Ahmadinejad", "Ahmadi-Nejad")]),

@@ -10,7 +10,9 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def test_ci_runs_the_readme_test_command():
     readme = (ROOT / "README.md").read_text("utf-8")
-    ci_lines = [l for l in (ROOT / ".ci" / "run").read_text("utf-8").splitlines() if l and not l.startswith("#")]
+    ci_lines = [
+        line for line in (ROOT / ".ci" / "run").read_text("utf-8").splitlines() if line and not line.startswith("#")
+    ]
     assert ci_lines[-1] in readme
 
 

@@ -13,10 +13,11 @@ from pathlib import Path
 import pytest
 
 from checks import readability as rd
-from checks.readability import analysis as rd_analysis, counts as rd_counts
 from checks.config import Config, ConfigError
 from checks.document import Document
 from checks.pipeline import check_text
+from checks.readability import analysis as rd_analysis
+from checks.readability import counts as rd_counts
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("COPYDESK_EVAL_DIR") or ROOT.parent / "shared" / "eval").parent
@@ -105,7 +106,7 @@ def test_fast_path_skips_nothing_the_whole_text_would_count(monkeypatch):
         assert [w for s in doc.sentences for w in rd.list_words(s.text)] == rd.list_words(text)
         fast.append(rd.analyse(doc))
     monkeypatch.setattr(rd_analysis, "_only_space_between_sentences", lambda doc: False)
-    for text, expected in zip(texts, fast):
+    for text, expected in zip(texts, fast, strict=True):
         assert repr(rd.analyse(Document(text))) == repr(expected)
 
 

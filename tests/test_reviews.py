@@ -7,6 +7,7 @@ import io
 import os
 import threading
 import uuid
+from typing import Any
 
 import pytest
 
@@ -64,7 +65,7 @@ def _archive(store) -> str:
 
 
 def _decision(store, **fields) -> Decision:
-    base = dict(
+    base: dict[str, Any] = dict(
         archive=_archive(store),
         document="doc-1",
         rule="mistranslation.calque",

@@ -20,6 +20,7 @@ from __future__ import annotations
 import itertools
 import re
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
 
@@ -69,6 +70,7 @@ def regex_word_groups(regex: str) -> list[list[str]]:
             i = j + 1
         elif char == "(":
             opener = _GROUP_OPEN_RE.match(regex, i)
+            assert opener is not None, regex  # the pattern matches any "(" (and what may follow it)
             open_groups.append([""])
             i = opener.end()
         elif char == ")" and len(open_groups) > 1:
@@ -91,7 +93,7 @@ def element_word_sets(raw: str) -> list[frozenset[str]]:
     counts as itself) and the word groups of its `re:` part, lower-cased (`the|The` in a regex is one word)."""
     core = raw.lstrip("[").rstrip("]").removesuffix("?").removesuffix("]").lstrip("!")
     parts = [core] if core.startswith("re:") else core.split("&")
-    found = []
+    found: list[frozenset[str]] = []
     for part in parts:
         if part.startswith(("tag:", "pos:")) or part == "*":
             continue
@@ -126,7 +128,7 @@ def inline_word_sets(files=None) -> list[WordSet]:
 
 
 def named_lists(files=None) -> list[WordSet]:
-    found = []
+    found: list[WordSet] = []
     for name in files or rule_files():
         data = _data(name)
         found.extend(
@@ -137,7 +139,7 @@ def named_lists(files=None) -> list[WordSet]:
 
 
 def repeated_sets(
-    sets: list[WordSet], lists: list[WordSet] = (), threshold: int = REPEAT_THRESHOLD, share: float = SUBSET_SHARE
+    sets: list[WordSet], lists: Sequence[WordSet] = (), threshold: int = REPEAT_THRESHOLD, share: float = SUBSET_SHARE
 ):
     """(a, b, shared words): inline sets of one file that are one word set written twice, and inline sets that spell
     out a whole list of their file (which `$name|extra` would say)."""

@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 
 from checks import spelling
-from checks.spelling import checker
-from evaluation.common import PLANTED, planted_sample
 from checks.config import Config, ConfigError, load_config
 from checks.document import Document
 from checks.fixes import apply_fixes
 from checks.pipeline import check_text
+from checks.spelling import checker
+from evaluation.common import PLANTED, planted_sample
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT.parent / "shared" / "seed" / "iraq-pm-drone-attack.txt"

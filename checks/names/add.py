@@ -3,8 +3,9 @@ a house-style file."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
+from typing import Any
 
 from checks.config import Config, load_config, save_config
 from checks.names.house import NAME
@@ -25,7 +26,7 @@ def add_canonical_name(config_path, canonical: str, variants: Iterable[str] = ()
     section = data.setdefault(NAME, {})
     wanted = [v.strip() for v in variants if v.strip() and v.strip().casefold() != canonical.casefold()]
     moved = {v.casefold() for v in wanted}
-    target = {"canonical": canonical, "variants": []}
+    target: dict[str, Any] = {"canonical": canonical, "variants": []}
     own, merged, kept = [], [], []
     for old in section.get("house", []):
         entry = {**old, "variants": list(old.get("variants", []))}

@@ -4,8 +4,8 @@ names.parquet)."""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable
 
 from checks.config import Config
 from checks.names.grouping import MAX_CONTEXTS, Context, variant_groups
@@ -55,7 +55,7 @@ def archive_clusters(rows: Iterable[tuple[str, str, int]], config: Config | None
     for spelling, (documents, (mentions,)) in by_spelling.items():
         words = _parse_spelling(spelling)
         cores = [_core_word(w) for w in words]
-        for position, (word, core) in enumerate(zip(words, cores)):
+        for position, (word, core) in enumerate(zip(words, cores, strict=True)):
             ident = core.casefold()
             entry = entries.get(ident)
             if entry is None:
@@ -68,9 +68,9 @@ def archive_clusters(rows: Iterable[tuple[str, str, int]], config: Config | None
     clusters = variant_groups(entries)
     out: list[dict] = []
     for idents in clusters:
-        documents = {i: set().union(*entries[i].sources) for i in idents}
-        members = sorted(idents, key=lambda i: (-len(documents[i]), -entries[i].mentions, entries[i].core))
-        members = [(entries[i], documents[i]) for i in members]
+        doc_sets = {i: set().union(*entries[i].sources) for i in idents}
+        ranked = sorted(idents, key=lambda i: (-len(doc_sets[i]), -entries[i].mentions, entries[i].core))
+        members = [(entries[i], doc_sets[i]) for i in ranked]
         listed = next((c for e, _ in members if (c := _house_canonical(e.core, house)) is not None), None)
         top = members[0][0]
         canonical = listed.written if listed is not None else top.written.most_common(1)[0][0]
@@ -86,7 +86,7 @@ def archive_clusters(rows: Iterable[tuple[str, str, int]], config: Config | None
                     "document_ids": sorted(docs),
                 }
             )
-    totals = Counter()
+    totals: Counter[str] = Counter()
     for row in out:
         totals[row["cluster_id"]] += row["documents"]
     out.sort(key=lambda r: (-totals[r["cluster_id"]], r["cluster_id"], -r["documents"], r["spelling"]))

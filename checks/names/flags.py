@@ -57,7 +57,7 @@ def _render(doc: Document, unit: Unit, canonical_core: str, particle: str | None
     wanted = particle.split("-")
     if len(wanted) != len(words) or particle_family(particle) != particle_family(particle_key(raw)):
         return raw + core  # "Abu al-" against "al-", "bin" against "al-": the position keeps its own particle
-    replaced = iter(_cased_like(w, old) for w, old in zip(wanted, words))
+    replaced = iter(_cased_like(w, old) for w, old in zip(wanted, words, strict=True))
     return "".join(next(replaced) if p[0].isalpha() else p for p in pieces) + core
 
 
@@ -126,7 +126,7 @@ def _particle_flags(doc: Document, entry: Spelling) -> list[Flag]:
     if len(entry.particles) < 2:
         return []
     written: dict[str, _Written] = {}
-    for unit, (run, context) in zip(entry.units, entry.placed):
+    for unit, (run, context) in zip(entry.units, entry.placed, strict=True):
         if unit.core_start == unit.start:
             continue
         item = written.setdefault(particle_key(doc.text[unit.start : unit.core_start]), _Written())

@@ -125,7 +125,7 @@ def _double_surname_short_form(given1, at1, given2, at2) -> bool:
         return False
     if at1 < len(given1) and at2 != at1 + offset:  # the spellings under test must stand in the same place
         return False
-    return all(same_name_word(x, y) for x, y in zip(given1, given2[offset:]))
+    return all(same_name_word(x, y) for x, y in zip(given1, given2[offset:], strict=True))
 
 
 def different_people(a, b) -> bool:
@@ -304,7 +304,7 @@ def _one_word_apart(first: Context, second: Context) -> bool:
     return (
         len(words1) == len(words2)
         and at1 == at2
-        and all(x.casefold() == y.casefold() for i, (x, y) in enumerate(zip(words1, words2)) if i != at1)
+        and all(x.casefold() == y.casefold() for i, (x, y) in enumerate(zip(words1, words2, strict=True)) if i != at1)
     )
 
 

@@ -239,9 +239,9 @@ def _v_as_u_cost(a: str, b: str) -> float | None:
         replaced = v_as_u(x)
         if replaced is None or not _U_AFTER_VOWEL_RE.search(fold(y)):
             continue
-        if (cost := _cost(replaced, y)) is not None:
-            if _slots(fine(replaced))[1][-1] == _slots(fine(y))[1][-1]:
-                return cost + 0.5
+        cost = _cost(replaced, y)
+        if cost is not None and _slots(fine(replaced))[1][-1] == _slots(fine(y))[1][-1]:
+            return cost + 0.5
     return None
 
 
@@ -279,17 +279,17 @@ def _aligned_cost(fa: str, fb: str) -> float | None:
     if len(ca) != len(cb):
         return None
     cost = 0.0
-    for x, y in zip(ca, cb):
+    for x, y in zip(ca, cb, strict=True):
         if x != y:
             if frozenset((x, y)) not in _LOOSE_PAIRS:
                 return None
             cost += 0.5
-    cost += sum(_vowel_cost(x, y) for x, y in zip(ga[:-1], gb[:-1]))
+    cost += sum(_vowel_cost(x, y) for x, y in zip(ga[:-1], gb[:-1], strict=True))
     # An a/o swap after the first vowel is vowel reduction (Belarusian Viktar/Viktor, Eismant/Eismont): half a
     # point there. In the first syllable of a word with fewer than four consonants it makes other names (Amar/Omar,
     # Chang/Chong, Kwak/Kwok, Marin/Morin); with four or more it is half a point too (Sarwar/Sorwar, Kashlaf/Koshlaf).
-    first = next((i for i, (x, y) in enumerate(zip(ga, gb)) if x or y), len(ga)) if len(ca) < 4 else -1
-    cost -= 0.5 * sum(1 for x, y in zip(ga[first + 1 : -1], gb[first + 1 : -1]) if {x, y} == {"a", "o"})
+    first = next((i for i, (x, y) in enumerate(zip(ga, gb, strict=True)) if x or y), len(ga)) if len(ca) < 4 else -1
+    cost -= 0.5 * sum(1 for x, y in zip(ga[first + 1 : -1], gb[first + 1 : -1], strict=True) if {x, y} == {"a", "o"})
     # A different ending is a different word more often than a different romanisation: Iraq/Iraqi,
     # Zelensky/Zelenska, Navalny/Navalnaya, Baghdad/Baghdadi. Only same-class vowels (o/u, e/i) pass there.
     if _vowel_cost(ga[-1], gb[-1]):

@@ -51,7 +51,6 @@ from checks.readability.house_style import AUDIENCES, DEFAULTS, Settings, settin
 from checks.readability.scores import GRADE_FORMULAS, formulas, sentence_grade  # noqa: F401
 from checks.registry import Family
 
-
 CODE_RULES = (
     RuleInfo(
         "readability.hard-sentence",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from itertools import chain
+from typing import Any
 
 from checks.config import Config
 from checks.document import Document, Sentence
@@ -42,7 +43,7 @@ def analyse(doc: Document) -> Analysis:
         words = list_words(doc.text)
         syllables_of = syllable_counts(chain(words, *sentence_words))
     counts = count_text(doc.text, words, syllables_of)
-    metrics = formulas(counts)
+    metrics: dict[str, Any] = formulas(counts)  # and then the sentence grades, a list
     del metrics["linsear_write_formula"]  # a consensus input only, not asked for
     metrics.update(
         lexicon_count=counts.words,
@@ -51,7 +52,7 @@ def analyse(doc: Document) -> Analysis:
         reading_time=MS_PER_CHAR * counts.chars / 1000,
     )
     stats = []
-    for sentence, ws in zip(doc.sentences, sentence_words):
+    for sentence, ws in zip(doc.sentences, sentence_words, strict=True):
         n_syllables = sum(map(syllables_of.__getitem__, ws))
         stats.append(
             SentenceStats(

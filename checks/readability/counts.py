@@ -99,6 +99,8 @@ def syllable_counts(words: Iterable[str]) -> dict[str, int]:
 def _easy_words() -> frozenset[str]:
     """textstat's Dale-Chall easy-word list, read from its package without importing it (that imports NLTK)."""
     spec = importlib.util.find_spec("textstat")
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError("textstat is not installed (see requirements.txt)")
     path = Path(next(iter(spec.submodule_search_locations))) / "resources" / "en" / "easy_words.txt"
     with path.open() as handle:  # the platform's default encoding, exactly as textstat opens it
         return frozenset(line.strip() for line in handle)
@@ -156,7 +158,8 @@ def _linsear_write(pieces: list[str], words: list[str], syllables_of: dict[str, 
         # Clean the pieces in one pass: a line break survives punctuation removal and no piece contains one. 128
         # pieces nearly always hold 100 words; the loop cleans any further piece it needs on its own.
         cleaned = list_words_kept_apart(pieces[:128])
-        sample, used = [], 0
+        sample: list[str] = []
+        used = 0
         while used < len(pieces) and len(sample) < 100:
             word = cleaned[used] if used < len(cleaned) else list_words_kept_apart([pieces[used]])[0]
             used += 1

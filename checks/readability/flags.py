@@ -142,10 +142,10 @@ def word_lists() -> WordLists:
     data = tomllib.loads(resources.files("checks.data").joinpath(WORD_LISTS).read_text("utf-8"))
     passive, context = data["passive"], data["passive_context"]
     return WordLists(
-        *(frozenset(passive[k]) for k in ("be_forms", "between", "irregular", "not_participles", "adjectival")),
-        frozenset(context["clear_followers"]),
-        frozenset(context["adjectival_before_to"]),
-        frozenset(data["adverbs"]["not_adverbs"]),
+        **{k: frozenset(passive[k]) for k in ("be_forms", "between", "irregular", "not_participles", "adjectival")},
+        clear_followers=frozenset(context["clear_followers"]),
+        adjectival_before_to=frozenset(context["adjectival_before_to"]),
+        not_adverbs=frozenset(data["adverbs"]["not_adverbs"]),
     )
 
 
@@ -199,7 +199,7 @@ def passive_flags(doc: Document, use_tagger: bool = False) -> list[Flag]:
     lists = word_lists()
     candidates = [
         c
-        for s, lower in zip(doc.sentences, _lower_words(doc))
+        for s, lower in zip(doc.sentences, _lower_words(doc), strict=True)
         for c in _passive_candidates(s, lists, lower)
         if c.clear or use_tagger
     ]
@@ -248,7 +248,7 @@ def adverb_flags(doc: Document, threshold: int, use_tagger: bool = False) -> lis
     """Sentences carrying `threshold` or more -ly adverbs (tagged RB): most can go or become a stronger verb."""
     lists = word_lists()
     flags = []
-    for sentence, lower in zip(doc.sentences, _lower_words(doc)):
+    for sentence, lower in zip(doc.sentences, _lower_words(doc), strict=True):
         if sentence.text.lower().count("ly") < threshold:  # the common case: too few words can end in -ly
             continue
         positions = [

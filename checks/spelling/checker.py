@@ -44,7 +44,7 @@ class Settings:
     user_words: frozenset[str] = frozenset()
 
     @classmethod
-    def from_config(cls, config: Config) -> "Settings":
+    def from_config(cls, config: Config) -> Settings:
         section = config.section("spelling")
         variant = str(section.get("variant", "both")).lower()
         if variant not in ("both", "us", "uk"):

@@ -156,18 +156,27 @@ def _has_known_stem(word: str, lex: Lexicon, depth: int) -> bool:
     prefixes, suffixes = _affixes()
     for prefix in prefixes:
         stem = word[len(prefix) :]
-        if word.startswith(prefix) and len(stem) >= 4:
-            if lex.freq(stem) >= 3.0 or _has_known_stem(stem, lex, depth - 1):
-                return True
+        if (
+            word.startswith(prefix)
+            and len(stem) >= 4
+            and (lex.freq(stem) >= 3.0 or _has_known_stem(stem, lex, depth - 1))
+        ):
+            return True
     for ending in suffixes:
-        if word.endswith(ending) and len(word) - len(ending) >= 4:
-            if any(lex.freq(stem) >= 3.0 for stem in _stems(word, ending)):
-                return True
+        if (
+            word.endswith(ending)
+            and len(word) - len(ending) >= 4
+            and any(lex.freq(stem) >= 3.0 for stem in _stems(word, ending))
+        ):
+            return True
     for ending in lists["inflections"]:
         # an inflection of a content word: not of a function word (thiss, wass), not of a rare word
-        if word.endswith(ending) and len(word) - len(ending) >= 4:
-            if any(1.5 <= lex.freq(stem) <= 5.3 for stem in _stems(word, ending)):
-                return True
+        if (
+            word.endswith(ending)
+            and len(word) - len(ending) >= 4
+            and any(1.5 <= lex.freq(stem) <= 5.3 for stem in _stems(word, ending))
+        ):
+            return True
     return False
 
 

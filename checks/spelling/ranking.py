@@ -4,6 +4,7 @@ frequency and (through the n-gram model) the neighbouring words."""
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -165,7 +166,7 @@ def rank(word: str, before: tuple[str, ...] = (), after: str | None = None, max_
     return _score(word, candidates(word, max_distance), before, after)
 
 
-def _score(word: str, found: list[tuple[str, int]], before: tuple[str, ...], after: str | None) -> list[Scored]:
+def _score(word: str, found: Sequence[tuple[str, int]], before: tuple[str, ...], after: str | None) -> list[Scored]:
     # The weighted cost is at least half the distance, so candidates far down this optimistic order cannot win.
     found = sorted(found, key=lambda cd: COST_WEIGHT * 0.5 * cd[1] - _phrase_freq(cd[0]))[:RANK_POOL]
     lm = language_model() if (before or after) else None

@@ -8,10 +8,10 @@ import time
 
 import streamlit as st
 
+from checks import desk
 from checks.flags import CATEGORIES, SEVERITIES, Flag
 from checks.names import add_canonical_name
 from checks.spelling import add_to_dictionary
-from checks import desk
 from dashboard import common, render
 
 STATE = "draft"  # st.session_state[STATE]: the checked draft, its report and the editor's decisions

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import streamlit as st
 
-from checks.flags import CATEGORIES
-from checks.spelling import add_to_dictionary
-from checks.reviews import DECISION_LABELS, DECISIONS, Decision, database_url, disable_rule, high_false_alarm_rules
 from checks import desk
+from checks.flags import CATEGORIES
+from checks.reviews import DECISION_LABELS, DECISIONS, Decision, database_url, disable_rule, high_false_alarm_rules
+from checks.spelling import add_to_dictionary
 from dashboard import common, render
 
 PAGE_SIZE = 10

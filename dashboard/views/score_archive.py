@@ -10,8 +10,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from checks.batch import score_archive
 from checks import desk
+from checks.batch import score_archive
 from dashboard import common, render
 
 JOB = "archive_job"  # st.session_state[JOB]: the running or finished scoring run
@@ -295,7 +295,7 @@ def main() -> None:
         st.caption(f"Scoring {job['label']}…")
         progress_panel()
         return
-    if st.button("Score archive", type="primary", key="archive_start", disabled=chosen is None):
+    if st.button("Score archive", type="primary", key="archive_start", disabled=chosen is None) and chosen is not None:
         start_job(chosen, config, limits.batch_workers)
         st.rerun()
     if job is not None:

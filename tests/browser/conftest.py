@@ -106,34 +106,33 @@ class StreamlitServer:
     def start(self, timeout: float = 60) -> str:
         port = free_port()
         self.starts += 1
-        log = open(self.log_dir / f"streamlit-{self.starts}.log", "wb")
         env = {**os.environ, "COPYDESK_CONFIG": str(self.house_style), "PYTHONUNBUFFERED": "1"}
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                str(ROOT / "dashboard" / "app.py"),
-                "--server.headless",
-                "true",
-                "--server.port",
-                str(port),
-                "--server.address",
-                "127.0.0.1",
-                "--browser.gatherUsageStats",
-                "false",
-                "--server.fileWatcherType",
-                "none",
-                "--global.developmentMode",
-                "false",
-            ],
-            cwd=str(self.house_style.parent),
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        log.close()
+        with open(self.log_dir / f"streamlit-{self.starts}.log", "wb") as log:  # the child keeps its own copy
+            self.process = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "streamlit",
+                    "run",
+                    str(ROOT / "dashboard" / "app.py"),
+                    "--server.headless",
+                    "true",
+                    "--server.port",
+                    str(port),
+                    "--server.address",
+                    "127.0.0.1",
+                    "--browser.gatherUsageStats",
+                    "false",
+                    "--server.fileWatcherType",
+                    "none",
+                    "--global.developmentMode",
+                    "false",
+                ],
+                cwd=str(self.house_style.parent),
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
         self.url = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
