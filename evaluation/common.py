@@ -1,4 +1,5 @@
-"""What the evaluation scripts (and a few tests) share: where the public sets are, and our labelled-sample format."""
+"""What the evaluation scripts and the tests share: where the public sets and the seed article are, and our
+labelled-sample format."""
 
 from __future__ import annotations
 
@@ -13,6 +14,11 @@ PLANTED = re.compile(r"\[\[([^|\]]+)\|([^\]]+)\]\]")  # [[typo|intended]] in our
 def eval_dir() -> Path:
     """The public evaluation sets: $COPYDESK_EVAL_DIR, else ../shared/eval beside the repository (may not exist)."""
     return Path(os.environ.get("COPYDESK_EVAL_DIR") or ROOT.parent / "shared" / "eval")
+
+
+def seed_dir() -> Path:
+    """The seed article's folder: $COPYDESK_SEED_DIR, else ../shared/seed beside the repository (may not exist)."""
+    return Path(os.environ.get("COPYDESK_SEED_DIR") or ROOT.parent / "shared" / "seed")
 
 
 def planted_sample(raw: str) -> tuple[str, list[tuple[int, int, str]]]:

@@ -14,7 +14,6 @@ target word is used (--full for all).
 from __future__ import annotations
 
 import json
-import os
 import re
 import sys
 import time
@@ -28,10 +27,10 @@ from checks.config import Config  # noqa: E402
 from checks.document import Document  # noqa: E402
 from checks.pipeline import check_document  # noqa: E402
 from checks.spelling.checker import _match_case  # noqa: E402
-from evaluation.common import PLANTED, planted_sample  # noqa: E402
+from evaluation.common import PLANTED, eval_dir, planted_sample, seed_dir  # noqa: E402
 
-EVAL = Path(os.environ.get("COPYDESK_EVAL_DIR") or ROOT.parent / "shared" / "eval")
-SEED = Path(os.environ.get("COPYDESK_SEED_DIR") or ROOT.parent / "shared" / "seed")
+EVAL = eval_dir()
+SEED = seed_dir()
 SAMPLES = ROOT / "samples" / "spelling"
 
 

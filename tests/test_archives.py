@@ -12,8 +12,8 @@ import pytest
 
 from checks.archives import ArchiveRefused, Limits, plan, read_partition, read_upload
 from checks.config import ConfigError, load_config
+from tests.conftest import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 ARCHIVE = ROOT / "samples" / "archive"
 FOLDER = ARCHIVE / "articles"
 DEFAULT_LIMITS = Limits()

@@ -25,8 +25,8 @@ from checks.batch import BatchError, score_archive  # noqa: E402
 from checks.config import load_config  # noqa: E402
 from checks.flags import Flag  # noqa: E402
 from checks.scoring import quality_score  # noqa: E402
+from tests.conftest import ROOT  # noqa: E402
 
-ROOT = Path(__file__).resolve().parent.parent
 ARCHIVE = ROOT / "samples" / "archive"
 FOLDER = ARCHIVE / "articles"
 # The zip holds the folder's bytes (tests/test_archives.py checks that worker-side reading gives the same texts).

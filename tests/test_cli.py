@@ -7,13 +7,12 @@ import io
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
 from checks.cli import main
+from tests.conftest import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 DRAFT = "The talks ended without a deal.\n\nLeave a Comment"
 
 

@@ -10,7 +10,8 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.conftest import ROOT
+
 APP = str(ROOT / "dashboard" / "app.py")
 DRAFTS = ROOT / "samples" / "drafts"
 

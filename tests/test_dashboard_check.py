@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.conftest import ROOT
+
 APP = str(ROOT / "dashboard" / "app.py")
 DRAFTS = ROOT / "samples" / "drafts"
 

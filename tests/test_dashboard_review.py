@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from checks.config import load_config
 from checks.reviews import ReviewStore, database_url
+from tests.conftest import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "dashboard" / "app.py")
 
 SENTENCES = [

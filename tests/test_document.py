@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from checks.document import Document, tokenize
-
-SEED = Path(__file__).resolve().parents[2] / "shared" / "seed" / "iraq-pm-drone-attack.txt"
 
 
 def sentences(text: str) -> list[str]:
@@ -82,9 +78,8 @@ def test_tags_are_lazy_and_aligned():
     assert by_word["appeared"].tag == "VBD"
 
 
-@pytest.mark.skipif(not SEED.is_file(), reason="../shared/seed is not beside this repository")
-def test_seed_article_splits_into_its_sentences():
-    doc = Document(SEED.read_text("utf-8"))
+def test_seed_article_splits_into_its_sentences(seed_text):
+    doc = Document(seed_text)
     texts = [s.text for s in doc.sentences]
     assert texts[0] == "Iraqi prime minister survives assassination bid with drones"
     assert texts[-1] == "Leave a Comment"

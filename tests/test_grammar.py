@@ -4,7 +4,6 @@ lines, on our own labelled sentences, the seed article and clean published prose
 from __future__ import annotations
 
 import glob
-import os
 import time
 from pathlib import Path
 
@@ -15,11 +14,9 @@ from checks.config import Config
 from checks.document import Document
 from checks.fixes import apply_fixes
 from checks.registry import family
+from tests.conftest import EVAL, ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples" / "grammar" / "labelled.tsv"
-EVAL = Path(os.environ.get("COPYDESK_EVAL_DIR") or ROOT.parent / "shared" / "eval")
-SEED = ROOT.parent / "shared" / "seed" / "iraq-pm-drone-attack.txt"
 
 
 def grammar_flags(text: str, config: Config | None = None):
@@ -242,10 +239,8 @@ def test_family_is_registered_with_every_rule_listed():
     assert all(r.category == "grammar" for r in fam.rules())
 
 
-@pytest.mark.skipif(not SEED.is_file(), reason="seed article not available")
-def test_seed_article_slips_are_found_and_nothing_else():
-    text = SEED.read_text("utf-8")
-    doc = Document(text)
+def test_seed_article_slips_are_found_and_nothing_else(seed_text):
+    doc = Document(seed_text)
     found = {(f.rule, f.text) for f in grammar.check(doc, Config()).flags}
     assert found == {
         ("grammar.missing-of", "middle"),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-from pathlib import Path
 
 import pytest
 
@@ -12,9 +11,8 @@ from checks.config import Config
 from checks.document import Document
 from checks.fixes import apply_fixes
 from checks.registry import family
+from tests.conftest import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
-SEED = ROOT.parent / "shared" / "seed" / "iraq-pm-drone-attack.txt"
 SAMPLES = ROOT / "samples" / "mistranslation"
 
 
@@ -176,10 +174,8 @@ def test_labelled_set_meets_the_targets():
     assert 100 * false / len(clean) <= 5
 
 
-@pytest.mark.skipif(not SEED.is_file(), reason="../shared/seed not present")
-def test_seed_article_examples():
-    text = SEED.read_text("utf-8")
-    flags = flags_of(text)
+def test_seed_article_examples(seed_text):
+    flags = flags_of(seed_text)
     keen = [f for f in flags if "keen fire" in f.text]
     deliberate = [f for f in flags if "deliberate militias" in f.text]
     assert keen and keen[0].suggestions[0].endswith("live fire")

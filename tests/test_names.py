@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import random
 import time
-from pathlib import Path
 
 import pytest
 
@@ -16,9 +15,8 @@ from checks.document import Document
 from checks.fixes import apply_fixes
 from checks.names.keys import are_variants, fine, key, keys, variant_cost
 from checks.registry import family
+from tests.conftest import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
-SEED = ROOT.parent / "shared" / "seed" / "iraq-pm-drone-attack.txt"
 SAMPLES = [
     json.loads(line)
     for line in (ROOT / "samples" / "names" / "paragraphs.jsonl").read_text("utf-8").splitlines()
@@ -150,10 +148,8 @@ def test_fine_form_unifies_transliteration_spellings():
 # --------------------------------------------------------------------------- the check on real text
 
 
-@pytest.mark.skipif(not SEED.is_file(), reason="../shared/seed is not available")
-def test_seed_article_minority_spelling_is_flagged_with_sentence_start_casing():
-    text = SEED.read_text("utf-8")
-    found = flags_of(text)
+def test_seed_article_minority_spelling_is_flagged_with_sentence_start_casing(seed_text):
+    found = flags_of(seed_text)
     assert [(f.text, f.suggestions) for f in found] == [("Al-Khadimi", ("Al-Kadhimi",))]
     assert "al-Kadhimi (4)" in found[0].message and "Al-Khadimi (1)" in found[0].message
     assert found[0].rule == names.RULE_VARIANT

@@ -8,7 +8,6 @@ import os
 import subprocess
 import sys
 from importlib import resources
-from pathlib import Path
 
 import pytest
 
@@ -18,11 +17,9 @@ from checks.document import Document
 from checks.pipeline import check_text
 from checks.readability import analysis as rd_analysis
 from checks.readability import counts as rd_counts
+from tests.conftest import EVAL, ROOT, SEED
 
-ROOT = Path(__file__).resolve().parent.parent
-SHARED = Path(os.environ.get("COPYDESK_EVAL_DIR") or ROOT.parent / "shared" / "eval").parent
-SEED = SHARED / "seed" / "iraq-pm-drone-attack.txt"
-ONESTOP = SHARED / "eval" / "onestopenglish" / "texts"
+ONESTOP = EVAL / "onestopenglish" / "texts"
 SAMPLES = ROOT / "samples" / "readability"
 HARD_DRAFT = (SAMPLES / "port-strike-draft.txt").read_text("utf-8")
 PLAIN_DRAFT = (SAMPLES / "school-meals-plain.txt").read_text("utf-8")
@@ -387,13 +384,10 @@ def test_rules_are_listed_and_can_be_disabled():
     assert "readability.very-hard-sentence" in rules  # the long sentence is still flagged, at its difficulty
 
 
-def test_seed_article_long_sentences_are_pointed_at():
-    if not SEED.is_file():
-        pytest.skip("../shared/seed is absent")
-    text = SEED.read_text("utf-8")
-    flags = flags_of(text)
+def test_seed_article_long_sentences_are_pointed_at(seed_text):
+    flags = flags_of(seed_text)
     hard = [f for f in flags if f.rule in ("readability.long-sentence", "readability.very-hard-sentence")]
-    assert hard and all(Document(text).sentence_at(f.start).end == f.end for f in hard)
+    assert hard and all(Document(seed_text).sentence_at(f.start).end == f.end for f in hard)
     assert any(f.rule == "readability.audience-grade" for f in flags)
 
 

@@ -14,9 +14,8 @@ from checks.fixes import apply_fixes
 from checks.pipeline import check_text
 from checks.spelling import checker
 from evaluation.common import PLANTED, planted_sample
+from tests.conftest import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
-SEED = ROOT.parent / "shared" / "seed" / "iraq-pm-drone-attack.txt"
 SAMPLES = ROOT / "samples" / "spelling"
 
 
@@ -133,11 +132,8 @@ def test_user_dictionary_silences_a_word():
     assert flags(text, config) == []
 
 
-def test_seed_article_names_raise_no_flag():
-    if not SEED.is_file():
-        pytest.skip("seed article not present")
-    text = SEED.read_text("utf-8")
-    assert flags(text) == [], [f.text for f in flags(text)]
+def test_seed_article_names_raise_no_flag(seed_text):
+    assert flags(seed_text) == [], [f.text for f in flags(seed_text)]
 
 
 # ----------------------------------------------------------------------------------------- samples
