@@ -44,6 +44,8 @@ class Sentence:
         return tuple(t for t in self.tokens if t.is_word)
 
 
+# Quotes and brackets that may stand before a sentence's first word (the one definition; the families use it).
+OPENERS = frozenset("\"“‘'«([")
 _MARKS = "\u0300-\u036f\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed"  # combining marks stay inside a word
 _WORD = rf"[^\W_][{_MARKS}]*(?:(?:['’\-‐]|[{_MARKS}])*[^\W_][{_MARKS}]*)*"
 _TOKEN_RE = re.compile(

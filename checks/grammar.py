@@ -17,7 +17,7 @@ from functools import lru_cache
 from importlib import resources
 
 from checks.config import Config
-from checks.document import Document, Sentence, Token
+from checks.document import OPENERS, Document, Sentence, Token
 from checks.flags import Flag, RuleInfo, make_flag
 from checks.patterns import RuleSet, match_case, parse_rules
 from checks.registry import Family, Result
@@ -29,7 +29,6 @@ SOURCE = "checks/grammar.py"
 
 VOWEL, CONSONANT = "vowel", "consonant"
 _LETTER_VOWEL_SOUND = frozenset("AEFHILMNORSX")  # letter names that start with a vowel sound: "an F", "an MP"
-_OPENERS = frozenset("\"“‘'«([")
 _NUMBER_RE = re.compile(r"\d+")
 _ARTICLE_FORMS = frozenset(("a", "an", "A", "An"))
 # Words starting with "u" that clearly start with a vowel sound ("an unusual", "an upper", "an usher").
@@ -153,7 +152,7 @@ def _is_article(tokens: tuple[Token, ...], i: int) -> bool:
     if text in ("a", "an"):
         return True
     if text in ("A", "An"):
-        return all(t.text in _OPENERS for t in tokens[:i])
+        return all(t.text in OPENERS for t in tokens[:i])
     return False
 
 

@@ -78,10 +78,9 @@ from dataclasses import dataclass
 from functools import cached_property
 from importlib import resources
 
-from checks.document import Document, Sentence, Token
+from checks.document import OPENERS, Document, Sentence, Token
 from checks.flags import Flag, RuleInfo, make_flag
 
-_OPENERS = frozenset("\"“‘'«([")
 # The most frequent English words: poor anchors, since nearly every sentence has them (see compile_pattern).
 _COMMON_WORDS = frozenset(
     "the of and to a in is it you that he was for on are with as i his they be at one have this from or had by "
@@ -149,7 +148,7 @@ class Pattern:
 
     def match_at(self, tokens: Sequence[Token], start: int, tags) -> list[int] | None:
         """Token index matched by each element (-1 where an optional element matched nothing), or None."""
-        if self.at_start and any(t.text not in _OPENERS for t in tokens[:start]):
+        if self.at_start and any(t.text not in OPENERS for t in tokens[:start]):
             return None
         chosen: list[int] = []
 

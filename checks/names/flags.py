@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 from checks.config import Config
-from checks.document import Document
+from checks.document import OPENERS, Document
 from checks.flags import Flag, RuleInfo, make_flag
 from checks.names.grouping import (
     Context,
@@ -20,7 +20,7 @@ from checks.names.grouping import (
 )
 from checks.names.house import NAME, HouseName, HouseStyle, _house_canonical, house_style
 from checks.names.keys import fold, glued_short, unglued, variant_cost
-from checks.names.mentions import _OPENERS, Unit, find_mentions
+from checks.names.mentions import Unit, find_mentions
 from checks.names.particles import particle_family, particle_key
 from checks.registry import Result
 
@@ -39,7 +39,7 @@ def _cased_like(word: str, model: str) -> str:
 
 def _starts_sentence(doc: Document, unit: Unit) -> bool:
     sentence = doc.sentence_at(unit.start)
-    return sentence is not None and not doc.text[sentence.start : unit.start].strip("".join(_OPENERS) + " ")
+    return sentence is not None and not doc.text[sentence.start : unit.start].strip("".join(OPENERS) + " ")
 
 
 def _render(doc: Document, unit: Unit, canonical_core: str, particle: str | None = None) -> str:

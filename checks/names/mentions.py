@@ -8,12 +8,11 @@ from collections import Counter
 from dataclasses import dataclass
 
 from checks.config import Config
-from checks.document import Document, Sentence
+from checks.document import OPENERS, Document, Sentence
 from checks.names.keys import name_data
 from checks.names.particles import _HYPHEN_SPLIT_RE, _split_hyphen_particle
 
 MAX_RUN = 6  # longer runs of capitalised words are headlines or titles of works, not names
-_OPENERS = frozenset("\"“‘'«([")
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,7 +103,7 @@ def _starts_name(text: str, doc: Document) -> bool:
 
 def _sentence_mentions(sentence: Sentence, doc: Document, candidates: list[int]) -> list[Mention]:
     tokens = sentence.tokens
-    first_word = next((i for i, t in enumerate(tokens) if t.text not in _OPENERS), len(tokens))
+    first_word = next((i for i, t in enumerate(tokens) if t.text not in OPENERS), len(tokens))
     mentions: list[Mention] = []
     run: list[Unit] = []
     run_initial = False

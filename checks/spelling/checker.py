@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from checks.config import Config
-from checks.document import Document, Sentence, Token
+from checks.document import OPENERS, Document, Sentence, Token
 from checks.flags import Flag, make_flag
 from checks.registry import Result
 from checks.spelling.lexicon import (
@@ -31,7 +31,7 @@ RULE_UNKNOWN = "spelling.unknown-word"
 RULE_VARIANT = "spelling.variant"
 
 _HYPHENS = re.compile(r"[-‐]")
-_OPENERS = frozenset("\"“‘'«([—–-:")
+_OPENERS_AND_DASHES = OPENERS | frozenset("—–-:")  # also a dash or colon before a quoted or listed sentence
 MAX_FLAGS = 300  # a text with more is not English copy with typos; stop rather than rank thousands
 
 
@@ -82,7 +82,7 @@ def _is_opening(tokens: tuple[Token, ...], i: int) -> bool:
     """Whether token i opens a sentence or a quoted sentence, where capitals say nothing about names."""
     for j in range(i - 1, -1, -1):
         text = tokens[j].text
-        if text in _OPENERS:
+        if text in _OPENERS_AND_DASHES:
             return True
         if text[:1].isalpha():
             return False
