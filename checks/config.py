@@ -174,8 +174,7 @@ def edit_house_style(path: str | os.PathLike, edit: Callable[[tomlkit.TOMLDocume
     """Load the house-style file at `path` (an empty one when it does not exist) keeping its comments and layout,
     let `edit` change the tomlkit document in place, and write the result atomically. An existing file must load
     (the errors are load_config's), and so must the edited one: an unknown table or key, or a value TOML cannot
-    hold, is a ConfigError and nothing is written. Returns the path. For the dashboard's "Add to dictionary",
-    "Add to house names" and "Disable rule"."""
+    hold, is a ConfigError and nothing is written. Returns the path."""
     import uuid
 
     import tomlkit
@@ -217,8 +216,13 @@ def _set_values(table, data: dict) -> None:
             table[key] = value
 
 
-def save_config(config: Config, path: str | os.PathLike | None = None) -> Path:
-    """Write the house style back (the dashboard adds dictionary words and names); atomic replace. What is
-    unchanged in the file keeps its comments and layout (see edit_house_style)."""
-    target = Path(path or config.path or "copydesk.toml")
-    return edit_house_style(target, lambda document: _set_values(document, config.data))
+def update_house_style(path: str | os.PathLike, change: Callable[[dict[str, Any]], None]) -> Path:
+    """Let `change` edit the house style at `path` as plain data (a deep copy of what load_config reads; empty when
+    the file does not exist), then write it back through edit_house_style: what did not change keeps its comments
+    and layout. For the dashboard's "Add to dictionary", "Add to house names" and "Disable rule"."""
+    import copy
+
+    target = Path(path)
+    data = copy.deepcopy(load_config(target).data) if target.is_file() else {}
+    change(data)
+    return edit_house_style(target, lambda document: _set_values(document, data))

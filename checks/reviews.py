@@ -290,13 +290,11 @@ def high_false_alarm_rules(
 def disable_rule(config_path: str | os.PathLike, rule_id: str) -> None:
     """Add a rule id to `[rules] disabled` of the house-style file (created when missing); the file's comments and
     layout are kept."""
-    import tomlkit
+    from checks.config import update_house_style
 
-    from checks.config import edit_house_style
-
-    def add(document) -> None:
-        disabled = document.setdefault("rules", tomlkit.table()).setdefault("disabled", tomlkit.array())
+    def add(data: dict) -> None:
+        disabled = data.setdefault("rules", {}).setdefault("disabled", [])
         if rule_id not in disabled:
             disabled.append(rule_id)
 
-    edit_house_style(config_path, add)
+    update_house_style(config_path, add)

@@ -121,12 +121,12 @@ def test_an_edit_keeps_the_comments_and_the_key_order(tmp_path):
 
 
 def test_saving_a_changed_house_style_keeps_the_comments_of_what_did_not_change(tmp_path):
-    from checks.config import save_config
+    from checks.config import update_house_style
 
     house = tmp_path / "copydesk.toml"
     house.write_text(HOUSE_WITH_COMMENTS, "utf-8")
     config = load_config(house)
-    save_config(Config({**config.data, "dictionary": {"words": ["Kadhimi", "Sadrist"]}}, house))
+    update_house_style(house, lambda data: data.update(dictionary={"words": ["Kadhimi", "Sadrist"]}))
     text = house.read_text("utf-8")
     assert text.startswith(HOUSE_WITH_COMMENTS.split("[dictionary]")[0])  # [rules] and its comments untouched
     assert "# Words we use that no dictionary has." in text

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from checks.config import Config, load_config, save_config
+from checks.config import update_house_style
 from checks.names.house import NAME
 
 
@@ -17,14 +17,15 @@ def add_canonical_name(config_path, canonical: str, variants: Iterable[str] = ()
     Extends the entry when the canonical is already listed; takes the variants (and the canonical) off any other
     entry; an entry whose canonical becomes a variant here is merged into this one, its variants kept. Creates the
     file when it does not exist (other sections of an existing file are kept); returns the file's path."""
-    path = Path(config_path)
     canonical = canonical.strip()
     if not canonical:
         raise ValueError("a canonical name is required")
-    config = load_config(path) if path.is_file() else Config({}, path)
-    data = {k: (dict(v) if isinstance(v, dict) else v) for k, v in config.data.items()}
-    section = data.setdefault(NAME, {})
     wanted = [v.strip() for v in variants if v.strip() and v.strip().casefold() != canonical.casefold()]
+    return update_house_style(config_path, lambda data: _merge(data.setdefault(NAME, {}), canonical, wanted))
+
+
+def _merge(section: dict, canonical: str, wanted: list[str]) -> None:
+    """Make `canonical` a house entry of the [names] table `section` with the `wanted` variants (see above)."""
     moved = {v.casefold() for v in wanted}
     target: dict[str, Any] = {"canonical": canonical, "variants": []}
     own, merged, kept = [], [], []
@@ -50,4 +51,3 @@ def add_canonical_name(config_path, canonical: str, variants: Iterable[str] = ()
         if entry is not target:
             entry["variants"] = [v for v in entry["variants"] if v.casefold() not in seen]
     section["house"] = kept
-    return save_config(Config(data, path), path)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from checks.config import Config, load_config, save_config
+from checks.config import update_house_style
 
 
 def add_to_dictionary(config_path, word: str) -> Path:
@@ -13,13 +13,10 @@ def add_to_dictionary(config_path, word: str) -> Path:
     word = word.strip()
     if not word or any(c.isspace() for c in word):
         raise ValueError(f"not a single word: {word!r}")
-    path = Path(config_path)
-    config = load_config(path) if path.is_file() else Config(path=path)
-    data = dict(config.data)
-    section = dict(data.get("dictionary", {}))
-    words = list(section.get("words", []))
-    if word.lower() not in {w.lower() for w in words}:
-        words.append(word)
-    section["words"] = words
-    data["dictionary"] = section
-    return save_config(Config(data, path), path)
+
+    def add(data: dict) -> None:
+        words = data.setdefault("dictionary", {}).setdefault("words", [])
+        if word.lower() not in {w.lower() for w in words}:
+            words.append(word)
+
+    return update_house_style(config_path, add)
