@@ -24,6 +24,12 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--offline", action="store_true", help="guarantee no network access of any kind")
 
 
+def _fast(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--fast", action="store_true", help="skip the model judge (the language model that vets mistranslations)"
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m checks", description="Copydesk: check English news copy.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -38,6 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="lowest severity that makes the exit code 1 (default: warning)",
     )
     _common(check)
+    _fast(check)
 
     fix = sub.add_parser("fix", help="print the text with suggested fixes applied")
     fix.add_argument("path", metavar="PATH", help="file to fix; - reads standard input")
@@ -45,6 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
     chosen.add_argument("--rules", help="comma-separated rule ids to apply (default: all)")
     chosen.add_argument("--categories", help=f"comma-separated categories to apply: {', '.join(CATEGORIES)}")
     _common(fix)
+    _fast(fix)
 
     rules = sub.add_parser("rules", help="list every rule id with its category, description and an example")
     rules.add_argument("--format", choices=("text", "json", "markdown"), default="text")
@@ -64,6 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
     batch.add_argument("--partition-size", type=int, default=None, help="documents per partition")
     batch.add_argument("--no-progress", action="store_true")
     _common(batch)
+    _fast(batch)
 
     build = sub.add_parser("build-reference", help="build collocation statistics from a clean archive")
     build.add_argument("inputs", nargs="+", metavar="INPUT")
@@ -82,7 +91,7 @@ def _worst(flags: Sequence[Flag]) -> int:
 def _load(args):
     from checks.config import load_config
 
-    return load_config(args.config, offline=args.offline)
+    return load_config(args.config, offline=args.offline).with_fast(getattr(args, "fast", False))
 
 
 def cmd_check(args) -> int:

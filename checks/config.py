@@ -102,6 +102,7 @@ class Config:
     data: dict = field(default_factory=dict)
     path: Path | None = None
     offline: bool = False  # set by --offline: no network of any kind (no LanguageTool server)
+    fast: bool = False  # set by --fast: no model judge (checks.judge), only the fast checks
 
     def __post_init__(self) -> None:
         where = self.path or "house style"
@@ -138,7 +139,10 @@ class Config:
         return frozenset(w.lower() for w in self.get("dictionary", "words", []))
 
     def with_offline(self, offline: bool) -> Config:
-        return Config(self.data, self.path, offline)
+        return Config(self.data, self.path, offline, self.fast)
+
+    def with_fast(self, fast: bool) -> Config:
+        return Config(self.data, self.path, self.offline, fast)
 
 
 def default_config_path() -> Path | None:

@@ -1,5 +1,6 @@
 """What the editor's desk (the dashboard) needs from the library that is not a check: its house-style keys and
-limits, the files it accepts, the rule for a draft check that takes too long, and where scored runs are kept.
+limits, the files it accepts, the rule for a draft check that takes too long, the fast first pass of a draft check
+that the model judge's flags follow, and where scored runs are kept.
 
 The dashboard only presents; its settings, like every other house-style table, are declared here so that the
 schema and samples/copydesk.toml know them.
@@ -9,11 +10,13 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC
 from pathlib import Path, PurePath
 
 from checks.config import Config, ConfigError, Section, Setting
+from checks.flags import Flag
 
 SECTIONS = (
     Section(
@@ -138,6 +141,31 @@ def check_draft(text: str, source: str, config: Config, timeout: float, executor
             "so these results are from the offline checks only."
         )
         return report, note
+
+
+def first_pass(config: Config) -> Config | None:
+    """The house style of a draft's fast first pass, or None when there is no second one (the model judge is off).
+    The first pass leaves out the model judge and the statistical mistranslation layer, whose flags the judge
+    decides: they follow with the full check (`merge_judged`), so no flag shown first disappears when they come."""
+    from checks.judge import settings
+    from checks.mistranslation import STATISTICAL_RULE
+
+    if not settings(config).enabled:
+        return None
+    rules = dict(config.section("rules"))
+    rules["disabled"] = [*rules.get("disabled", []), STATISTICAL_RULE]
+    return Config({**config.data, "rules": rules}, config.path, config.offline, fast=True)
+
+
+def merge_judged(first, full, decided: Callable[[Flag], bool]):
+    """The full check's report, with any flag of the first pass that the editor has already decided (accepted or
+    ignored) and that the full check lacks: what the editor did is never lost."""
+    from checks.pipeline import Report
+
+    have = {(f.rule, f.start, f.end) for f in full.issues}
+    kept = [f for f in first.issues if decided(f) and (f.rule, f.start, f.end) not in have]
+    issues = sorted([*full.issues, *kept], key=lambda f: (f.start, f.end, f.category, f.rule))
+    return Report(full.source, full.text, full.metrics, issues, full.status, full.error, full.timings)
 
 
 # ------------------------------------------------------------------------------------------- scored runs

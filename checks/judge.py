@@ -1,80 +1,81 @@
 """The model judge: a neural language model (checks.lm) adjudicates candidate rewrites of suspicious words.
 
-A word list cannot generalise and trigram counts cannot read context; a language model reads the whole passage but,
-used as a free detector (high surprisal = error), flags ordinary words. So it only ever *compares*: a cheap cascade
-proposes, the model decides.
+A word list cannot generalise and trigram counts cannot read context; a language model reads the whole sentence
+but, used as a free detector (high surprisal = error), flags ordinary words. So it only ever *compares* the sentence
+as written with rewrites that a cheap cascade proposes:
 
-The judge always vets the statistical layer (below). With `[judge] propose = true` it also proposes on its own:
-1. Proposal (cheap, every sentence): a lower-case content word inside a sentence whose pairing with a neighbour the
-   reference n-gram model has never seen (`checks.reference`) and for which a sibling from `data/judge_siblings.tsv`
-   (words that translate or mean nearly the same, the words a translation engine confuses: WordNet synonyms and
-   near neighbours) makes the words around it much more likely (`[judge] proposal_gain`, log10).
-2. Budget: at most `passages_per_1000_words` passages per document (the most promising first); what is left
-   unjudged is said in the status line.
-3. Judgement (the model, once per passage): the words before (at most `CONTEXT_WORDS`), the word or its rewrites,
-   and a few words after (`AFTER_WORDS`), so a sentence of any length costs the same per passage. A rewrite that makes
-   the passage at least `min_gain_bits` more probable is suggested, best first.
+1. Proposal (lexical tests and n-gram look-ups, every sentence). The mistranslation family proposes the siblings of
+   a word from its sense sets (data/mistranslation-senses.toml: the renderings of one ambiguous source word, "keen"
+   and "live" for German "scharf") and, for other words, their WordNet siblings (data/judge_siblings.tsv, see
+   `propose`). The n-gram reference must find a sibling at least `[judge] prefilter` (log10) likelier in the slot.
+2. Budget: at most `passages_per_1000_words` passages per document, sense sets first, then the most promising; what
+   is left unjudged is said in the status line.
+3. Judgement (the model, once per sentence window): the words before the passage (at most `CONTEXT_WORDS`, from the
+   start of the sentence where it is nearer), the passage, and `AFTER_WORDS` words after; every rewrite of every
+   passage in the window is scored against the same evaluation of the window as written (`Scorer.rewrite_gains`).
+   A sentence of any length costs no more than its passages' windows.
 
-The same judge vetoes the statistical layer's flags (`checks.mistranslation`): a sense-set flag stands only when the
-model prefers the sibling by at least `veto_bits`, and its suggestions are ranked by the model.
-
-Deterministic: llama.cpp's scores do not depend on the thread count, passages are judged in text order, and gains
+A rewrite counts when it makes the sentence at least `sense_bits` (sense sets) or `sibling_bits` (WordNet siblings)
+more probable: 2^bits times. Both were calibrated by evaluation/calibrate_judge.py on data the reported figures never
+use. Deterministic: llama.cpp's scores do not depend on the thread count, windows are scored in text order, and gains
 are compared after rounding to 0.01 bit.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
 from checks.config import Config, ConfigError, Section, Setting
-from checks.document import Document, Sentence
+from checks.document import Document, Sentence, Token
 
 SIBLINGS = "judge_siblings.tsv"
-CONTEXT_WORDS = 10  # words before the passage the model reads
-AFTER_WORDS = 4  # words after it: measured, 4-8 keep nearly all of the signal of the whole rest of the sentence
-MAX_SIBLINGS = 2  # rewrites judged per passage
+CONTEXT_WORDS = 20  # words before a passage the model reads (the sentence start, when it is nearer)
+AFTER_WORDS = 6  # words after it: the words after a wrong word pay for it too
+MAX_WINDOW_WORDS = 60  # passages of one sentence share a window up to this size
+MAX_SIBLINGS = 3  # rewrites judged per passage
+MIN_PASSAGES = 3  # per document, whatever its length
 
 SECTION = Section(
     "judge",
-    "The model judge (checks/judge.py): a small neural language model (SmolLM2-135M, run "
-    "by llama.cpp on the CPU) compares a suspicious word with its likelier siblings in context. "
-    "`--fast` on the command line turns it off for one run.",
+    "The model judge (checks/judge.py): a small neural language model (SmolLM2-135M, run by llama.cpp on the CPU) "
+    "compares a suspicious word with the words a translation engine confuses it with, in its sentence. "
+    "`--fast` on the command line turns it off for one run; without the model, the statistical layer falls back "
+    "to the n-gram reference alone and the status line says why.",
     (
-        Setting("enabled", True, "Run the judge (about 0.1 s per judged passage)."),
+        Setting("enabled", True, "Run the judge (about 0.1 s per judged passage on 2 cores)."),
         Setting(
-            "veto_bits",
-            2.0,
-            "A statistical-layer flag stands only when the model prefers its "
-            "suggestion by at least this many bits (calibrated by evaluation/calibrate_judge.py on "
-            "samples/mistranslation/judge-calibration.tsv: 30 of 32 calque fixes pass, 3 of 32 "
-            "swaps of correct words).",
+            "sense_bits",
+            8.0,
+            "A sibling from a sense set is suggested when it makes the sentence at least this many bits "
+            "(2^bits times) more probable than the word as written; below it, the statistical layer's flag is "
+            "vetoed. Calibrated by evaluation/calibrate_judge.py.",
         ),
         Setting(
             "propose",
-            False,
-            "Also let the judge flag words no list names: a word whose sibling "
-            "the model finds far likelier (rule mistranslation.model-judged). Off by default: on "
-            "real machine translation only about 45% of its flags fall on a marked error "
-            "(evaluation/calibrate_judge.py), below the precision the default checks keep.",
+            True,
+            "Also judge WordNet siblings of words no sense set lists (rule mistranslation.model-judged).",
         ),
         Setting(
-            "min_gain_bits",
-            6.0,
-            "With propose: a sibling is suggested when it makes the passage "
-            "at least this many bits (2^bits times) more probable than the word as written.",
+            "sibling_bits",
+            14.0,
+            "With propose: a WordNet sibling is suggested when it makes the sentence at least this many bits "
+            "more probable. Higher than sense_bits: a near-synonym is often just likelier, not a fix. Calibrated by "
+            "evaluation/calibrate_judge.py.",
         ),
         Setting(
-            "proposal_gain",
-            1.0,
-            "Cheap filter before the model: the n-gram model must find the "
-            "sibling's word sequence at least this much (log10) more likely.",
+            "prefilter",
+            0.0,
+            "Cheap filter before the model: the n-gram reference must find the sibling at least this much (log10) "
+            "likelier in the slot than the word as written.",
         ),
         Setting(
             "passages_per_1000_words",
-            6,
-            "At most this many passages judged per 1,000 words (at least 3 per document); the most promising first.",
+            12,
+            "At most this many passages judged per 1,000 words (at least 3 per document): sense sets first, then "
+            "the most promising. Each costs about 0.1 s on 2 cores.",
         ),
     ),
 )
@@ -83,109 +84,162 @@ SECTION = Section(
 @dataclass(frozen=True)
 class Settings:
     enabled: bool
+    sense_bits: float
     propose: bool
-    min_gain_bits: float
-    veto_bits: float
-    proposal_gain: float
+    sibling_bits: float
+    prefilter: float
     passages_per_1000_words: float
 
 
+_NUMBERS = ("sense_bits", "sibling_bits", "prefilter", "passages_per_1000_words")
+
+
 def settings(config: Config) -> Settings:
-    section = config.section("judge")
-    defaults = {s.key: s.default for s in SECTION.settings}
-    values = {**defaults, **section}
-    for key in ("min_gain_bits", "veto_bits", "proposal_gain", "passages_per_1000_words"):
+    values = {**{s.key: s.default for s in SECTION.settings}, **config.section("judge")}
+    for key in _NUMBERS:
         if isinstance(values[key], bool) or not isinstance(values[key], (int, float)):
             raise ConfigError(f"{config.path or 'house style'}: [judge] {key} must be a number")
+    for key in ("enabled", "propose"):
+        if not isinstance(values[key], bool):
+            raise ConfigError(f"{config.path or 'house style'}: [judge] {key} must be true or false")
     return Settings(
-        bool(values["enabled"]),
-        bool(values["propose"]),
-        float(values["min_gain_bits"]),
-        float(values["veto_bits"]),
-        float(values["proposal_gain"]),
-        float(values["passages_per_1000_words"]),
+        enabled=values["enabled"] and not config.fast,
+        sense_bits=float(values["sense_bits"]),
+        propose=values["propose"],
+        sibling_bits=float(values["sibling_bits"]),
+        prefilter=float(values["prefilter"]),
+        passages_per_1000_words=float(values["passages_per_1000_words"]),
     )
 
 
 @lru_cache(maxsize=1)
 def siblings() -> dict[str, tuple[str, ...]]:
-    """word -> its siblings (single lower-case words): data/judge_siblings.tsv, then the other renderings of the
-    ambiguous source words of data/mistranslation-senses.toml (keen -> live)."""
-    from checks.mistranslation import senses
-
+    """word form -> its WordNet siblings, most frequent first (data/judge_siblings.tsv)."""
     table: dict[str, tuple[str, ...]] = {}
     text = resources.files("checks.data").joinpath(SIBLINGS).read_text("utf-8")
     for line in text.splitlines():
         if line and not line.startswith("#"):
             word, _, rest = line.partition("\t")
             table[word] = tuple(rest.split(","))
-    for form, entries in senses().items():
-        extra = [
-            forms[min(position, len(forms) - 1)]
-            for sense, member, position in entries
-            for other, forms in enumerate(sense.words)
-            if other != member
-        ]
-        table[form] = tuple(dict.fromkeys([*(w for w in extra if " " not in w), *table.get(form, ())]))
     return table
 
 
 @dataclass(frozen=True)
 class Passage:
-    """A word to judge: the sentence, the token range it covers, and the rewrites of that range to compare."""
+    """Tokens first..last (inclusive) of a sentence, and the rewrites of their text to compare with it."""
 
     sentence: Sentence
     first: int
-    last: int  # inclusive
+    last: int
     rewrites: tuple[str, ...]
     promise: float = 0.0  # the cheap filter's score: the most promising passages are judged first
+    priority: int = 1  # 0 before 1: sense sets before WordNet siblings
+
+    @property
+    def start(self) -> int:
+        return self.sentence.tokens[self.first].start
+
+    @property
+    def end(self) -> int:
+        return self.sentence.tokens[self.last].end
 
 
 @dataclass(frozen=True)
 class Verdict:
     passage: Passage
-    gains: tuple[tuple[str, float], ...]  # (rewrite, bits), best first
+    gains: tuple[tuple[str, float], ...]  # (rewrite, bits), best first; empty when the passage could not be judged
 
-    @property
-    def best(self) -> tuple[str, float]:
-        return self.gains[0]
-
-
-def _window(doc: Document, passage: Passage) -> tuple[str, str, str]:
-    """(before, original, after) as the text has them: up to CONTEXT_WORDS words before, AFTER_WORDS after."""
-    tokens = passage.sentence.tokens
-    lo = max(0, passage.first - CONTEXT_WORDS)
-    hi = min(len(tokens) - 1, passage.last + AFTER_WORDS)
-    start, word_start = tokens[lo].start, tokens[passage.first].start
-    word_end, end = tokens[passage.last].end, tokens[hi].end
-    return doc.text[start:word_start], doc.text[word_start:word_end], doc.text[word_end:end]
+    def above(self, bits: float) -> tuple[tuple[str, float], ...]:
+        """The rewrites that gain at least `bits`, best first."""
+        return tuple((r, g) for r, g in self.gains if g >= bits)
 
 
-def judge(doc: Document, passages: list[Passage]) -> list[Verdict]:
-    """The model's gain for every rewrite of every passage (raises checks.lm.Unavailable)."""
+def judge(doc: Document, passages: Sequence[Passage]) -> list[Verdict]:
+    """The model's gain for every rewrite of every passage, in the order given (raises checks.lm.Unavailable).
+    Passages must not overlap."""
     if not passages:
         return []  # nothing to judge: the model is not even loaded
     from checks.lm import scorer
 
     model = scorer()
-    verdicts = []
-    for passage in sorted(passages, key=lambda p: (p.sentence.start, p.first)):
-        before, original, after = _window(doc, passage)
-        gains = model.gains(before, original, passage.rewrites, after)
-        ranked = sorted(
-            ((r, round(g, 2)) for r, g in zip(passage.rewrites, gains, strict=True)), key=lambda x: (-x[1], x[0])
-        )
-        verdicts.append(Verdict(passage, tuple(ranked)))
-    return verdicts
+    found: dict[int, Verdict] = {}
+    for window in _windows(passages):
+        tokens = window[0].sentence.tokens
+        lo = max(0, window[0].first - CONTEXT_WORDS)
+        hi = min(len(tokens) - 1, window[-1].last + AFTER_WORDS)
+        offset = tokens[lo].start
+        edits = [_edit(p, offset) for p in window]
+        try:
+            gains = model.rewrite_gains(doc.text[offset : tokens[hi].end], edits)
+        except ValueError:  # over the model's context (text of many tokens per word): judged alone, closer in
+            gains = [_alone(model, doc, p) for p in window]
+        for passage, row in zip(window, gains, strict=True):
+            ranked = sorted(((r, round(g, 2)) for r, g in zip(passage.rewrites, row, strict=True)), key=_best_first)
+            found[id(passage)] = Verdict(passage, tuple(ranked))
+    return [found[id(p)] for p in passages]
+
+
+def _best_first(item: tuple[str, float]) -> tuple[float, str]:
+    return -item[1], item[0]
+
+
+def _edit(passage: Passage, offset: int):
+    from checks.lm import Edit
+
+    return Edit(passage.start - offset, passage.end - offset, passage.rewrites)
+
+
+def _alone(model, doc: Document, passage: Passage) -> tuple[float, ...]:
+    """A passage whose window is too long for the model, judged with three words either side, or not at all."""
+    tokens = passage.sentence.tokens
+    start = tokens[max(0, passage.first - 3)].start
+    end = tokens[min(len(tokens) - 1, passage.last + 3)].end
+    try:
+        return model.rewrite_gains(doc.text[start:end], [_edit(passage, start)])[0]
+    except ValueError:
+        return tuple(float("-inf") for _ in passage.rewrites)
+
+
+def _windows(passages: Sequence[Passage]) -> list[list[Passage]]:
+    """Passages grouped into the sentence windows the model reads, in text order: passages of one sentence share
+    a window while it stays within MAX_WINDOW_WORDS."""
+    ordered = sorted(passages, key=lambda p: (p.sentence.start, p.first))
+    windows: list[list[Passage]] = []
+    for passage in ordered:
+        current = windows[-1] if windows else None
+        if (
+            current is not None
+            and current[-1].sentence is passage.sentence
+            and passage.first > current[-1].last
+            and passage.last + AFTER_WORDS - max(0, current[0].first - CONTEXT_WORDS) <= MAX_WINDOW_WORDS
+        ):
+            current.append(passage)
+        else:
+            windows.append([passage])
+    return windows
 
 
 def budget(doc: Document, chosen: Settings) -> int:
-    return max(3, int(chosen.passages_per_1000_words * len(doc.words) / 1000))
+    return max(MIN_PASSAGES, int(chosen.passages_per_1000_words * len(doc.words) / 1000))
+
+
+def select(passages: Sequence[Passage], limit: int) -> tuple[list[Passage], int]:
+    """At most `limit` passages, sense sets first and then the most promising, without two on the same token; and
+    how many were left out."""
+    ranked = sorted(passages, key=lambda p: (p.priority, -p.promise, p.sentence.start, p.first))
+    chosen: list[Passage] = []
+    taken: set[tuple[int, int]] = set()
+    for passage in ranked:
+        where = {(passage.sentence.index, i) for i in range(passage.first, passage.last + 1)}
+        if not where & taken:
+            chosen.append(passage)
+            taken |= where
+    return chosen[:limit], max(0, len(chosen) - limit)
 
 
 def propose(doc: Document, ref, chosen: Settings, skip: set[tuple[int, int]]) -> list[Passage]:
-    """Words whose pair with a neighbour the reference never saw, with siblings it finds much likelier in their
-    place; `skip` holds (sentence index, token index) already covered by other flags."""
+    """Lower-case words with WordNet siblings that the n-gram reference finds likelier in their slot; `skip` holds
+    (sentence index, token index) pairs that other layers already cover."""
     from checks.mistranslation import window_lp, word_context
 
     table = siblings()
@@ -202,25 +256,19 @@ def propose(doc: Document, ref, chosen: Settings, skip: set[tuple[int, int]]) ->
             scored = sorted(
                 ((window_lp(ref, before, s, after) - base, s) for s in options if ref.known(s)), reverse=True
             )
-            kept = [(g, s) for g, s in scored[:MAX_SIBLINGS] if g >= chosen.proposal_gain]
+            kept = [(g, s) for g, s in scored[:MAX_SIBLINGS] if g >= chosen.prefilter]
             if kept:
                 found.append(Passage(sentence, i, i, tuple(s for _, s in kept), kept[0][0]))
     return found
 
 
-def _unseen_pair(ref, tokens, i: int) -> bool:
+def _unseen_pair(ref, tokens: tuple[Token, ...], i: int) -> bool:
     """The word with the word before it, or with the word after it, is a pair the reference never saw."""
     word = tokens[i].lower
     prev = tokens[i - 1]
     if prev.is_word and not ref.seen(word, prev.lower):
         return True
     return i + 1 < len(tokens) and tokens[i + 1].is_word and not ref.seen(tokens[i + 1].lower, word)
-
-
-def most_promising(passages: list[Passage], limit: int) -> tuple[list[Passage], int]:
-    """The `limit` passages the cheap filter likes best, and how many were left out."""
-    ranked = sorted(passages, key=lambda p: (-p.promise, p.sentence.start, p.first))
-    return ranked[:limit], max(0, len(passages) - limit)
 
 
 def status_line(judged: int, flagged: int, vetoed: int, left: int) -> str:

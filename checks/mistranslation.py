@@ -20,7 +20,7 @@ built-in model), `reference_min_count` (2, used when building).
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -213,7 +213,8 @@ def _confirmed(doc: Document, candidate: Candidate) -> bool:
     return word.pos in candidate.sense.pos and partner.pos in candidate.sense.partner
 
 
-def _flag(doc: Document, candidate: Candidate) -> Flag:
+def _flag(doc: Document, candidate: Candidate, judged: bool = False) -> Flag:
+    """The statistical layer's flag; `judged`: the suggestions' gains are the model's bits, not n-gram log10."""
     tokens = candidate.sentence.tokens
     word = tokens[candidate.index]
     lo, hi = sorted((candidate.index, candidate.partner))
@@ -224,14 +225,18 @@ def _flag(doc: Document, candidate: Candidate) -> Flag:
         phrase[:rel] + match_case(sibling, word.text) + phrase[rel + len(word.text) :]
         for sibling, _gain in candidate.suggestions
     ]
-    best = candidate.suggestions[0][0]
+    best, gain = candidate.suggestions[0]
     gloss = candidate.sense.gloss if candidate.sense.gloss not in (word.lower, best) else word.lower
-    message = (
-        f"'{phrase}': '{word.text}' is a likely mistranslation of a word meaning both '{gloss}' and '{best}' "
-        f"({candidate.sense.source}); in English, '{replacements[0]}'."
-    )
-    gain = candidate.suggestions[0][1]
-    confidence = round(min(0.9, 0.5 + 0.1 * gain), 2)
+    why = f"'{word.text}' is a likely mistranslation of a word meaning both '{gloss}' and '{best}'"
+    if judged:
+        message = (
+            f"'{phrase}': in this context '{replacements[0]}' is far more usual English (a language model finds it "
+            f"about {_times(gain)} times more probable); {why} ({candidate.sense.source})."
+        )
+        confidence = round(min(0.95, 0.5 + 0.03 * gain), 2)
+    else:
+        message = f"'{phrase}': {why} ({candidate.sense.source}); in English, '{replacements[0]}'."
+        confidence = round(min(0.9, 0.5 + 0.1 * gain), 2)
     return make_flag(
         doc.text,
         start,
@@ -246,104 +251,150 @@ def _flag(doc: Document, candidate: Candidate) -> Flag:
 
 
 def statistical_flags(doc: Document, config: Config) -> list[Flag]:
-    return [_flag(doc, c) for c in confirmed_candidates(doc, config)]
+    """The statistical layer with the n-gram reference alone (the model judge off or unavailable)."""
+    chosen = settings(config)
+    return [_flag(doc, c) for c in confirmed_candidates(doc, config, chosen.threshold, chosen.seen_threshold)]
 
 
-def confirmed_candidates(doc: Document, config: Config) -> list[Candidate]:
-    """The statistical layer's candidates whose parts of speech the tagger confirms."""
+def confirmed_candidates(doc: Document, config: Config, threshold: float, seen_threshold: float) -> list[Candidate]:
+    """The statistical layer's candidates at these n-gram thresholds whose parts of speech the tagger confirms."""
     chosen = settings(config)
     if not chosen.statistical:
         return []
-    found = _statistical_candidates(doc, chosen)
+    found = _statistical_candidates(doc, chosen, threshold, seen_threshold)
     if not found:
         return []
     doc.tag_many({c.sentence.index: c.sentence for c in found}.values())
     return [c for c in found if _confirmed(doc, c)]
 
 
-def _statistical_candidates(doc: Document, chosen) -> list:
-    """Suspicious word pairs in the document, found once (tag_requests and the check both need them)."""
-    found = doc.cache.get("mistranslation:candidates")
+def _statistical_candidates(doc: Document, chosen: Settings, threshold: float, seen_threshold: float) -> list:
+    """Suspicious word pairs in the document, found once per pair of thresholds (tag_requests and the check both
+    need them)."""
+    key = f"mistranslation:candidates:{threshold}:{seen_threshold}"
+    found = doc.cache.get(key)
     if found is None:
         from checks.reference import load_reference
 
         ref = load_reference(chosen.reference)
-        found = [
-            c
-            for sentence in doc.sentences
-            for c in candidates_in(sentence, ref, chosen.threshold, chosen.seen_threshold)
-        ]
-        doc.cache["mistranslation:candidates"] = found
+        found = [c for sentence in doc.sentences for c in candidates_in(sentence, ref, threshold, seen_threshold)]
+        doc.cache[key] = found
     return found
+
+
+def _thresholds(config: Config) -> tuple[float, float]:
+    """The n-gram thresholds candidates must pass: the judge's prefilter when the judge runs, else the layer's own."""
+    chosen = judge.settings(config)
+    if chosen.enabled:
+        return chosen.prefilter, chosen.prefilter
+    mine = settings(config)
+    return mine.threshold, mine.seen_threshold
 
 
 def tag_requests(doc: Document, config: Config):
     sentences = lexicon().sentences_needing_tags(doc, config.rule_enabled)
     chosen = settings(config)
     if chosen.statistical and config.rule_enabled(STATISTICAL_RULE):
-        sentences += [c.sentence for c in _statistical_candidates(doc, chosen)]
+        sentences += [c.sentence for c in _statistical_candidates(doc, chosen, *_thresholds(config))]
     return sentences
 
 
 def check(doc: Document, config: Config) -> Result:
     flags = lexicon().check(doc, config.rule_enabled)
-    statistical = confirmed_candidates(doc, config) if config.rule_enabled(STATISTICAL_RULE) else []
     chosen = judge.settings(config)
-    if not chosen.enabled:
-        status = "judge: off ([judge] enabled = false, or --fast)"
-    else:
+    judged: list[Flag] | None = None
+    status = "judge: off ([judge] enabled = false, or --fast)"
+    if chosen.enabled:
         try:
-            statistical, judged, status = _judged(doc, config, chosen, flags, statistical)
+            judged, status = _judged_flags(doc, config, chosen, flags)
         except Unavailable as exc:  # every other check still runs; the user is told why
-            status = f"judge: off ({exc})"
-        else:
-            flags.extend(f for f in judged if not any(overlaps(f, g) for g in flags))
-    flags.extend(f for f in map(lambda c: _flag(doc, c), statistical) if not any(overlaps(f, g) for g in flags))
+            status = f"judge: off ({exc}); unlikely senses judged by the n-gram reference alone"
+    if judged is None:
+        judged = statistical_flags(doc, config) if config.rule_enabled(STATISTICAL_RULE) else []
+    flags.extend(f for f in judged if not any(overlaps(f, g) for g in flags))
     return Result(flags, status)
 
 
-def _judged(
-    doc: Document, config: Config, chosen: judge.Settings, lexicon_flags: list[Flag], statistical: list[Candidate]
-) -> tuple[list[Candidate], list[Flag], str]:
-    """The model's verdicts: the statistical candidates it agrees with (suggestions in its order), and flags of its
-    own on words the cheap filter proposed."""
+@dataclass(frozen=True)
+class Judged:
+    """What the judge made of one document: each judged passage with its verdict and, for the statistical layer's
+    candidates, the candidate (None for a WordNet sibling); the sense candidates it did not judge; how many
+    passages the budget left out."""
+
+    verdicts: list[tuple[judge.Verdict, Candidate | None]]
+    unjudged: list[Candidate]
+    left: int
+
+
+def judged(doc: Document, config: Config, chosen: judge.Settings, lexicon_flags: list[Flag]) -> Judged:
+    """The model's gains for the statistical layer's candidates (at the judge's prefilter) and, with propose, for
+    WordNet siblings of other words, within the budget (raises checks.lm.Unavailable)."""
     from checks.reference import load_reference
 
-    vetted = judge.judge(
-        doc, [judge.Passage(c.sentence, c.index, c.index, tuple(s for s, _ in c.suggestions)) for c in statistical]
-    )
-    kept = []
-    for candidate, verdict in zip(sorted(statistical, key=lambda c: (c.sentence.start, c.index)), vetted, strict=True):
-        agreed = tuple((s, g) for s, g in verdict.gains if g >= chosen.veto_bits)
-        if agreed:
-            kept.append(Candidate(candidate.sentence, candidate.index, candidate.partner, candidate.sense, agreed))
-    own: list[Flag] = []
-    left = 0
+    covered = _covered(doc, lexicon_flags)
+    sense = []
+    if config.rule_enabled(STATISTICAL_RULE):
+        found = confirmed_candidates(doc, config, chosen.prefilter, chosen.prefilter)
+        sense = [c for c in found if (c.sentence.index, c.index) not in covered]
+    passages = {_passage(c): c for c in sense}
+    proposed: list[judge.Passage] = []
     if chosen.propose and config.rule_enabled(JUDGED_RULE):
-        covered = {
-            (sentence.index, i)
-            for f in lexicon_flags
-            if (sentence := doc.sentence_at(f.start)) is not None
-            for i, t in enumerate(sentence.tokens)
-            if f.start <= t.start < f.end
-        }
-        covered |= {(c.sentence.index, c.index) for c in statistical}
+        covered |= {(c.sentence.index, c.index) for c in sense}
         proposed = judge.propose(doc, load_reference(settings(config).reference), chosen, covered)
-        chosen_passages, left = judge.most_promising(proposed, judge.budget(doc, chosen))
-        for verdict in judge.judge(doc, chosen_passages):
-            if verdict.best[1] >= chosen.min_gain_bits:
-                own.append(_judged_flag(doc, verdict, chosen.min_gain_bits))
-        judged_count = len(statistical) + len(chosen_passages)
-    else:
-        judged_count = len(statistical)
-    status = judge.status_line(judged_count, len(own), len(statistical) - len(kept), left)
-    return kept, own, status
+    selected, left = judge.select([*passages, *proposed], judge.budget(doc, chosen))
+    verdicts = [(v, passages.get(v.passage)) for v in judge.judge(doc, selected)]
+    taken = {(p.sentence.index, p.first) for p in selected}
+    return Judged(verdicts, [c for c in sense if (c.sentence.index, c.index) not in taken], left)
 
 
-def _judged_flag(doc: Document, verdict: judge.Verdict, min_gain: float) -> Flag:
-    token = verdict.passage.sentence.tokens[verdict.passage.first]
-    suggestions = tuple(match_case(s, token.text) for s, g in verdict.gains if g >= min_gain)
-    best, bits = verdict.best
+def _judged_flags(
+    doc: Document, config: Config, chosen: judge.Settings, lexicon_flags: list[Flag]
+) -> tuple[list[Flag], str]:
+    """A statistical candidate stands when the model prefers a sibling by sense_bits (else it is vetoed), a WordNet
+    sibling by sibling_bits; sense candidates the budget left out are decided by the n-gram reference alone, as
+    without the judge."""
+    found = judged(doc, config, chosen, lexicon_flags)
+    flags, vetoed = [], 0
+    for verdict, candidate in found.verdicts:
+        if candidate is None:
+            agreed = verdict.above(chosen.sibling_bits)
+            if agreed:
+                flags.append(_judged_flag(doc, verdict.passage, agreed))
+            continue
+        agreed = verdict.above(chosen.sense_bits)
+        if agreed:
+            flags.append(_flag(doc, replace(candidate, suggestions=agreed), judged=True))
+        else:
+            vetoed += 1
+    if found.unjudged:
+        mine = settings(config)
+        left_out = {(c.sentence.index, c.index) for c in found.unjudged}
+        strict = confirmed_candidates(doc, config, mine.threshold, mine.seen_threshold)
+        flags.extend(_flag(doc, c) for c in strict if (c.sentence.index, c.index) in left_out)
+    return flags, judge.status_line(len(found.verdicts), len(flags), vetoed, found.left)
+
+
+def _passage(candidate: Candidate) -> judge.Passage:
+    siblings = tuple(s for s, _ in candidate.suggestions[: judge.MAX_SIBLINGS])
+    return judge.Passage(
+        candidate.sentence, candidate.index, candidate.index, siblings, candidate.suggestions[0][1], priority=0
+    )
+
+
+def _covered(doc: Document, flags: list[Flag]) -> set[tuple[int, int]]:
+    """(sentence index, token index) of every token under one of `flags`."""
+    covered = set()
+    for flag in flags:
+        sentence = doc.sentence_at(flag.start)
+        if sentence is not None:
+            covered |= {(sentence.index, i) for i, t in enumerate(sentence.tokens) if flag.start <= t.start < flag.end}
+    return covered
+
+
+def _judged_flag(doc: Document, passage: judge.Passage, agreed: tuple[tuple[str, float], ...]) -> Flag:
+    token = passage.sentence.tokens[passage.first]
+    suggestions = tuple(match_case(s, token.text) for s, _ in agreed)
+    bits = agreed[0][1]
     message = (
         f"'{token.text}': in this context '{suggestions[0]}' is far more usual English (a language model finds "
         f"it about {_times(bits)} times more probable here); '{token.text}' may be a mistranslation of a "
@@ -358,7 +409,7 @@ def _judged_flag(doc: Document, verdict: judge.Verdict, min_gain: float) -> Flag
         message=message,
         suggestions=suggestions,
         severity="warning",
-        confidence=round(min(0.9, 0.4 + 0.04 * bits), 2),
+        confidence=round(min(0.9, 0.4 + 0.03 * bits), 2),
     )
 
 

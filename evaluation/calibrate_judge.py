@@ -1,135 +1,183 @@
 """Calibrate the model judge's thresholds (checks/judge.py) on data that the reported figures never use.
 
-    python evaluation/calibrate_judge.py [--rows 250]
+    python evaluation/calibrate_judge.py [--mt-rows 300] [--save FILE]
 
-1. veto_bits, on samples/mistranslation/judge-calibration.tsv: 32 calques with their fixes and 32 correct sentences
-   with an equivalent or worse sibling. The gain the model gives each rewrite, and the threshold that keeps at least
-   90% of the calque fixes while letting at most 10% of the swaps of correct words through.
-2. min_gain_bits and proposal_gain, on the EVEN half (crc32 of the id) of ../shared/eval/mt-errors (the odd half is
-   what evaluation/eval_mistranslation.py reports): the judge's own proposals, and for each threshold the share of
-   its flags that fall on a marked error, the lexical-choice spans they find and the flags on clean sentences.
+The judge is run exactly as `python -m checks check` runs it, with its thresholds at zero and no budget, so that
+every passage it would look at gets the model's gain; then each threshold is tried:
+
+- sense_bits (the statistical layer's sense-set candidates) and sibling_bits (WordNet siblings), on our calibration
+  sentences: positives are the labelled spans of samples/mistranslation/translationese.tsv, variants.tsv and the
+  calques of judge-calibration.tsv; negatives every passage of clean.tsv and of judge-calibration.tsv's correct
+  sentences. heldout-style.tsv and clean-2.tsv are never read here: they are what eval_mistranslation.py reports.
+- the same thresholds on the EVEN half (crc32 of the id) of ../shared/eval/mt-errors: precision per flag (it falls
+  on a marked error), lexical-choice spans found, flags per 100 clean sentences. Sense sets are judged on every row
+  of the even half (they are rare), WordNet siblings on a sample of `--mt-rows` rows per set.
+  eval_mistranslation.py reports the odd half.
+
+The chosen value is the lowest threshold at which the flags of both sources together reach the target precision,
+with at most one flag per 100 clean sentences of mt-errors; the script prints it and the house-style defaults are
+set from it by hand.
 """
 
 from __future__ import annotations
 
 import argparse
-import csv
 import json
+import pickle
 import random
 import sys
+from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from checks import judge  # noqa: E402
+from checks import judge, mistranslation  # noqa: E402
 from checks.config import Config  # noqa: E402
 from checks.document import Document  # noqa: E402
-from checks.lm import scorer  # noqa: E402
-from checks.reference import load_reference  # noqa: E402
 from evaluation.common import eval_dir  # noqa: E402
-from evaluation.eval_mistranslation import MT_SETS, in_half  # noqa: E402
+from evaluation.eval_mistranslation import MT_SETS, in_half, read_tsv  # noqa: E402
 
-CALIBRATION = ROOT / "samples" / "mistranslation" / "judge-calibration.tsv"
+SAMPLES = ROOT / "samples" / "mistranslation"
+THRESHOLDS = (4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 16, 18, 20)
+TARGETS = {"sense": 0.9, "sibling": 0.7}  # precision each kind of flag must reach
+MAX_CLEAN_PER_100 = 1.0
+# Thresholds at zero and no budget: every passage the judge would look at gets its gain.
+OPEN = {"sense_bits": 0.0, "sibling_bits": 0.0, "passages_per_1000_words": 1_000_000}
 
 
-def sentence_gain(written: str, rewrite: str) -> float:
-    """Bits the rewrite gains over the sentence as written (the whole sentence; the shared prefix scored once)."""
-    return scorer().gains("", written, [rewrite])[0]
+@dataclass(frozen=True)
+class Judged:
+    kind: str  # "sense" or "sibling"
+    bits: float  # the best rewrite's gain
+    promise: float  # the n-gram reference's gain for the best sibling (log10)
+    label: str  # "right" (on an error), "wrong" (on clean text), "other" (elsewhere in a sentence with an error)
+    lexical: bool = False  # on a lexical-choice span (mt-errors)
+    clean_sentence: bool = False
 
 
-def calibrate_veto() -> float:
-    with open(CALIBRATION, encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
-    gains: dict[str, list[float]] = {"calque": [], "control": []}
-    for row in rows:
-        gains[row["kind"]].append(sentence_gain(row["as_written"], row["rewrite"]))
-    print(
-        f"veto_bits on {CALIBRATION.name}: {len(gains['calque'])} calque fixes, {len(gains['control'])} swaps of "
-        "correct words"
-    )
-    chosen = None
-    for threshold in (0, 1, 2, 3, 4, 5, 6, 8):
-        fixes = sum(g >= threshold for g in gains["calque"]) / len(gains["calque"])
-        swaps = sum(g >= threshold for g in gains["control"]) / len(gains["control"])
-        ok = fixes >= 0.9 and swaps <= 0.1
-        if ok and chosen is None:
-            chosen = threshold
-        print(
-            f"  >= {threshold} bits: calque fixes kept {fixes:.2f}, swaps let through {swaps:.2f}{'  ok' if ok else ''}"
+def judged_spans(text: str, propose: bool = True) -> list[tuple[int, int, str, float, float]]:
+    """(start, end, kind, best gain, n-gram promise) of every passage the judge looks at in `text` (with `propose`:
+    WordNet siblings too)."""
+    doc = Document(text)
+    config = Config({"judge": {**OPEN, "propose": propose}})
+    found = mistranslation.judged(doc, config, judge.settings(config), [])
+    return [
+        (
+            v.passage.start,
+            v.passage.end,
+            "sibling" if c is None else "sense",
+            v.gains[0][1] if v.gains else 0.0,
+            v.passage.promise,
         )
-    print(f"  chosen (lowest threshold that is ok): {chosen}")
-    return float(chosen if chosen is not None else 3)
+        for v, c in found.verdicts
+    ]
 
 
-def proposals(rows_per_set: int) -> list[dict]:
-    base = eval_dir() / "mt-errors"
-    if not base.is_dir():
-        print("mt-errors: skipped (../shared/eval/mt-errors not found)")
-        return []
-    ref = load_reference(None)
-    chosen = judge.settings(Config({"judge": {"proposal_gain": 0.5}}))
+def ours() -> list[Judged]:
     found = []
-    for name in MT_SETS:
-        rows = [
-            r
-            for r in map(json.loads, (base / f"{name}.jsonl").read_text("utf-8").splitlines())
-            if in_half(r["id"], "even")
-        ]
-        random.Random(0).shuffle(rows)
-        for row in rows[:rows_per_set]:
-            doc = Document(row["text"])
-            passages, _ = judge.most_promising(judge.propose(doc, ref, chosen, set()), 3)
-            for verdict in judge.judge(doc, passages):
-                token = verdict.passage.sentence.tokens[verdict.passage.first]
-                on = [label for s, e, label in row["spans"] if s < token.end and token.start < e]
-                found.append(
-                    {
-                        "set": name,
-                        "gain": verdict.best[1],
-                        "promise": verdict.passage.promise,
-                        "hit": bool(on),
-                        "lexical": any(x == "sub" or x.endswith("|lex") for x in on),
-                        "clean": bool(row["clean"]),
-                    }
-                )
+    for name in ("translationese", "variants"):
+        for row in read_tsv(SAMPLES / f"{name}.tsv"):
+            at = row["sentence"].find(row["span"])
+            for start, end, kind, bits, promise in judged_spans(row["sentence"]):
+                right = at >= 0 and start < at + len(row["span"]) and at < end
+                found.append(Judged(kind, bits, promise, "right" if right else "other"))
+    for row in read_tsv(SAMPLES / "clean.tsv"):
+        found += [Judged(k, b, p, "wrong", clean_sentence=True) for _, _, k, b, p in judged_spans(row["sentence"])]
+    for row in read_tsv(SAMPLES / "judge-calibration.tsv"):
+        calque = row["kind"] == "calque"
+        lo, hi = _differing(row["as_written"], row["rewrite"])
+        for start, end, kind, bits, promise in judged_spans(row["as_written"]):
+            label = ("right" if start < hi and lo < end else "other") if calque else "wrong"
+            found.append(Judged(kind, bits, promise, label, clean_sentence=not calque))
     return found
 
 
-def calibrate_proposals(rows_per_set: int) -> None:
-    found = proposals(rows_per_set)
-    if not found:
-        return
-    print(
-        f"\nmin_gain_bits / proposal_gain on the even half of mt-errors ({rows_per_set} rows per set, "
-        f"{len(found)} passages judged; {sum(f['hit'] for f in found) / len(found):.2f} of them on a marked error)"
-    )
-    best = None
-    for promise in (0.5, 1.0, 2.0):
-        for threshold in (3, 4, 5, 6, 8, 10, 12):
-            kept = [f for f in found if f["gain"] >= threshold and f["promise"] >= promise]
-            if not kept:
-                continue
-            precision = sum(f["hit"] for f in kept) / len(kept)
-            print(
-                f"  proposal_gain >= {promise}, gain >= {threshold:2d} bits: {len(kept):4d} flags, precision "
-                f"{precision:.2f}, on lexical spans {sum(f['lexical'] for f in kept)}, on clean sentences "
-                f"{sum(f['clean'] for f in kept)}"
-            )
-            if precision >= 0.7 and (best is None or len(kept) > best[2]):
-                best = (promise, threshold, len(kept))
-    print(
-        "  a setting with precision >= 0.70: "
-        + (f"proposal_gain {best[0]}, min_gain_bits {best[1]}" if best else "none (so `propose` stays off by default)")
-    )
+def _differing(written: str, rewrite: str) -> tuple[int, int]:
+    """The characters of `written` that `rewrite` changes (its span between the common prefix and suffix)."""
+    lo = 0
+    while lo < min(len(written), len(rewrite)) and written[lo] == rewrite[lo]:
+        lo += 1
+    tail = 0
+    while tail < min(len(written), len(rewrite)) - lo and written[-1 - tail] == rewrite[-1 - tail]:
+        tail += 1
+    return lo, len(written) - tail
+
+
+def mt_errors(rows_per_set: int) -> tuple[list[Judged], Counter]:
+    folder = eval_dir() / "mt-errors"
+    if not folder.is_dir():
+        print("mt-errors: skipped (../shared/eval/mt-errors not found)")
+        return [], Counter()
+    found: list[Judged] = []
+    totals: Counter = Counter()
+    for name in MT_SETS:
+        rows = [json.loads(line) for line in (folder / f"{name}.jsonl").read_text("utf-8").splitlines()]
+        rows = [r for r in rows if in_half(r["id"], "even")]
+        random.Random(0).shuffle(rows)
+        for number, row in enumerate(rows):
+            sampled = number < rows_per_set  # WordNet siblings are judged on a sample: they are many
+            totals["rows"] += 1
+            totals["clean"] += bool(row["clean"])
+            totals["sampled"] += sampled
+            totals["sampled_clean"] += sampled and bool(row["clean"])
+            for start, end, kind, bits, promise in judged_spans(row["text"], propose=sampled):
+                on = [label for s, e, label in row["spans"] if s < end and start < e]
+                lexical = any(x == "sub" or x.endswith("|lex") for x in on)
+                found.append(Judged(kind, bits, promise, "right" if on else "wrong", lexical, bool(row["clean"])))
+    return found, totals
+
+
+def table(title: str, found: list[Judged], kind: str, clean_sentences: int) -> dict[int, tuple[int, int, int]]:
+    """Right flags, wrong flags and flags on clean sentences of `kind` at each threshold (printed)."""
+    print(f"\n{title}: {kind} passages judged {sum(j.kind == kind for j in found)}")
+    out = {}
+    for threshold in THRESHOLDS:
+        kept = [j for j in found if j.kind == kind and j.bits >= threshold and j.label != "other"]
+        right = sum(j.label == "right" for j in kept)
+        on_clean = sum(j.clean_sentence for j in kept)
+        precision = f"{right / len(kept):.3f}" if kept else "-"
+        out[threshold] = (right, len(kept) - right, on_clean)
+        print(
+            f"  >= {threshold:2d} bits: {len(kept):5d} flags, precision {precision:>5}, on lexical spans "
+            f"{sum(j.lexical for j in kept):4d}, per 100 clean sentences {100 * on_clean / max(clean_sentences, 1):.2f}"
+        )
+    return out
+
+
+def choose(kind: str, ours: dict, mt: dict, mt_clean: int) -> int | None:
+    """The lowest threshold whose flags, pooled over both sources, reach the kind's target precision, with at most
+    MAX_CLEAN_PER_100 flags per 100 clean mt-errors sentences."""
+    for threshold in THRESHOLDS:
+        right = ours[threshold][0] + (mt[threshold][0] if mt else 0)
+        wrong = ours[threshold][1] + (mt[threshold][1] if mt else 0)
+        clean_rate = 100 * mt[threshold][2] / max(mt_clean, 1) if mt else 0.0
+        if right and right / (right + wrong) >= TARGETS[kind] and clean_rate <= MAX_CLEAN_PER_100:
+            return threshold
+    return None
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=int, default=250, help="rows per mt-errors set (even half)")
+    parser.add_argument("--mt-rows", type=int, default=300, help="rows per mt-errors set (even half)")
+    parser.add_argument("--save", help="also write the judged passages to this pickle file")
     args = parser.parse_args(argv)
-    calibrate_veto()
-    calibrate_proposals(args.rows)
+    own = ours()
+    own_clean = len(read_tsv(SAMPLES / "clean.tsv")) + sum(
+        r["kind"] != "calque" for r in read_tsv(SAMPLES / "judge-calibration.tsv")
+    )
+    mt, totals = mt_errors(args.mt_rows)
+    if args.save:
+        Path(args.save).write_bytes(pickle.dumps({"ours": own, "mt": mt, "totals": totals}))
+    for kind, clean_key, rows_key in (("sense", "clean", "rows"), ("sibling", "sampled_clean", "sampled")):
+        a = table("our calibration sentences", own, kind, own_clean)
+        b = table(f"mt-errors, even half ({totals[rows_key]} rows)", mt, kind, totals[clean_key]) if mt else {}
+        chosen = choose(kind, a, b, totals[clean_key])
+        print(
+            f"  {kind}_bits: {chosen if chosen is not None else 'none reaches the target'} (pooled precision >= "
+            f"{TARGETS[kind]}, at most {MAX_CLEAN_PER_100} flag per 100 clean mt-errors sentences)"
+        )
     return 0
 
 

@@ -116,9 +116,35 @@ def run_check(text: str, source: str, config, limits: desk.DeskLimits) -> None:
         return
     common.warm_up(wait=True)
     started = time.perf_counter()
+    fast = desk.first_pass(config)
     with st.spinner("Checking…"):
-        report, note = desk.check_draft(text, source, config, limits.check_timeout_seconds, common.executor())
-    st.session_state[STATE] = new_draft(text, source, report, note, time.perf_counter() - started)
+        report, note = desk.check_draft(text, source, fast or config, limits.check_timeout_seconds, common.executor())
+    draft = new_draft(text, source, report, note, time.perf_counter() - started)
+    if fast is not None and not note:  # the model judge's flags follow (judged_flags_follow)
+        from checks.pipeline import check_text
+
+        draft["judging"] = common.executor().submit(check_text, text, source, config)
+    st.session_state[STATE] = draft
+
+
+@st.fragment(run_every=0.5)
+def judged_flags_follow(draft: dict) -> None:
+    """While the model judge reads the draft, say so; when it is done, show its flags with the others."""
+    future = draft.get("judging")
+    if future is None:
+        return
+    if not future.done():
+        st.caption(":material/hourglass_top: Checking wording… (the model judge; its flags are added when it is done)")
+        return
+    del draft["judging"]
+    try:
+        full = future.result()
+    except Exception as exc:  # the fast checks' results stay; the editor is told
+        draft["note"] = f"The wording check failed ({type(exc).__name__}: {exc}); the other results are complete."
+    else:
+        decided = set(draft["accepted"]) | draft["ignored"]
+        draft["report"] = desk.merge_judged(draft["report"], full, lambda f: flag_key(f) in decided)
+    st.rerun(scope="app")
 
 
 def input_section(config, limits: desk.DeskLimits) -> None:
@@ -367,6 +393,7 @@ def main() -> None:
     draft = st.session_state.get(STATE)
     st.sidebar.caption(f"LanguageTool: {common.languagetool_status(config, draft['report'] if draft else None)}")
     if draft:
+        judged_flags_follow(draft)
         results(draft, config)
     with loading:
         common.warm_up()  # says so while the models are still loading

@@ -1,0 +1,158 @@
+"""The model judge: a small neural language model compares the sentence as written with candidate rewrites.
+
+These tests load the real model (SmolLM2-135M through llama.cpp, installed from requirements-model.txt). Without
+it they skip with the reason, except in CI, where a missing model is a failure.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+
+from checks import judge, lm, mistranslation
+from checks.config import Config
+from checks.document import Document
+from checks.pipeline import check_text
+
+FLOODS = "Heavy rain caused strong floods in the south of the country."
+TOUCHED = "The floods touched sections of the community that rarely see water."  # correct English
+
+
+@pytest.fixture(scope="module")
+def model() -> lm.Scorer:
+    try:
+        return lm.scorer()
+    except lm.Unavailable as exc:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"CI must install the model (requirements-model.txt): {exc}")
+        pytest.skip(str(exc))
+
+
+@pytest.fixture
+def without_the_model(monkeypatch, tmp_path):
+    """The process's model forgotten, and COPYDESK_JUDGE_MODEL naming a file that does not exist; restored after."""
+    monkeypatch.setenv(lm.ENV_MODEL, str(tmp_path / "missing.gguf"))
+    lm._scorer_or_error.cache_clear()
+    yield tmp_path
+    monkeypatch.undo()
+    lm._scorer_or_error.cache_clear()
+
+
+def _edit(text: str, word: str, *rewrites: str) -> lm.Edit:
+    start = text.index(word)
+    return lm.Edit(start, start + len(word), rewrites)
+
+
+def test_the_model_finds_live_fire_far_likelier_than_keen_fire(model):
+    text = "Police answered the protesters with keen fire on Tuesday, witnesses said."
+    (gains,) = model.rewrite_gains(text, [_edit(text, "keen", "live", "sharp")])
+    live, sharp = gains
+    assert live > 10  # over a thousand times more probable
+    assert sharp < live
+
+
+def test_edits_scored_together_gain_what_each_gains_alone(model):
+    """The text is evaluated once and the rewrites reuse its cached prefix: that must change no gain."""
+    text = "They are among the most powerful deliberate militias, and the actual president assisted at the funeral."
+    edits = [
+        _edit(text, "deliberate", "armed"),
+        _edit(text, "actual", "current", "real"),
+        _edit(text, "assisted at", "attended"),
+    ]
+    together = model.rewrite_gains(text, edits)
+    assert together == [model.rewrite_gains(text, [edit])[0] for edit in edits]
+    assert together[2][0] > 10  # "attended the funeral"
+
+
+def test_the_gains_do_not_depend_on_the_thread_count(model):
+    text = "The storm caused strong damage to the harbour."
+    edits = [_edit(text, "strong", "heavy", "severe")]
+    one = lm.Scorer(lm.model_path(), n_threads=1).rewrite_gains(text, edits)
+    assert one == lm.Scorer(lm.model_path(), n_threads=2).rewrite_gains(text, edits)
+
+
+def test_a_text_over_the_models_context_is_refused_not_truncated(model):
+    text = " ".join(["word"] * (lm.CONTEXT_TOKENS + 10))
+    with pytest.raises(ValueError, match="over"):
+        model.rewrite_gains(text, [lm.Edit(0, 4, ("term",))])
+
+
+def test_the_judge_confirms_an_unlikely_sense_and_ranks_its_fixes(model):
+    flags = mistranslation.check(Document(FLOODS), Config()).flags
+    (flag,) = [f for f in flags if f.rule == mistranslation.STATISTICAL_RULE]
+    assert flag.text == "strong floods"
+    assert flag.suggestions[0] == "severe floods"
+    assert "language model" in flag.message and "'strong' is a likely mistranslation" in flag.message
+
+
+def test_the_judge_vetoes_the_ngram_layer_on_correct_english(model):
+    assert [f.text for f in mistranslation.statistical_flags(Document(TOUCHED), Config())] == ["touched sections"]
+    result = mistranslation.check(Document(TOUCHED), Config())
+    assert result.flags == []
+    assert "1 vetoed" in result.status
+
+
+def test_without_the_model_every_check_still_runs_and_the_status_says_why(without_the_model):
+    report = check_text(f"{TOUCHED} Teh council met on Monday.", "draft.txt", Config())
+    status = report.status["mistranslation"]
+    assert status.startswith("judge: off (model file not found:")
+    assert "n-gram reference alone" in status
+    assert {f.rule for f in report.issues} >= {mistranslation.STATISTICAL_RULE, "spelling.typo"}
+    assert "failed_checks" not in report.status
+
+
+def test_a_broken_model_file_is_reported_not_raised(without_the_model):
+    broken = without_the_model / "broken.gguf"
+    broken.write_bytes(b"GGUF" + b"\0" * 64)
+    os.environ[lm.ENV_MODEL] = str(broken)
+    report = check_text(FLOODS, "draft.txt", Config())
+    assert report.status["mistranslation"].startswith("judge: off (cannot load the model broken.gguf")
+
+
+def test_fast_turns_the_judge_off_for_one_run(tmp_path, capsys):
+    from checks.cli import main
+
+    draft = tmp_path / "draft.txt"
+    draft.write_text(TOUCHED, "utf-8")
+    main(["check", "--fast", "--format", "json", str(draft)])
+    (document,) = json.loads(capsys.readouterr().out)["documents"]
+    assert document["status"]["mistranslation"].startswith("judge: off (")
+    assert [i["text"] for i in document["issues"]] == ["touched sections"]  # the n-gram layer alone
+
+
+def test_the_budget_leaves_passages_unjudged_and_says_so(model):
+    config = Config({"judge": {"passages_per_1000_words": 0}})  # the minimum: 3 passages per document
+    text = " ".join([FLOODS, TOUCHED] * 3)
+    result = mistranslation.check(Document(text), config)
+    assert result.status.endswith("more left unjudged (passages_per_1000_words)")
+    assert result.status.startswith("judge: on, 3 passages judged")
+
+
+def test_a_sentence_of_thousands_of_words_is_judged_in_windows(model):
+    clause = "officials said that heavy rain caused strong floods in the south and "
+    text = clause * 300 + "the army answered with keen fire."
+    doc = Document(text)
+    assert len(doc.sentences) == 1 and len(doc.words) > 3000
+    passages = [
+        judge.Passage(doc.sentences[0], i, i, ("severe",))
+        for i, t in enumerate(doc.sentences[0].tokens)
+        if t.text == "strong"
+    ][:5]
+    for window in judge._windows(passages):
+        tokens = window[0].sentence.tokens
+        assert window[-1].last + judge.AFTER_WORDS - max(0, window[0].first - judge.CONTEXT_WORDS) <= (
+            judge.MAX_WINDOW_WORDS
+        )
+        assert tokens[window[0].first].text == "strong"
+    verdicts = judge.judge(doc, passages)
+    assert [v.passage for v in verdicts] == passages
+    assert all(v.gains[0][0] == "severe" for v in verdicts)
+
+
+def test_the_same_text_gets_the_same_flags_every_time(model):
+    text = f"{FLOODS} {TOUCHED} Soldiers answered the protesters with keen fire."
+    first = check_text(text, "a", Config())
+    second = check_text(text, "a", Config())
+    assert first.to_dict() == second.to_dict()
