@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 
 from checks.archives import Limits, Partition, Prefetcher, plan, read_partition
 from checks.config import Config
+from checks.lm import ENV_THREADS
 from checks.registry import ArchiveTable
 from checks.scoring import (
     archive_rows,
@@ -224,12 +225,15 @@ def _start_client(workers: int | None, scheduler: str | None):
         return Client(scheduler, timeout="30s"), None
     with warnings.catch_warnings():  # the scheduler's health endpoint moves off a busy port 8787 by itself
         warnings.filterwarnings("ignore", message="Port .* is already in use")
+        count = workers or _cpu_count()
         cluster = LocalCluster(
-            n_workers=workers or _cpu_count(),
+            n_workers=count,
             threads_per_worker=1,
             processes=True,
             dashboard_address=None,
             silence_logs=logging.ERROR,
+            # the cores shared out, so the workers' model judges do not fight over them (checks.lm.threads)
+            env={ENV_THREADS: str(max(1, _cpu_count() // count))},
         )
     return Client(cluster), cluster
 

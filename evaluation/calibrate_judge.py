@@ -1,22 +1,23 @@
 """Calibrate the model judge's thresholds (checks/judge.py) on data that the reported figures never use.
 
-    python evaluation/calibrate_judge.py [--mt-rows 300] [--save FILE]
+    python evaluation/calibrate_judge.py [--mt-rows 300] [--no-siblings] [--save FILE]
 
-The judge is run exactly as `python -m checks check` runs it, with its thresholds at zero and no budget, so that
-every passage it would look at gets the model's gain; then each threshold is tried:
+veto_bits: the model vetoes a flag of the statistical layer when it disagrees, that is when it does not find the
+sibling clearly likelier. "Clearly" is set on samples/mistranslation/judge-calibration.tsv, 32 calques with their
+fixes and 32 correct sentences with an equivalent or worse sibling swapped in: of the thresholds that keep at least
+90% of the calque fixes and let at most 10% of the swaps of correct words through, the highest (precision first).
 
-- sense_bits (the statistical layer's sense-set candidates) and sibling_bits (WordNet siblings), on our calibration
-  sentences: positives are the labelled spans of samples/mistranslation/translationese.tsv, variants.tsv and the
-  calques of judge-calibration.tsv; negatives every passage of clean.tsv and of judge-calibration.tsv's correct
-  sentences. heldout-style.tsv and clean-2.tsv are never read here: they are what eval_mistranslation.py reports.
-- the same thresholds on the EVEN half (crc32 of the id) of ../shared/eval/mt-errors: precision per flag (it falls
-  on a marked error), lexical-choice spans found, flags per 100 clean sentences. Sense sets are judged on every row
-  of the even half (they are rare), WordNet siblings on a sample of `--mt-rows` rows per set.
-  eval_mistranslation.py reports the odd half.
+sibling_bits (the judge's own proposals, `[judge] propose`): the lowest threshold at which its flags on real machine
+translation (the EVEN half, crc32 of the id, of ../shared/eval/mt-errors; eval_mistranslation.py reports the odd
+half) and on our calibration sentences, pooled, reach precision 0.7 with at most one flag per 100 clean sentences.
 
-The chosen value is the lowest threshold at which the flags of both sources together reach the target precision,
-with at most one flag per 100 clean sentences of mt-errors; the script prints it and the house-style defaults are
-set from it by hand.
+For both, the judge is also run exactly as `python -m checks check` runs it, thresholds open and no budget, and the
+flags each threshold would give are printed: on our calibration sentences (positives: the labelled spans of
+translationese.tsv, variants.tsv and judge-calibration.tsv's calques; negatives: clean.tsv and judge-calibration.tsv's
+correct sentences; heldout-style.tsv and clean-2.tsv are never read here) and on the even half of mt-errors
+(precision per flag: it falls on a marked error; lexical-choice spans found; flags per 100 clean sentences). The
+statistical layer's candidates are judged on every even row, WordNet siblings on `--mt-rows` rows per set.
+The house-style defaults are set from the printed choices by hand.
 """
 
 from __future__ import annotations
@@ -40,16 +41,18 @@ from evaluation.common import eval_dir  # noqa: E402
 from evaluation.eval_mistranslation import MT_SETS, in_half, read_tsv  # noqa: E402
 
 SAMPLES = ROOT / "samples" / "mistranslation"
-THRESHOLDS = (4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 16, 18, 20)
-TARGETS = {"sense": 0.9, "sibling": 0.7}  # precision each kind of flag must reach
+THRESHOLDS = (-4, -2, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 16, 18, 20)
+CALIBRATION = SAMPLES / "judge-calibration.tsv"
+KEEP_FIXES, LET_SWAPS = 0.9, 0.1  # veto_bits: calque fixes kept, swaps of correct words let through
+SIBLING_PRECISION = 0.7
 MAX_CLEAN_PER_100 = 1.0
 # Thresholds at zero and no budget: every passage the judge would look at gets its gain.
-OPEN = {"sense_bits": 0.0, "sibling_bits": 0.0, "passages_per_1000_words": 1_000_000}
+OPEN = {"veto_bits": -1000.0, "sibling_bits": -1000.0, "passages_per_1000_words": 1_000_000}
 
 
 @dataclass(frozen=True)
 class Judged:
-    kind: str  # "sense" or "sibling"
+    kind: str  # what proposed the passage: checks.mistranslation.KINDS
     bits: float  # the best rewrite's gain
     promise: float  # the n-gram reference's gain for the best sibling (log10)
     label: str  # "right" (on an error), "wrong" (on clean text), "other" (elsewhere in a sentence with an error)
@@ -65,30 +68,31 @@ def judged_spans(text: str, propose: bool = True) -> list[tuple[int, int, str, f
     found = mistranslation.judged(doc, config, judge.settings(config), [])
     return [
         (
-            v.passage.start,
-            v.passage.end,
-            "sibling" if c is None else "sense",
-            v.gains[0][1] if v.gains else 0.0,
-            v.passage.promise,
+            r.verdict.passage.start,
+            r.verdict.passage.end,
+            r.kind,
+            r.verdict.gains[0][1] if r.verdict.gains else 0.0,
+            r.verdict.passage.promise,
         )
-        for v, c in found.verdicts
+        for r in found.readings
     ]
 
 
-def ours() -> list[Judged]:
+def ours(propose: bool = True) -> list[Judged]:
     found = []
     for name in ("translationese", "variants"):
         for row in read_tsv(SAMPLES / f"{name}.tsv"):
             at = row["sentence"].find(row["span"])
-            for start, end, kind, bits, promise in judged_spans(row["sentence"]):
+            for start, end, kind, bits, promise in judged_spans(row["sentence"], propose):
                 right = at >= 0 and start < at + len(row["span"]) and at < end
                 found.append(Judged(kind, bits, promise, "right" if right else "other"))
     for row in read_tsv(SAMPLES / "clean.tsv"):
-        found += [Judged(k, b, p, "wrong", clean_sentence=True) for _, _, k, b, p in judged_spans(row["sentence"])]
+        spans = judged_spans(row["sentence"], propose)
+        found += [Judged(k, b, p, "wrong", clean_sentence=True) for _, _, k, b, p in spans]
     for row in read_tsv(SAMPLES / "judge-calibration.tsv"):
         calque = row["kind"] == "calque"
         lo, hi = _differing(row["as_written"], row["rewrite"])
-        for start, end, kind, bits, promise in judged_spans(row["as_written"]):
+        for start, end, kind, bits, promise in judged_spans(row["as_written"], propose):
             label = ("right" if start < hi and lo < end else "other") if calque else "wrong"
             found.append(Judged(kind, bits, promise, label, clean_sentence=not calque))
     return found
@@ -146,37 +150,71 @@ def table(title: str, found: list[Judged], kind: str, clean_sentences: int) -> d
     return out
 
 
-def choose(kind: str, ours: dict, mt: dict, mt_clean: int) -> int | None:
-    """The lowest threshold whose flags, pooled over both sources, reach the kind's target precision, with at most
+def choose_siblings(ours: dict, mt: dict, mt_clean: int) -> int | None:
+    """The lowest threshold whose flags, pooled over both sources, reach SIBLING_PRECISION, with at most
     MAX_CLEAN_PER_100 flags per 100 clean mt-errors sentences."""
     for threshold in THRESHOLDS:
         right = ours[threshold][0] + (mt[threshold][0] if mt else 0)
         wrong = ours[threshold][1] + (mt[threshold][1] if mt else 0)
         clean_rate = 100 * mt[threshold][2] / max(mt_clean, 1) if mt else 0.0
-        if right and right / (right + wrong) >= TARGETS[kind] and clean_rate <= MAX_CLEAN_PER_100:
+        if right and right / (right + wrong) >= SIBLING_PRECISION and clean_rate <= MAX_CLEAN_PER_100:
             return threshold
     return None
+
+
+def choose_veto() -> int | None:
+    """veto_bits from the controlled pairs of judge-calibration.tsv: the highest threshold that is good enough on
+    both (printed)."""
+    from checks.lm import Edit, scorer
+
+    gains: dict[str, list[float]] = {"calque": [], "control": []}
+    for row in read_tsv(CALIBRATION):
+        lo, hi = _differing(row["as_written"], row["rewrite"])
+        rewrite = row["rewrite"][lo : len(row["rewrite"]) - (len(row["as_written"]) - hi)]
+        (gain,) = scorer().rewrite_gains(row["as_written"], [Edit(lo, hi, (rewrite,))])[0]
+        gains[row["kind"]].append(gain)
+    print(
+        f"veto_bits on {CALIBRATION.name}: {len(gains['calque'])} calque fixes, {len(gains['control'])} swaps of "
+        "correct words"
+    )
+    chosen = None
+    for threshold in THRESHOLDS:
+        fixes = sum(g >= threshold for g in gains["calque"]) / len(gains["calque"])
+        swaps = sum(g >= threshold for g in gains["control"]) / len(gains["control"])
+        ok = fixes >= KEEP_FIXES and swaps <= LET_SWAPS
+        if ok and chosen is None:
+            chosen = threshold
+        print(
+            f"  >= {threshold:2d} bits: calque fixes kept {fixes:.2f}, swaps let through {swaps:.2f}{'  ok' if ok else ''}"
+        )
+    return chosen
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mt-rows", type=int, default=300, help="rows per mt-errors set (even half)")
     parser.add_argument("--save", help="also write the judged passages to this pickle file")
+    parser.add_argument("--no-siblings", action="store_true", help="skip the WordNet siblings (the slow part)")
     args = parser.parse_args(argv)
-    own = ours()
+    own = ours(propose=not args.no_siblings)
     own_clean = len(read_tsv(SAMPLES / "clean.tsv")) + sum(
         r["kind"] != "calque" for r in read_tsv(SAMPLES / "judge-calibration.tsv")
     )
-    mt, totals = mt_errors(args.mt_rows)
+    mt, totals = mt_errors(0 if args.no_siblings else args.mt_rows)
     if args.save:
         Path(args.save).write_bytes(pickle.dumps({"ours": own, "mt": mt, "totals": totals}))
-    for kind, clean_key, rows_key in (("sense", "clean", "rows"), ("sibling", "sampled_clean", "sampled")):
-        a = table("our calibration sentences", own, kind, own_clean)
-        b = table(f"mt-errors, even half ({totals[rows_key]} rows)", mt, kind, totals[clean_key]) if mt else {}
-        chosen = choose(kind, a, b, totals[clean_key])
+    table("our calibration sentences", own, "sense", own_clean)
+    if mt:
+        table(f"mt-errors, even half ({totals['rows']} rows)", mt, "sense", totals["clean"])
+    veto = choose_veto()
+    print(f"  veto_bits: {veto} (keeps >= {KEEP_FIXES:.0%} of calque fixes, lets <= {LET_SWAPS:.0%} of swaps through)")
+    if not args.no_siblings:
+        a = table("our calibration sentences", own, "sibling", own_clean)
+        b = table(f"mt-errors, even half ({totals['sampled']} rows)", mt, "sibling", totals["sampled_clean"])
+        chosen = choose_siblings(a, b, totals["sampled_clean"])
         print(
-            f"  {kind}_bits: {chosen if chosen is not None else 'none reaches the target'} (pooled precision >= "
-            f"{TARGETS[kind]}, at most {MAX_CLEAN_PER_100} flag per 100 clean mt-errors sentences)"
+            f"  sibling_bits: {chosen if chosen is not None else 'none reaches the target'} (pooled precision >= "
+            f"{SIBLING_PRECISION}, at most {MAX_CLEAN_PER_100} flag per 100 clean mt-errors sentences)"
         )
     return 0
 

@@ -32,7 +32,7 @@ from checks import mistranslation  # noqa: E402
 from checks.config import Config, load_config  # noqa: E402
 from checks.document import Document  # noqa: E402
 from checks.fixes import apply_fixes  # noqa: E402
-from evaluation.common import eval_dir  # noqa: E402
+from evaluation.common import eval_dir, seed_dir  # noqa: E402
 
 SAMPLES = ROOT / "samples" / "mistranslation"
 SPAN_RE = re.compile(r"<v>(.*?)</v>")
@@ -273,6 +273,21 @@ def _print_mt_line(name: str, c: Counter, rules: Counter) -> None:
     )
 
 
+def judge_state(config: Config) -> str:
+    """Whether the model judge runs, as the family's status line says on a one-word text."""
+    return mistranslation.check(Document("Hello."), config).status.split(",")[0].removeprefix("judge: ")
+
+
+def seed_flags(config: Config, layer: str) -> None:
+    """The seed article (../shared/seed): every mistranslation flag, to compare with and without the judge."""
+    path = seed_dir() / "iraq-pm-drone-attack.txt"
+    if not path.is_file():
+        print("Seed article: skipped (../shared/seed not found)")
+        return
+    flags = flags_for(path.read_text("utf-8"), config, layer)
+    print(f"Seed article, layer: {layer}: {len(flags)} flags: " + "; ".join(f"{f.text!r} ({f.rule})" for f in flags))
+
+
 def clean_news_flags(config: Config, layer: str) -> None:
     """Flags on every onestopenglish article (all three levels): clean news, so each flag is a likely false alarm."""
     base = existing_eval_dir()
@@ -302,8 +317,10 @@ def main(argv=None) -> int:
         help="which half of the mt-errors sets to report (the judge was calibrated on the even half)",
     )
     parser.add_argument("--only", choices=("mt-errors",), help="run only this part")
+    parser.add_argument("--fast", action="store_true", help="without the model judge (as `check --fast`)")
     args = parser.parse_args(argv)
-    config = load_config(args.config, offline=True) if args.config else Config(offline=True)
+    config = (load_config(args.config, offline=True) if args.config else Config(offline=True)).with_fast(args.fast)
+    print(f"model judge: {judge_state(config)}")
     if args.only == "mt-errors":
         evaluate_mt_errors(config, args.layer, args.half)
         return 0
@@ -315,6 +332,7 @@ def main(argv=None) -> int:
     evaluate_own(config, args.layer, args.show_misses, "heldout-style.tsv", "clean-2.tsv")
     evaluate_mqm(config, args.layer)
     evaluate_mt_errors(config, args.layer, args.half)
+    seed_flags(config, args.layer)
     clean_news_flags(config, args.layer)
     benchmark(config)
     return 0
