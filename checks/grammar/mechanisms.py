@@ -1,11 +1,8 @@
-"""Grammar: slips that drafts and machine translations make.
-
-Most rules are token patterns in `data/grammar.toml`. Two mechanisms need more than a pattern and live here, with
-their word lists in the same file:
-  * `grammar.a-an`: the article must match the *sound* of the next word ("an hour", "a European", "an MP",
-    "a U.S. envoy", "an 18-year-old"), so the first letter alone cannot decide;
-  * `grammar.repeated-word`: the same word twice in a row ("the the", "Tuesday Tuesday", "100 100"), except
-    doubles that are correct English ("had had", "that that") or names ("Walla Walla").
+"""The grammar mechanisms a token pattern cannot express, with their word lists in `data/grammar.toml`:
+* `grammar.a-an`: the article must match the *sound* of the next word ("an hour", "a European", "an MP",
+  "a U.S. envoy", "an 18-year-old"), so the first letter alone cannot decide;
+* `grammar.repeated-word`: the same word twice in a row ("the the", "Tuesday Tuesday", "100 100"), except
+  doubles that are correct English ("had had", "that that") or names ("Walla Walla").
 """
 
 from __future__ import annotations
@@ -16,16 +13,14 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from checks.config import Config
 from checks.document import OPENERS, Document, Sentence, Token
 from checks.flags import Flag, RuleInfo, make_flag
 from checks.patterns import RuleSet, match_case, parse_rules
-from checks.registry import Family, Result
 
 RULE_FILE = "grammar.toml"
 A_AN = "grammar.a-an"
 REPEATED = "grammar.repeated-word"
-SOURCE = "checks/grammar.py"
+SOURCE = "checks/grammar/mechanisms.py"
 
 VOWEL, CONSONANT = "vowel", "consonant"
 _LETTER_VOWEL_SOUND = frozenset("AEFHILMNORSX")  # letter names that start with a vowel sound: "an F", "an MP"
@@ -252,23 +247,20 @@ def _may_be_slip(tokens, i: int, j: int, allowed: frozenset[str]) -> bool:
     return word[:1].isalpha()
 
 
-# ---- the family ------------------------------------------------------------------------------------------------
-
-
-def check(doc: Document, config: Config) -> Result:
-    disabled = config.disabled_rules  # read once: the rule set asks for every candidate
-    flags = rule_set().check(doc, lambda rule_id: rule_id not in disabled)
+def mechanism_flags(doc: Document, disabled: frozenset[str] | set[str]) -> list[Flag]:
+    """The a/an and repeated-word flags of every sentence, for the rules the house style leaves on."""
+    flags: list[Flag] = []
     want_articles, want_repeats = A_AN not in disabled, REPEATED not in disabled
     for sentence in doc.sentences:
         if want_articles:
             flags.extend(article_flags(doc, sentence))
         if want_repeats:
             flags.extend(repeated_word_flags(doc, sentence))
-    return Result(flags)
+    return flags
 
 
-def rules() -> list[RuleInfo]:
-    return rule_set().infos() + [
+def mechanism_rules() -> list[RuleInfo]:
+    return [
         RuleInfo(
             A_AN,
             "grammar",
@@ -287,10 +279,3 @@ def rules() -> list[RuleInfo]:
             SOURCE,
         ),
     ]
-
-
-def tag_requests(doc: Document, config: Config):
-    return rule_set().sentences_needing_tags(doc, config.rule_enabled)
-
-
-FAMILY = Family(name="grammar", category="grammar", check=check, rules=rules, tag_requests=tag_requests)
