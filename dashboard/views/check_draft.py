@@ -127,24 +127,31 @@ def run_check(text: str, source: str, config, limits: desk.DeskLimits) -> None:
     st.session_state[STATE] = draft
 
 
-@st.fragment(run_every=0.5)
-def judged_flags_follow(draft: dict) -> None:
-    """While the model judge reads the draft, say so; when it is done, show its flags with the others."""
+def take_judged_flags(draft: dict) -> None:
+    """When the model judge has read the draft, show its flags with the others (before anything is rendered or any
+    button of this run is handled, so that no click is lost)."""
     future = draft.get("judging")
-    if future is None:
-        return
-    if not future.done():
-        st.caption(":material/hourglass_top: Checking wording… (the model judge; its flags are added when it is done)")
+    if future is None or not future.done():
         return
     del draft["judging"]
     try:
         full = future.result()
     except Exception as exc:  # the fast checks' results stay; the editor is told
         draft["note"] = f"The wording check failed ({type(exc).__name__}: {exc}); the other results are complete."
-    else:
-        decided = set(draft["accepted"]) | draft["ignored"]
-        draft["report"] = desk.merge_judged(draft["report"], full, lambda f: flag_key(f) in decided)
-    st.rerun(scope="app")
+        return
+    decided = set(draft["accepted"]) | draft["ignored"]
+    draft["report"] = desk.merge_judged(draft["report"], full, lambda f: flag_key(f) in decided)
+
+
+@st.fragment(run_every=0.5)
+def judged_flags_follow(draft: dict) -> None:
+    """While the model judge reads the draft, say so; when it is done, run the page again to show its flags."""
+    future = draft.get("judging")
+    if future is None:
+        return
+    if future.done():
+        st.rerun(scope="app")
+    st.caption(":material/hourglass_top: Checking wording… (the model judge; its flags are added when it is done)")
 
 
 def input_section(config, limits: desk.DeskLimits) -> None:
@@ -391,6 +398,8 @@ def main() -> None:
     loading = st.empty()
     input_section(config, limits)
     draft = st.session_state.get(STATE)
+    if draft:
+        take_judged_flags(draft)
     st.sidebar.caption(f"LanguageTool: {common.languagetool_status(config, draft['report'] if draft else None)}")
     if draft:
         judged_flags_follow(draft)
