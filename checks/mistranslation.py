@@ -11,6 +11,12 @@ Two layers:
   The siblings the model prefers are the suggestions, best first. Only sentences with such a candidate are tagged,
   to confirm the parts of speech.
 
+The model judge (`checks.judge`, on unless `--fast` or `[judge] enabled = false`) then reads each of the statistical
+layer's candidates in its sentence: the flag stands only when the language model also prefers the sibling by
+`[judge] veto_bits`, and its suggestions come in the model's order. With `[judge] propose` it also judges WordNet
+siblings of other words (rule mistranslation.model-judged). Without the model, the n-gram decision stands alone and
+the status line says why.
+
 House style `[mistranslation]`: `statistical` (true), `threshold` (1.0: the sibling must make the words around the
 slot at least 10 times more likely), `seen_threshold` (2.5: the same when the model has seen the word with its
 partner, which is then rarely wrong), `reference` (a file from `python -m checks build-reference`; default the
@@ -309,21 +315,20 @@ def check(doc: Document, config: Config) -> Result:
 
 @dataclass(frozen=True)
 class Reading:
-    """One passage the model read: its verdict, what proposed it, and the candidate behind it (None for a WordNet
-    sibling). Kinds: "sense", the statistical layer's own flag (a sense-set sibling the n-gram reference strongly
-    prefers), which the model vetoes unless it prefers the sibling too (veto_bits); "sibling", a WordNet sibling of
-    another word (sibling_bits)."""
+    """One passage the model read, and the statistical layer's candidate behind it: a "sense" reading, that layer's
+    own flag, which the model vetoes unless it prefers the sibling too (veto_bits); or None, a "sibling" reading, a
+    WordNet sibling of another word ([judge] propose, sibling_bits)."""
 
     verdict: judge.Verdict
-    kind: str
-    candidate: Candidate | None = None
+    candidate: Candidate | None
 
+    @property
+    def kind(self) -> str:
+        return "sibling" if self.candidate is None else "sense"
 
-KINDS = ("sense", "sibling")  # in the order the budget serves them
-
-
-def bits_needed(chosen: judge.Settings, kind: str) -> float:
-    return chosen.veto_bits if kind == "sense" else chosen.sibling_bits
+    def agreed(self, chosen: judge.Settings) -> tuple[tuple[str, float], ...]:
+        """The rewrites the model prefers by the bits this kind of reading needs, best first."""
+        return self.verdict.above(chosen.sibling_bits if self.candidate is None else chosen.veto_bits)
 
 
 @dataclass(frozen=True)
@@ -342,20 +347,20 @@ def judged(doc: Document, config: Config, chosen: judge.Settings, lexicon_flags:
     from checks.reference import load_reference
 
     covered = _covered(doc, lexicon_flags)
-    proposed: dict[judge.Passage, tuple[str, Candidate | None]] = {}
+    proposed: dict[judge.Passage, Candidate | None] = {}
     if config.rule_enabled(STATISTICAL_RULE):
         for candidate in confirmed_candidates(doc, config):
             if (candidate.sentence.index, candidate.index) not in covered:
                 covered.add((candidate.sentence.index, candidate.index))
-                proposed[_passage(candidate)] = ("sense", candidate)
+                proposed[_passage(candidate)] = candidate
     if chosen.propose and config.rule_enabled(JUDGED_RULE):
         ref = load_reference(settings(config).reference)
-        for passage in judge.propose(doc, ref, chosen, covered, priority=KINDS.index("sibling")):
-            proposed[passage] = ("sibling", None)
+        for passage in judge.propose(doc, ref, chosen, covered, priority=1):  # after the statistical layer's
+            proposed[passage] = None
     selected, left = judge.select(list(proposed), judge.budget(doc, chosen))
-    readings = [Reading(v, *proposed[v.passage]) for v in judge.judge(doc, selected)]
+    readings = [Reading(v, proposed[v.passage]) for v in judge.judge(doc, selected)]
     taken = set(selected)
-    unjudged = [c for p, (kind, c) in proposed.items() if kind == "sense" and p not in taken and c is not None]
+    unjudged = [c for p, c in proposed.items() if c is not None and p not in taken]
     return Judged(readings, unjudged, left)
 
 
@@ -370,16 +375,16 @@ def _judged_flags(
     for reading in found.readings:
         if not reading.verdict.gains:  # too long for the model: as if the budget had left it out
             skipped += 1
-            if reading.kind == "sense" and reading.candidate is not None:
+            if reading.candidate is not None:
                 flags.append(_flag(doc, reading.candidate))
             continue
-        agreed = reading.verdict.above(bits_needed(chosen, reading.kind))
+        agreed = reading.agreed(chosen)
         if reading.candidate is None:
             if agreed:
                 flags.append(_judged_flag(doc, reading.verdict.passage, agreed))
         elif agreed:
             flags.append(_flag(doc, replace(reading.candidate, suggestions=agreed), judged=True))
-        elif reading.kind == "sense":
+        else:
             vetoed += 1
     flags.extend(_flag(doc, c) for c in found.unjudged)
     judged_count = len(found.readings) - skipped

@@ -52,7 +52,7 @@ OPEN = {"veto_bits": -1000.0, "sibling_bits": -1000.0, "passages_per_1000_words"
 
 @dataclass(frozen=True)
 class Judged:
-    kind: str  # what proposed the passage: checks.mistranslation.KINDS
+    kind: str  # what proposed the passage: "sense" or "sibling" (checks.mistranslation.Reading)
     bits: float  # the best rewrite's gain
     promise: float  # the n-gram reference's gain for the best sibling (log10)
     label: str  # "right" (on an error), "wrong" (on clean text), "other" (elsewhere in a sentence with an error)
