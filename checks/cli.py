@@ -79,7 +79,9 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--out", required=True, help="reference file to write")
     _common(build)
 
-    regen = sub.add_parser("regenerate-data", help="rewrite generated data (inflection table, docs/rules.md)")
+    regen = sub.add_parser(
+        "regenerate-data", help="rewrite generated data (inflections, docs/rules.md, samples/copydesk.toml, siblings)"
+    )
     _common(regen)
     return parser
 

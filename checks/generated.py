@@ -1,5 +1,6 @@
-"""Generated data kept in the repository: the inflection table for rule lemmas, docs/rules.md and the sample
-house style samples/copydesk.toml (from the house-style tables the code declares).
+"""Generated data kept in the repository: the inflection table for rule lemmas, docs/rules.md, the sample house
+style samples/copydesk.toml (from the house-style tables the code declares) and, where Debian's wordnet-base is
+installed, the model judge's WordNet siblings (checks/judge_data.py).
 
 `python -m checks regenerate-data` rewrites them; tests fail when one is out of date.
 """
@@ -159,4 +160,6 @@ def regenerate() -> list[Path]:
     RULES_DOC.parent.mkdir(exist_ok=True)
     RULES_DOC.write_text(rules_doc_text(), "utf-8")
     SAMPLE_CONFIG.write_text(sample_config_text(), "utf-8")
-    return [table, RULES_DOC, SAMPLE_CONFIG]
+    from checks import judge_data
+
+    return [table, RULES_DOC, SAMPLE_CONFIG, *judge_data.regenerate(table.parent)]

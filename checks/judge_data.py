@@ -3,7 +3,8 @@
 Source: Debian's `wordnet-base` package (/usr/share/wordnet/data.{noun,verb,adj,adv}), WordNet 3.0, © 2006 Princeton
 University, under the WordNet 3.0 licence (permissive: use, copy, modify and distribute with the copyright notice,
 which `data/judge_siblings.tsv` carries). `python -m checks regenerate-data` runs this when the package is installed
-(`apt-get install wordnet-base`) and keeps the shipped table otherwise.
+(`apt-get install wordnet-base`; `python -m checks.judge_data` runs it alone) and keeps the shipped table
+otherwise.
 
 A word's siblings are the words a translation engine confuses it with: its synonyms, the adjectives WordNet marks as
 similar, and its co-hyponyms under a narrow hypernym (at most `MAX_COHYPONYMS` hyponyms). Only single lower-case words
@@ -116,3 +117,8 @@ def regenerate(data_dir: Path) -> list[Path]:
     target = data_dir / "judge_siblings.tsv"
     target.write_text(table_text(), "utf-8")
     return [target]
+
+
+if __name__ == "__main__":  # python -m checks.judge_data
+    for written in regenerate(Path(__file__).parent / "data"):
+        print(f"wrote {written}")
