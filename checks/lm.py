@@ -19,6 +19,7 @@ The one question asked: how many bits more probable is each rewrite of a few cha
 
 from __future__ import annotations
 
+import atexit
 import math
 import os
 import threading
@@ -170,9 +171,11 @@ _load_lock = threading.Lock()
 @lru_cache(maxsize=1)
 def _scorer_or_error() -> Scorer | Unavailable:
     try:
-        return Scorer(model_path())
+        loaded = Scorer(model_path())
     except Unavailable as exc:
         return exc
+    atexit.register(loaded.close)  # before interpreter teardown, while llama.cpp's library is still loaded
+    return loaded
 
 
 def scorer() -> Scorer:

@@ -184,9 +184,8 @@ def choose_veto() -> int | None:
         ok = fixes >= KEEP_FIXES and swaps <= LET_SWAPS
         if ok and chosen is None:
             chosen = threshold
-        print(
-            f"  >= {threshold:2d} bits: calque fixes kept {fixes:.2f}, swaps let through {swaps:.2f}{'  ok' if ok else ''}"
-        )
+        mark = "  ok" if ok else ""
+        print(f"  >= {threshold:2d} bits: calque fixes kept {fixes:.2f}, swaps let through {swaps:.2f}{mark}")
     return chosen
 
 
