@@ -227,7 +227,10 @@ def evaluate_mt_errors(config: Config, layer: str, half: str) -> None:
         print("mt-errors: skipped (../shared/eval/mt-errors not found)")
         return
     print(f"\nmt-errors ({half} half of each set), layer: {layer}")
-    print(f"  {'set':24} {'rows':>5} {'flags':>5} {'precision':>9} {'lex recall':>10} {'per 100 clean':>13}  rules")
+    print(
+        f"  {'set':24} {'rows':>5} {'flags':>5} {'precision':>9} {'lex recall':>10} {'per 100 clean':>13}  "
+        "rules (flags on a marked error / flags)"
+    )
     pooled: Counter[str] = Counter()
     for name in MT_SETS:
         rows = [
@@ -237,6 +240,7 @@ def evaluate_mt_errors(config: Config, layer: str, half: str) -> None:
         ]
         counts: Counter[str] = Counter()
         rules: Counter[str] = Counter()
+        rules_on_span: Counter[str] = Counter()
         for group in mt_documents(name, rows):
             text, starts = "", []
             for row in group:
@@ -250,7 +254,9 @@ def evaluate_mt_errors(config: Config, layer: str, half: str) -> None:
                 spans = [(s + offset, e + offset, label) for s, e, label in row["spans"]]
                 counts["flags"] += 1
                 rules[flag.rule] += 1
-                counts["on_span"] += any(s < flag.end and flag.start < e for s, e, _ in spans)
+                on_span = any(s < flag.end and flag.start < e for s, e, _ in spans)
+                counts["on_span"] += on_span
+                rules_on_span[flag.rule] += on_span
                 counts["on_clean"] += bool(row["clean"])
                 lexical_found |= {
                     (i, s, e) for s, e, label in spans if _is_lexical(label) and s < flag.end and flag.start < e
@@ -260,13 +266,13 @@ def evaluate_mt_errors(config: Config, layer: str, half: str) -> None:
             counts["clean"] += sum(bool(row["clean"]) for row in group)
             counts["rows"] += len(group)
         pooled.update(counts)
-        _print_mt_line(name, counts, rules)
-    _print_mt_line("pooled", pooled, Counter())
+        _print_mt_line(name, counts, rules, rules_on_span)
+    _print_mt_line("pooled", pooled, Counter(), Counter())
 
 
-def _print_mt_line(name: str, c: Counter, rules: Counter) -> None:
+def _print_mt_line(name: str, c: Counter, rules: Counter, on_span: Counter) -> None:
     precision = f"{c['on_span'] / c['flags']:.3f}" if c["flags"] else "-"
-    top = ", ".join(f"{r.split('.', 1)[1]} {n}" for r, n in rules.most_common(3))
+    top = ", ".join(f"{r.split('.', 1)[1]} {on_span[r]}/{n}" for r, n in rules.most_common(3))
     print(
         f"  {name:24} {c['rows']:5d} {c['flags']:5d} {precision:>9} {c['found'] / max(c['lexical'], 1):10.3f} "
         f"{100 * c['on_clean'] / max(c['clean'], 1):13.2f}  {top}"
@@ -275,7 +281,7 @@ def _print_mt_line(name: str, c: Counter, rules: Counter) -> None:
 
 def judge_state(config: Config) -> str:
     """Whether the model judge runs, as the family's status line says on a one-word text."""
-    return mistranslation.check(Document("Hello."), config).status.split(",")[0].removeprefix("judge: ")
+    return mistranslation.check(Document("Hello."), config).status.removeprefix("judge: ")
 
 
 def seed_flags(config: Config, layer: str) -> None:
