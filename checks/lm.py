@@ -116,6 +116,8 @@ class Scorer:
         already in llama.cpp's cache."""
         import numpy as np
 
+        if first >= len(ids):
+            return []  # nothing left to score: a rewrite that only drops the text's last tokens
         keep = min(_common(self._cached, ids), len(ids) - 1)  # eval needs at least one token
         self._llm.n_tokens = keep  # eval drops the cache after `keep`
         self._llm.eval(ids[keep:])

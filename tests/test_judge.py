@@ -77,6 +77,13 @@ def test_the_gains_do_not_depend_on_the_thread_count(model):
     assert gains[0] == gains[1]
 
 
+def test_a_rewrite_that_only_drops_the_last_tokens_is_scored(model):
+    """The rewrite's tokens are all a prefix of the text's ("governmentt" -> "government" at the very end)."""
+    text = "The plan was approved by the governmentt"
+    (gains,) = model.rewrite_gains(text, [_edit(text, "governmentt", "government", "governments")])
+    assert gains[0] > 0 and gains[0] > gains[1]
+
+
 def test_a_text_over_the_models_context_is_refused_not_truncated(model):
     text = " ".join(["word"] * (lm.CONTEXT_TOKENS + 10))
     with pytest.raises(ValueError, match="over"):
