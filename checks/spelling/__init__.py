@@ -18,6 +18,9 @@ News copy is full of foreign names, so a word is suspected only when every name 
 
 Corrections are ranked by a weighted Damerau-Levenshtein cost (cheap: transposed, doubled or vowel letters), the
 word's frequency (zipf, from wordfreq) and, through pocketsphinx's English n-gram model, the neighbouring words.
+With the model judge on (checks/judge.py; not with `--fast`, `[judge] enabled = false` or `[spelling] context =
+false`), a language model reading the sentence re-ranks each typo flag's suggestions (reranking.py): the same flags,
+only their suggestions' order may change, and the status line says how many were re-ranked.
 The word list is pre-computed (`python -m checks.spelling regenerate`) so it loads in about 0.1 s.
 """
 

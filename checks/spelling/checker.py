@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from checks.config import Config
@@ -25,6 +25,7 @@ from checks.spelling.lexicon import (
     word_lists,
 )
 from checks.spelling.ranking import Scored, _cheap_slips, _score, context_logprob, edit_cost, rank
+from checks.spelling.reranking import Found, new_orders
 
 RULE_TYPO = "spelling.typo"
 RULE_UNKNOWN = "spelling.unknown-word"
@@ -142,10 +143,18 @@ def _introducers() -> frozenset[str]:
 
 
 def check(doc: Document, config: Config) -> Result:
+    found, stopped = findings(doc, config)
+    flags, status = _reranked(doc, found, config)
+    return Result(flags, "; ".join(line for line in (stopped, status) if line))
+
+
+def findings(doc: Document, config: Config) -> tuple[list[Found], str]:
+    """The flags in the candidate model's order, each with the scoring of its suggestions, and a status line when
+    the check stopped early."""
     settings = Settings.from_config(config)
-    flags: list[Flag] = []
+    found: list[Found] = []
     if not any(config.rule_enabled(r) for r in (RULE_TYPO, RULE_UNKNOWN, RULE_VARIANT)):
-        return Result(flags)
+        return found, ""
     known = lexicon().zipf
     fast = settings.variant == "both"  # then known lower-case words need no further look
     for sentence in doc.sentences:
@@ -172,16 +181,32 @@ def check(doc: Document, config: Config) -> Result:
                 parts = [(p, s) for p, s in parts if len(p) >= 4]  # wi-fi, sci-fi, pre-war: short parts pass
             for index, (part, start) in enumerate(parts):
                 context = _Context(doc, sentence, token, words, index == 0 and _is_opening(tokens, i))
-                flag = _check_word(context, part, start, settings, config)
-                if flag is not None and (len(parts) == 1 or flag.rule != RULE_TYPO or _is_slip(part, flag)):
-                    flags.append(flag)
-            if len(flags) >= MAX_FLAGS:
-                return Result(
-                    flags,
+                one = _check_word(context, part, start, settings, config)
+                if one is not None and (len(parts) == 1 or one.flag.rule != RULE_TYPO or _is_slip(part, one.flag)):
+                    found.append(one)
+            if len(found) >= MAX_FLAGS:
+                return found, (
                     f"stopped after {MAX_FLAGS} spelling flags: is the text in English? Add "
-                    "recurring words to the dictionary.",
+                    "recurring words to the dictionary."
                 )
-    return Result(flags)
+    return found, ""
+
+
+def _reranked(doc: Document, found: list[Found], config: Config) -> tuple[list[Flag], str]:
+    """The flags, with the suggestions of typo flags re-ranked in context by the model judge when it is on (same
+    flags, same spans, same suggestions; only their order and the message naming the first may change), and a
+    status line saying how many were. `[spelling] context = false` asks for ranking by spelling alone: no judge."""
+    if not Settings.from_config(config).context:
+        return [one.flag for one in found], ""
+    orders, status = new_orders(doc, found, config)
+    flags = [one.flag for one in found]
+    for index, order in orders.items():
+        flag = flags[index]
+        suggestions = tuple(flag.suggestions[i] for i in order)
+        flags[index] = replace(
+            flag, suggestions=suggestions, message=typo_message(flag.severity, flag.text, suggestions[0])
+        )
+    return flags, status
 
 
 def _foreign_passage(words: list[Token], user_words: frozenset[str]) -> bool:
@@ -203,7 +228,7 @@ class _Context:
     at_opening: bool
 
 
-def _check_word(ctx: _Context, part: str, start: int, settings: Settings, config: Config) -> Flag | None:
+def _check_word(ctx: _Context, part: str, start: int, settings: Settings, config: Config) -> Found | None:
     text = ctx.doc.text
     folded = _fold(part)
     if not _CHECKABLE.fullmatch(folded):
@@ -213,7 +238,8 @@ def _check_word(ctx: _Context, part: str, start: int, settings: Settings, config
     if is_known(part, settings.user_words):
         if part[:1].isupper() and not ctx.at_opening:
             return None  # Ministry of Defence, Labour Party: names keep their spelling
-        return _variant_flag(text, part, start, folded, settings, config)
+        variant = _variant_flag(text, part, start, folded, settings, config)
+        return None if variant is None else Found(variant)
     if not part.isascii():
         return None  # Congrès, Tillabéri: a foreign word or name
     if not config.rule_enabled(RULE_TYPO) and not config.rule_enabled(RULE_UNKNOWN):
@@ -222,7 +248,8 @@ def _check_word(ctx: _Context, part: str, start: int, settings: Settings, config
     if part[:1].isupper():
         if ctx.at_opening:
             return _check_opening(ctx, part, start, folded, after, settings, config)
-        return _check_capitalised(ctx, part, start, folded, before, after, settings, config)
+        capitalised = _check_capitalised(ctx, part, start, folded, before, after, settings, config)
+        return None if capitalised is None else Found(capitalised)
     ranked = judge(folded, before, after, settings.context, settings.user_words)
     if ranked is None:
         return None
@@ -316,11 +343,13 @@ def _match_case(original: str, suggestion: str) -> str:
     return suggestion
 
 
-def _typo_flag(text, part, start, ranked, settings, config, opening=False) -> Flag | None:
+def _typo_flag(text, part, start, ranked, settings, config, opening=False) -> Found | None:
+    """The typo flag with its suggestions (the first five ranked words, in the word's case), and the candidate
+    model's scoring of each suggestion, which the model judge may re-rank them with."""
     end = start + len(part)
     if not ranked:
         if settings.flag_unknown and config.rule_enabled(RULE_UNKNOWN) and len(part) >= 4:
-            return make_flag(
+            unknown = make_flag(
                 text,
                 start,
                 end,
@@ -331,22 +360,23 @@ def _typo_flag(text, part, start, ranked, settings, config, opening=False) -> Fl
                 message=f"'{part}' is not in the dictionary and nothing close is; if it is right, add it to the "
                 "dictionary.",
             )
+            return Found(unknown)
         return None
     if not config.rule_enabled(RULE_TYPO):
         return None
     best = ranked[0]
     margin = best.score - ranked[1].score if len(ranked) > 1 else 3.0
-    suggestions = tuple(dict.fromkeys(_match_case(part, s.word) for s in ranked[:5]))
+    scored: dict[str, Scored] = {}
+    for candidate in ranked[:5]:
+        scored.setdefault(_match_case(part, candidate.word), candidate)  # the best-scored of words alike in case
+    suggestions = tuple(scored)
     if best.distance == 1 and best.cost <= 1.0 and (margin >= 1.0 or opening):
         severity, confidence = "error", 0.9
-        message = f"'{part}' is not a word: '{suggestions[0]}'?"
     elif best.cost <= 1.6:
         severity, confidence = "warning", 0.7
-        message = f"'{part}' is not a word; did you mean '{suggestions[0]}'?"
     else:
         severity, confidence = "info", 0.4
-        message = f"'{part}' is in no dictionary; the nearest word is '{suggestions[0]}'. If it is right, add it."
-    return make_flag(
+    flag = make_flag(
         text,
         start,
         end,
@@ -355,8 +385,18 @@ def _typo_flag(text, part, start, ranked, settings, config, opening=False) -> Fl
         severity=severity,
         confidence=confidence,
         suggestions=suggestions,
-        message=message,
+        message=typo_message(severity, part, suggestions[0]),
     )
+    return Found(flag, tuple(scored.values()))
+
+
+def typo_message(severity: str, part: str, first: str) -> str:
+    """A typo flag's message, naming its first suggestion; the more sure, the shorter."""
+    if severity == "error":
+        return f"'{part}' is not a word: '{first}'?"
+    if severity == "warning":
+        return f"'{part}' is not a word; did you mean '{first}'?"
+    return f"'{part}' is in no dictionary; the nearest word is '{first}'. If it is right, add it."
 
 
 def _variant_flag(text, part, start, folded, settings, config) -> Flag | None:
