@@ -9,7 +9,13 @@ The driver only lists documents and splits them into partitions of references; e
 partition's bytes itself, checks every document with the same pipeline as `python -m checks check`
 (checks.scoring.score_document), and sends back three small tables. The driver writes them as one set of Parquet
 files per finished partition (DIR/parts/, atomically), so memory stays flat however large the archive, and a run
-that is killed or cancelled continues from the finished partitions when the same command is run again.
+that is killed or cancelled continues from the finished partitions when the same command is run again. A resumed
+run identifies documents by content as well as by path: a finished partition of a folder whose files' SHA-256 no
+longer match the ones it scored is scored again (archives and tables are identified by their size and time).
+Every document read is a row, an error row when it could not be read: a partition whose reading fails part way
+gives error rows for the documents it had not reached, and the run goes on. A document whose check runs past the
+house style's `[limits] max_check_seconds` is an error row naming the slow stage (checks.pipeline stops at the
+next stage boundary: a running stage cannot be interrupted), and the worker goes on with the next document.
 
 Outputs in DIR (the columns and the quality score are documented in checks/scoring.py):
   documents.parquet  one row per document: its size, metrics, flag counts, quality score, status and error
@@ -26,6 +32,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 import threading
 import time
 import uuid
@@ -34,8 +41,18 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from checks.archives import Limits, Partition, Prefetcher, plan, read_partition
+from checks.archives import (
+    Item,
+    Limits,
+    Partition,
+    Prefetcher,
+    file_members,
+    partition_sources,
+    plan,
+    read_partition,
+)
 from checks.config import Config
+from checks.inputs import InputError, read_file_bytes
 from checks.lm import ENV_THREADS
 from checks.registry import ArchiveTable
 from checks.scoring import (
@@ -56,7 +73,7 @@ from checks.scoring import score_document as score_document
 
 log = logging.getLogger(__name__)
 
-MANIFEST_VERSION = 2  # 2: archive tables collect (document_id, key, count) parts
+MANIFEST_VERSION = 3  # 2: archive tables collect (document_id, key, count) parts; 3: documents' content_sha256
 TOP_RULES = 10
 
 
@@ -116,7 +133,7 @@ def score_partition(partition: Partition, config: Config, limits: Limits, spec) 
     documents: list[dict] = []
     issues: list[dict] = []
     collected: dict[str, list[dict]] = {table.name: [] for table in archive_tables(config)}
-    for item in read_partition(partition, limits):
+    for item in _guarded_items(partition, limits):
         row, flag_rows, found = score_item(item, partition.input, config, spec)
         documents.append(row)
         issues.extend(flag_rows)
@@ -140,6 +157,25 @@ def score_partition(partition: Partition, config: Config, limits: Limits, spec) 
     }
 
 
+def _guarded_items(partition: Partition, limits: Limits):
+    """The partition's documents; if reading fails part way, an error row for each document not reached, so one
+    bad input never takes the rest of its partition (or the run) with it."""
+    items = read_partition(partition, limits)
+    read = 0
+    while True:
+        try:
+            item = next(items)
+        except StopIteration:
+            return
+        except Exception as exc:
+            log.exception("reading partition %s of %s failed", partition.index, partition.input)
+            for source in partition_sources(partition)[read:]:
+                yield Item(source, source, error=f"{source}: not read: {type(exc).__name__}: {exc}")
+            return
+        read += 1
+        yield item
+
+
 # ------------------------------------------------------------------------------------------- the run
 
 
@@ -147,12 +183,25 @@ def _part_path(out_dir: str, index: int, kind: str) -> str:
     return os.path.join(out_dir, "parts", f"{index:07d}.{kind}.parquet")
 
 
+def _scratch(path: str) -> str:
+    """Where a file of the run is written before it is moved into place: under DIR/parts/, so that a run killed
+    while writing leaves nothing among the results (the next run removes it)."""
+    folder = os.path.dirname(path)
+    if os.path.basename(folder) != "parts":
+        folder = os.path.join(folder, "parts")
+    return os.path.join(folder, f"{os.path.basename(path)}.{uuid.uuid4().hex}.tmp")
+
+
 def _write_atomic_table(table, path: str) -> None:
     import pyarrow.parquet as pq
 
-    tmp = f"{path}.{uuid.uuid4().hex}.tmp"
-    pq.write_table(table, tmp)
-    os.replace(tmp, path)
+    tmp = _scratch(path)
+    try:
+        pq.write_table(table, tmp)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.remove(tmp)
 
 
 def _part_kinds(config: Config) -> list[str]:
@@ -194,6 +243,38 @@ def _identity(inputs, partitions, config: Config, spec, options: dict) -> dict[s
     }
 
 
+def _stale(out_dir: str, partition: Partition, limits: Limits) -> bool:
+    """Whether a finished partition of files was scored on other contents than the files hold now (SHA-256 of the
+    bytes, as the worker read them; None for a file that could not be read, then and now)."""
+    import pyarrow.parquet as pq
+
+    if partition.kind != "files":
+        return False  # archives and tables: their file's size and time are part of the run's identity
+    try:
+        table = pq.read_table(_part_path(out_dir, partition.index, "documents"), columns=["content_sha256"])
+    except Exception:  # unreadable or from another version: score it again
+        return True
+    current: list[str | None] = []
+    for _, source, path in file_members(partition):
+        try:
+            data = read_file_bytes(path, source, limits.max_member_bytes)
+        except InputError:
+            current.append(None)
+            continue
+        current.append(hashlib.sha256(data).hexdigest())
+    return table.column("content_sha256").to_pylist() != current
+
+
+def _remove_leftovers(out_dir: str, config: Config) -> None:
+    """Temporary files of a run killed while it wrote: in DIR/parts/, and in DIR itself from earlier versions."""
+    tables = "|".join(re.escape(name) for name in ["documents", "issues", *(t.name for t in archive_tables(config))])
+    final = re.compile(rf"(?:{tables})\.(?:parquet\.[0-9a-f]{{32}}|csv)\.tmp|manifest\.json\.tmp")
+    for folder, pattern in ((out_dir, final), (os.path.join(out_dir, "parts"), None)):
+        for name in os.listdir(folder) if os.path.isdir(folder) else ():
+            if name.endswith(".tmp") and (pattern is None or pattern.fullmatch(name)):
+                os.remove(os.path.join(folder, name))
+
+
 def _prepare_out_dir(out_dir: str, identity: dict, manifest: dict) -> None:
     path = os.path.join(out_dir, "manifest.json")
     if os.path.exists(path):
@@ -209,9 +290,6 @@ def _prepare_out_dir(out_dir: str, identity: dict, manifest: dict) -> None:
                 "changed); choose another --out or delete it"
             )
     os.makedirs(os.path.join(out_dir, "parts"), exist_ok=True)
-    for name in os.listdir(os.path.join(out_dir, "parts")):
-        if name.endswith(".tmp"):  # left by a run killed while writing
-            os.remove(os.path.join(out_dir, "parts", name))
     tmp = f"{path}.tmp"
     with open(tmp, "w", encoding="utf-8") as handle:
         json.dump(manifest, handle, ensure_ascii=False, indent=1, default=str)
@@ -317,18 +395,22 @@ def _combine(out_dir: str, count: int, spec, write_csv: bool) -> _Totals:
     schemas = {"documents": documents_schema(spec), "issues": issues_schema()}
     for kind, schema in schemas.items():
         target = os.path.join(out_dir, f"{kind}.parquet")
-        tmp = f"{target}.{uuid.uuid4().hex}.tmp"
-        with pq.ParquetWriter(tmp, schema) as writer:
-            for index in range(count):
-                table = pq.read_table(_part_path(out_dir, index, kind), schema=schema)
-                writer.write_table(table)
-                if kind == "documents":
-                    stats.documents += table.num_rows
-                    stats.words += sum(w or 0 for w in table.column("words").to_pylist())
-                    stats.errors += table.num_rows - table.column("error").null_count
-                else:
-                    stats.rules.update(table.column("rule").to_pylist())
-        os.replace(tmp, target)
+        tmp = _scratch(target)
+        try:
+            with pq.ParquetWriter(tmp, schema) as writer:
+                for index in range(count):
+                    table = pq.read_table(_part_path(out_dir, index, kind), schema=schema)
+                    writer.write_table(table)
+                    if kind == "documents":
+                        stats.documents += table.num_rows
+                        stats.words += sum(w or 0 for w in table.column("words").to_pylist())
+                        stats.errors += table.num_rows - table.column("error").null_count
+                    else:
+                        stats.rules.update(table.column("rule").to_pylist())
+            os.replace(tmp, target)
+        finally:  # interrupted: no temporary file left behind (a kill leaves one that the next run removes)
+            if os.path.exists(tmp):
+                os.remove(tmp)
         if write_csv:
             _write_csv(target)
     return stats
@@ -381,7 +463,7 @@ def _write_csv(parquet_path: str) -> None:
     import pyarrow.parquet as pq
 
     target = parquet_path[: -len(".parquet")] + ".csv"
-    tmp = f"{target}.tmp"
+    tmp = _scratch(target)
     parquet = pq.ParquetFile(parquet_path)
     with pacsv.CSVWriter(tmp, _csv_schema(parquet.schema_arrow)) as writer:
         for batch in parquet.iter_batches(batch_size=10_000):
@@ -466,7 +548,8 @@ def score_archive(
             "house_style": str(config.path) if config.path else None,
         }
         _prepare_out_dir(out_dir, identity, manifest)
-        pending = [p for p in partitions if not _finished(out_dir, p.index, config)]
+        _remove_leftovers(out_dir, config)
+        pending = [p for p in partitions if not _finished(out_dir, p.index, config) or _stale(out_dir, p, limits)]
         done = total - sum(p.size for p in pending)
         if progress is not None:
             progress(done, total)

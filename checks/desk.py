@@ -1,6 +1,6 @@
 """What the editor's desk (the dashboard) needs from the library that is not a check: its house-style keys and
-limits, the files it accepts, the rule for a draft check that takes too long, the fast first pass of a draft check
-that the model judge's flags follow, and where scored runs are kept.
+limits, the files it accepts, what the page shows when a draft check takes too long, the fast first pass of a
+draft check that the model judge's flags follow, and where scored runs are kept.
 
 The dashboard only presents; its settings, like every other house-style table, are declared here so that the
 schema and samples/copydesk.toml know them.
@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import UTC
 from pathlib import Path, PurePath
+from typing import Any
 
 from checks.config import Config, ConfigError, Section, Setting
 from checks.flags import Flag
@@ -32,9 +35,11 @@ SECTIONS = (
             Setting(
                 "check_timeout_seconds",
                 8,
-                "A draft check that takes longer than this (a slow or unreachable "
-                "LanguageTool server) is abandoned and the draft is checked again without the server, so the page "
-                "never freezes. Seconds.",
+                "The page waits this long for a draft check (seconds), so it never freezes. A check that "
+                "takes longer goes on in the background (it is never started again): the page shows what the "
+                "checks that finished found, names the stage still running (a slow LanguageTool server, or "
+                "a hostile draft's analysis) and adds the rest when it is done. [limits] max_check_seconds "
+                "bounds the check itself.",
             ),
             Setting(
                 "batch_workers",
@@ -119,28 +124,71 @@ class DeskLimits:
 # ------------------------------------------------------------------------------------------- checking a draft
 
 
-def check_draft(text: str, source: str, config: Config, timeout: float, executor):
-    """Check a draft on `executor` (a concurrent.futures.Executor); when it takes longer than `timeout` (a slow or
-    dead LanguageTool server), check it again without any server so the page never freezes.
-    Returns (report, note or None)."""
+@dataclass
+class DraftCheck:
+    """A draft check as the page shows it: the report (complete, or what the finished stages found), a note for
+    the editor (None: nothing to say), and the check still running when the page stopped waiting (its complete
+    report follows; the page never starts the same work again)."""
+
+    report: Any  # checks.pipeline.Report
+    note: str | None = None
+    pending: Future | None = None
+
+
+def check_draft(text: str, source: str, config: Config, timeout: float, executor) -> DraftCheck:
+    """Check a draft on `executor` (a concurrent.futures.Executor), waiting at most `timeout` seconds so the page
+    never freezes. A check that takes longer goes on (a running stage cannot be stopped, and checking again would
+    repeat the slow work): the page gets what the stages that finished found, a note naming the stage still
+    running and for how long, and the running check as `pending`."""
     import concurrent.futures
 
-    from checks.pipeline import check_text
+    from checks.pipeline import Progress, check_text
 
-    future = executor.submit(check_text, text, source, config)
+    progress = Progress()
+    future = executor.submit(check_text, text, source, config, progress=progress)
     try:
-        return future.result(timeout=timeout), None
+        report = future.result(timeout=timeout)
     except concurrent.futures.TimeoutError:
-        future.cancel()
-        if config.offline:
-            raise
-        report = check_text(text, source, config.with_offline(True))
-        report.status.setdefault("languagetool", f"off for this check: no answer within {timeout:g} s")
-        note = (
-            f"The check did not finish within {timeout:g} s (LanguageTool server slow or down?), "
-            "so these results are from the offline checks only."
-        )
-        return report, note
+        return _still_running(text, source, config, timeout, progress, future)
+    return DraftCheck(report, deadline_note(report))
+
+
+def deadline_note(report) -> str | None:
+    """What the editor is told about a check that stopped at the house style's deadline (None: it did not)."""
+    if report.stopped is None:
+        return None
+    return f"This draft was not checked in full: {report.status['deadline']}. Split it, or raise the limit."
+
+
+def _stage_label(stage: str) -> str:
+    from checks.pipeline import ANALYSIS, TAGGING
+
+    if stage == ANALYSIS:
+        return "the analysis of its sentences"
+    if stage == TAGGING:
+        return "the part-of-speech tagging"
+    return "the LanguageTool server" if stage == "languagetool" else f"the {stage} checks"
+
+
+def _still_running(text: str, source: str, config: Config, timeout: float, progress, future) -> DraftCheck:
+    from checks.pipeline import ANALYSIS, TAGGING, Report, partial_report
+
+    stage, running = progress.stage, time.perf_counter() - progress.since
+    report = partial_report(progress, config) or Report(source, text)
+    slow = f"The check did not finish within {timeout:g} s: {_stage_label(stage)} had been running for {running:.1f} s"
+    if stage in (ANALYSIS, TAGGING):
+        shown = "so there are no results yet"
+    else:
+        done = [name for name in progress.finished if name not in (ANALYSIS, TAGGING)]
+        shown = f"these results are from the checks that finished ({', '.join(done) or 'none'})"
+        report.status[stage] = f"off for this check: no answer within {timeout:g} s (its results follow if it ends)"
+    rest = ", ".join(_stage_label(name) for name in progress.pending)
+    follows = "its results" + (f" and those of {rest}" if rest else "")
+    note = (
+        f"{slow}, {shown}. The check goes on without being started again: {follows} are added when it is done "
+        "(or it stops at the first stage that ends past [limits] max_check_seconds)."
+    )
+    return DraftCheck(report, note, future)
 
 
 def first_pass(config: Config) -> Config | None:
@@ -165,7 +213,7 @@ def merge_judged(first, full, decided: Callable[[Flag], bool]):
     have = {(f.rule, f.start, f.end) for f in full.issues}
     kept = [f for f in first.issues if decided(f) and (f.rule, f.start, f.end) not in have]
     issues = sorted([*full.issues, *kept], key=lambda f: (f.start, f.end, f.category, f.rule))
-    return Report(full.source, full.text, full.metrics, issues, full.status, full.error, full.timings)
+    return Report(full.source, full.text, full.metrics, issues, full.status, full.error, full.timings, full.stopped)
 
 
 # ------------------------------------------------------------------------------------------- scored runs

@@ -50,7 +50,9 @@ _MARKS = "\u0300-\u036f\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed"  # combini
 _WORD = rf"[^\W_][{_MARKS}]*(?:(?:['’\-‐]|[{_MARKS}])*[^\W_][{_MARKS}]*)*"
 _TOKEN_RE = re.compile(
     r"(?:https?://|www\.)[^\s<>\"“”]+[^\s<>\"“”.,;:!?)\]’”']"  # URLs (trailing punctuation left out)
-    r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"  # e-mail addresses
+    # e-mail addresses, tried only where a run of address characters starts: tried at every dot of "......" they
+    # scanned to the run's end each time (quadratic)
+    r"|(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
     r"|[@#][^\W][\w]*"  # @handles and #tags
     r"|(?:[^\W\d_]\.){2,}"  # dotted abbreviations: U.S., e.g.
     rf"|\d[\d.,:/]*\d(?:{_WORD})?|\d(?:{_WORD})?"  # numbers, with units glued on (5km, 18:00, 4x4)
@@ -89,7 +91,9 @@ def _abbreviations() -> _Abbreviations:
 _PARAGRAPH_BREAK_RE = re.compile(r"\n[ \t\r\f\v\u00a0]*\n\s*|\r[ \t\f\v\u00a0]*\r\s*")
 _LINE_BREAK_RE = re.compile(r"\r\n|\r|\n|\u2028|\u2029")
 # Terminal punctuation, closing quotes or brackets after it, then space, then a plausible sentence opening.
-_BOUNDARY_RE = re.compile(r"[.!?…]+[\"”’'»)\]]*(?=\s+[\"“‘'«(\[]?[\w¿¡])")
+# A match starts only where a run of terminal punctuation starts: from inside a run it would see the same
+# lookahead, and retrying it at every dot of a long run ("......") made splitting quadratic.
+_BOUNDARY_RE = re.compile(r"(?<![.!?…])[.!?…]++[\"”’'»)\]]*+(?=\s+[\"“‘'«(\[]?[\w¿¡])")
 _WORD_BEFORE_RE = re.compile(r"([\w.’'-]+)\.$")
 _NEXT_WORD_RE = re.compile(r"\s+[\"“‘'«(\[]?([\w’'-]+)")
 
@@ -162,6 +166,32 @@ def _joined_lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return joined
 
 
+# A "sentence" longer than this many tokens (copy without full stops, a pasted table) is checked in parts: the checks
+# look at a sentence as a whole, and some of their work grows with its length for each of its words. Real sentences
+# stay far below it (a 200-word sentence is already extreme).
+MAX_SENTENCE_TOKENS = 1_000
+_CLAUSE_ENDS = frozenset(",;:–—")
+
+
+def _bounded_parts(start: int, end: int, tokens: list[Token]) -> list[tuple[int, int, tuple[Token, ...]]]:
+    """(start, end, tokens) of a sentence span, cut into parts of at most MAX_SENTENCE_TOKENS tokens when it is
+    longer, after the last clause-ending comma, semicolon, colon or dash of each part's second half if it has one.
+    The first part starts where the sentence does and the last ends where it does."""
+    if len(tokens) <= MAX_SENTENCE_TOKENS:
+        return [(start, end, tuple(tokens))]
+    parts, first = [], 0
+    while len(tokens) - first > MAX_SENTENCE_TOKENS:
+        window = range(first + MAX_SENTENCE_TOKENS - 1, first + MAX_SENTENCE_TOKENS // 2, -1)
+        cut = next((i + 1 for i in window if tokens[i].text in _CLAUSE_ENDS), first + MAX_SENTENCE_TOKENS)
+        parts.append(tokens[first:cut])
+        first = cut
+    parts.append(tokens[first:])
+    spans = [(part[0].start, part[-1].end, tuple(part)) for part in parts]
+    spans[0] = (start, *spans[0][1:])
+    spans[-1] = (spans[-1][0], end, spans[-1][2])
+    return spans
+
+
 class Document:
     """A text analysed once: paragraphs, sentences, tokens. Offsets are code points into `text`, never altered."""
 
@@ -174,10 +204,9 @@ class Document:
         sentences: list[Sentence] = []
         for para_start, para_end in self.paragraphs:
             for sent_start, sent_end in split_sentences(text, para_start, para_end):
-                chunk = text[sent_start:sent_end]
-                sentences.append(
-                    Sentence(len(sentences), sent_start, sent_end, chunk, tuple(tokenize(chunk, sent_start)))
-                )
+                tokens = tokenize(text[sent_start:sent_end], sent_start)
+                for start, end, part in _bounded_parts(sent_start, sent_end, tokens):
+                    sentences.append(Sentence(len(sentences), start, end, text[start:end], part))
         self.sentences: tuple[Sentence, ...] = tuple(sentences)
         self._sentence_starts = [s.start for s in self.sentences]
         self._tags: dict[int, tuple] = {}

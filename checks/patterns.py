@@ -148,7 +148,8 @@ class Pattern:
 
     def match_at(self, tokens: Sequence[Token], start: int, tags) -> list[int] | None:
         """Token index matched by each element (-1 where an optional element matched nothing), or None."""
-        if self.at_start and any(t.text not in OPENERS for t in tokens[:start]):
+        # (indexing, not a slice: a slice copies tokens[:start] for every start of a long sentence)
+        if self.at_start and any(tokens[i].text not in OPENERS for i in range(start)):
             return None
         chosen: list[int] = []
 
@@ -181,8 +182,9 @@ class Pattern:
         """Word sets of the literal elements that must all occur in a sentence for the pattern to match there."""
         return tuple(e.words for e in self.elements if e.words and not e.negate and not e.optional)
 
-    def find_all(self, tokens: Sequence[Token], tags) -> Iterable[list[int]]:
-        for start in range(len(tokens)):
+    def find_all(self, tokens: Sequence[Token], tags, starts: range | None = None) -> Iterable[list[int]]:
+        """Matches starting at each of `starts` (default: every token)."""
+        for start in range(len(tokens)) if starts is None else starts:
             found = self.match_at(tokens, start, tags)
             if found:
                 yield found
@@ -464,7 +466,10 @@ class RuleSet:
         used = [i for i in chosen if i >= 0]
         lo, hi = min(used), max(used)
         for anti in antipatterns:
-            for found in anti.find_all(tokens, tags):
+            # Only a match starting in this window can overlap tokens lo..hi (each element takes at most one
+            # token); searching the whole sentence for every candidate was quadratic in the sentence's length.
+            window = range(max(0, lo - len(anti.elements) + 1), min(hi + 1, len(tokens)))
+            for found in anti.find_all(tokens, tags, window):
                 hit = [i for i in found if i >= 0]
                 if hit and min(hit) <= hi and max(hit) >= lo:
                     return True

@@ -3,9 +3,13 @@
 `score_document` checks one document exactly as `python -m checks check` does and turns the report into rows;
 `score_item` does the same for a document a batch worker read (checks.archives.Item), an unreadable one becoming
 an error row. The rows fit the Arrow schemas below, which `checks.batch` writes as Parquet:
-  documents  one row per document: document_id, source, input, encoding, characters, words, sentences,
-             metric_<key> for every document metric the pipeline reports (readability ...), flags,
-             flags_<category>, flags_<severity>, score, status, error (set when it could not be checked)
+  documents  one row per document: document_id, source, input, encoding, content_sha256 (of the bytes read; of
+             the UTF-8 text for a table row), characters, words, sentences, metric_<key> for every document metric
+             the pipeline reports (readability ...), flags, flags_<category>, flags_<severity>, score, status
+             (as `check --format json` gives it; with "encoding" when the encoding was guessed), error (set when
+             it could not be read or checked; a document whose check ran past [limits] max_check_seconds is an
+             error row whose error names the slow stage, its time and the checks not run, as `check`'s
+             "deadline" status does)
   issues     one row per flag: document_id, category, rule, start, end, text, message, suggestions, severity,
              confidence (all exactly as `check --format json` gives them), sentence and sentence_start (the
              sentence around the flag and its offset in the document)
@@ -24,11 +28,14 @@ from __future__ import annotations
 
 import json
 import logging
+import math
+import time
 from collections import Counter
 
 from checks.archives import Item
 from checks.config import Config
 from checks.flags import CATEGORIES, SEVERITIES
+from checks.inputs import GUESSED
 from checks.registry import ArchiveTable
 
 log = logging.getLogger(__name__)
@@ -64,7 +71,7 @@ def metric_spec(config: Config) -> tuple[tuple[str, str], ...]:
     """(metric key, column kind) for every metric the pipeline reports on a probe text, sorted by key."""
     from checks.pipeline import check_text
 
-    metrics = check_text(_PROBE_TEXT, "<probe>", config).metrics
+    metrics = check_text(_PROBE_TEXT, "<probe>", config, max_seconds=math.inf).metrics  # every family, always
     return tuple(sorted((str(k), _metric_kind(v)) for k, v in metrics.items()))
 
 
@@ -118,8 +125,12 @@ def score_document(
     from checks.document import Document
     from checks.pipeline import check_document
 
+    started = time.perf_counter()
     doc = Document(text, source)
-    report = check_document(doc, config)  # == check_text(text, source, config), keeping `doc` for the tables
+    # == check_text(text, source, config), keeping `doc` for the tables
+    report = check_document(doc, config, started=started)
+    if report.stopped is not None:  # a partial check would score too well: no score, an error saying why
+        return _error_row(doc_id, source, f"{source}: not checked in full: {report.status['deadline']}"), [], {}
     words = len(doc.words)
     by_category = Counter(f.category for f in report.issues)
     by_severity = Counter(f.severity for f in report.issues)
@@ -162,8 +173,12 @@ def score_item(item: Item, input_name: str, config: Config, spec) -> tuple[dict,
                 [],
                 {},
             )
+    if GUESSED in item.encoding and row.get("error") is None:  # as `check` says it: the text may be wrong there
+        status = json.loads(row["status"]) if row.get("status") else {}
+        row["status"] = json.dumps({**status, "encoding": item.encoding}, ensure_ascii=False, sort_keys=True)
     row["input"] = input_name
     row["encoding"] = item.encoding or None
+    row["content_sha256"] = item.digest or None
     for key, kind in spec:
         row[f"metric_{key}"] = _metric_value(row.get(f"metric_{key}"), kind)
     return row, issues, collected
@@ -181,6 +196,7 @@ def documents_schema(spec):
         ("source", pa.string()),
         ("input", pa.string()),
         ("encoding", pa.string()),
+        ("content_sha256", pa.string()),
         ("characters", pa.int64()),
         ("words", pa.int64()),
         ("sentences", pa.int64()),

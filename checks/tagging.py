@@ -95,26 +95,74 @@ def load_tagger():
     return spacy.load(MODEL, exclude=["parser", "ner", "attribute_ruler", "lemmatizer", "senter"])
 
 
+# spaCy's memory grows with the length of what it reads at once (about 2 KB per character): a sentence longer than
+# MAX_TAGGED_CHARS is tagged in pieces cut at spaces (only a long token or copy without full stops gets near it, see
+# document.MAX_SENTENCE_TOKENS), and texts are read in batches of about MAX_BATCH_CHARS. A document's tagged
+# sentences rarely add up to a batch, so they are read as before: one text alone, or all in one nlp.pipe.
+MAX_TAGGED_CHARS = 10_000
+MAX_BATCH_CHARS = 50_000
+
+
+def text_pieces(text: str, limit: int) -> list[tuple[int, str]]:
+    """(offset, piece) covering `text` in order, each at most `limit` characters, cut after the last whitespace
+    before the limit (or at the limit when a piece holds none)."""
+    pieces, start = [], 0
+    while len(text) - start > limit:
+        cut = max(text.rfind(" ", start, start + limit), text.rfind("\n", start, start + limit)) + 1
+        if cut <= start:
+            cut = start + limit
+        pieces.append((start, text[start:cut]))
+        start = cut
+    pieces.append((start, text[start:]))
+    return pieces
+
+
+def _batches(texts: list[str], limit: int) -> list[list[str]]:
+    """Consecutive texts grouped so that each group holds at most `limit` characters (or one text)."""
+    batches: list[list[str]] = [[]]
+    size = 0
+    for text in texts:
+        if batches[-1] and size + len(text) > limit:
+            batches.append([])
+            size = 0
+        batches[-1].append(text)
+        size += len(text)
+    return batches
+
+
 def tag_sentences(sentences) -> dict[int, tuple[Tag, ...]]:
     """Tag sentences in one batch; each of our tokens takes the tag of the spaCy token that starts where it does
     (or, when our token starts inside one, of the spaCy token that covers its start)."""
     nlp = load_tagger()
+    # (sentence number, offset into it, text) for every text spaCy reads: a whole sentence, or a long one's pieces
+    pieces = [(i, at, piece) for i, s in enumerate(sentences) for at, piece in text_pieces(s.text, MAX_TAGGED_CHARS)]
+    texts = [text for _, _, text in pieces]
     with _lock:  # spaCy pipelines are not documented as thread-safe; the dashboard may call from several threads
         # nlp() is cheaper than nlp.pipe() for the usual single sentence; pipe pays off for batches.
-        docs = [nlp(sentences[0].text)] if len(sentences) == 1 else list(nlp.pipe(s.text for s in sentences))
-    result = {}
-    for sentence, sdoc in zip(sentences, docs, strict=True):
-        starts = [tok.idx for tok in sdoc]
-        tags = []
-        cursor = 0
-        for token in sentence.tokens:
-            offset = token.start - sentence.start
-            while cursor + 1 < len(starts) and starts[cursor + 1] <= offset:
-                cursor += 1
-            if not starts or starts[cursor] > offset:
-                tags.append(_UNKNOWN)
-                continue
-            tok = sdoc[cursor]
-            tags.append(Tag(tok.tag_, universal_pos(tok.tag_, tok.text)))
-        result[sentence.index] = tuple(tags)
-    return result
+        if len(texts) == 1:
+            docs = [nlp(texts[0])]
+        elif sum(map(len, texts)) <= MAX_BATCH_CHARS:
+            docs = list(nlp.pipe(texts))
+        else:
+            docs = [doc for batch in _batches(texts, MAX_BATCH_CHARS) for doc in nlp.pipe(batch, batch_size=len(batch))]
+    # Each sentence's spaCy tokens as (offset into the sentence, tag, text), its pieces joined back in order.
+    spacy_tokens: list[list[tuple[int, str, str]]] = [[] for _ in sentences]
+    for (i, offset, _), sdoc in zip(pieces, docs, strict=True):
+        spacy_tokens[i].extend((offset + tok.idx, tok.tag_, tok.text) for tok in sdoc)
+    return {sentence.index: _aligned(sentence, found) for sentence, found in zip(sentences, spacy_tokens, strict=True)}
+
+
+def _aligned(sentence, spacy_tokens: list[tuple[int, str, str]]) -> tuple[Tag, ...]:
+    starts = [start for start, _, _ in spacy_tokens]
+    tags = []
+    cursor = 0
+    for token in sentence.tokens:
+        offset = token.start - sentence.start
+        while cursor + 1 < len(starts) and starts[cursor + 1] <= offset:
+            cursor += 1
+        if not starts or starts[cursor] > offset:
+            tags.append(_UNKNOWN)
+            continue
+        _, tag, text = spacy_tokens[cursor]
+        tags.append(Tag(tag, universal_pos(tag, text)))
+    return tuple(tags)

@@ -2,7 +2,7 @@
 warm-up, the thread pool drafts are checked on, the review store), safe uploads.
 
 Presentation glue only: every check, score and decision comes from the `checks` library (limits, accepted files,
-the offline re-check of a slow draft and the run folders are checks.desk).
+what the page shows of a slow draft check and the run folders are checks.desk).
 """
 
 from __future__ import annotations
@@ -106,9 +106,12 @@ def display_name(name: str) -> str:
     return re.sub(r"[\x00-\x1f\x7f]", "", base)[:200] or "upload"
 
 
-def save_upload(data: bytes, suffix: str) -> Path:
-    """Write uploaded bytes to a new private temporary folder under a fixed name with the validated suffix."""
-    folder = Path(tempfile.mkdtemp(prefix="copydesk-upload-"))
+def save_upload(data: bytes, suffix: str, folder: Path | None = None) -> Path:
+    """Write uploaded bytes under a fixed name with the validated suffix, in `folder` (created) or else a new
+    private temporary folder."""
+    if folder is None:
+        folder = Path(tempfile.mkdtemp(prefix="copydesk-upload-"))
+    folder.mkdir(parents=True, exist_ok=True)
     target = folder / f"upload{suffix}"
     target.write_bytes(data)
     return target
@@ -122,7 +125,10 @@ def review_store(url: str):
 
 
 def bytes_limit_message(what: str, size: int, limit_bytes: int, key: str) -> str:
+    """Markdown for st.error: `what` (a file name) is escaped."""
+    from dashboard.render import esc
+
     return (
-        f"{what} is {size / 1_000_000:,.1f} MB; the limit is {limit_bytes / 1_000_000:,.1f} MB "
+        f"{esc(what)} is {size / 1_000_000:,.1f} MB; the limit is {limit_bytes / 1_000_000:,.1f} MB "
         f"(house style [limits] {key})."
     )

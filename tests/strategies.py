@@ -71,3 +71,15 @@ separators = st.sampled_from(["", " ", "\n", "\n\n", "\r\n", "\r", "\t", " \u200
 hostile_texts = st.lists(st.tuples(fragments, separators), max_size=12).map(
     lambda parts: "".join(f + s for f, s in parts)
 )
+
+# Bytes as files arrive: clean UTF-8, UTF-8 with stray Windows-1252 bytes, whole Windows-1252, UTF-16 with its
+# mark, NULs and invalid bytes (shared by tests/test_hostile.py).
+_text = st.lists(st.sampled_from(NEWS + ["José Muñoz", "“Quoted”", "it’s", "café", "naïve"]), max_size=6).map(" ".join)
+_stray = st.sampled_from([b"\x92", b"\x93", b"\x96", b"\xe9", b"\x81", b"\xc3", b"\xff"])
+hostile_bytes = st.one_of(
+    _text.map(lambda t: t.encode("utf-8")),
+    st.tuples(_text, _stray, _text).map(lambda p: p[0].encode("utf-8") + p[1] + p[2].encode("utf-8")),
+    _text.map(lambda t: t.encode("cp1252")),
+    _text.map(lambda t: t.encode("utf-16")),
+    st.binary(max_size=200),
+)

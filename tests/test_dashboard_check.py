@@ -125,28 +125,74 @@ def test_paste_over_the_limit_is_refused_with_a_clear_message(house_style):
     assert "draft" not in at.session_state
 
 
-def test_slow_check_falls_back_to_offline_results(house_style, monkeypatch):
-    """A LanguageTool server that hangs must not freeze the page: the offline result comes back with a note."""
+def test_a_slow_check_names_the_slow_stage_shows_what_finished_and_is_never_repeated(house_style, monkeypatch):
+    """A check family that is slow by design (it waits for the test): the page stops waiting after
+    check_timeout_seconds, names the stage still running, shows what the finished checks found, does not start the
+    same work again when the editor clicks again, and adds the complete results when the check ends."""
+    import html
     import threading
 
     import checks.pipeline as pipeline
+    from checks.registry import Family, Result, families
 
-    real = pipeline.check_text
-    release = threading.Event()
+    release, calls = threading.Event(), []
+    text = "The minister assisted at the funeral on Monday."
 
-    def slow_when_online(text, source="<text>", config=None, **kwargs):
-        if config is not None and not config.offline:
-            release.wait(10)  # a server that does not answer
-        return real(text, source, config, **kwargs)
+    def waits(doc, config):
+        if doc.text == text:  # not the models' warm-up
+            calls.append(doc.text)
+            release.wait(30)  # a stage that takes as long as the test wants
+        return Result([], "slowpoke: done")
 
-    monkeypatch.setattr(pipeline, "check_text", slow_when_online)
+    real = families()
+    monkeypatch.setattr(
+        pipeline, "families", lambda: (*real, Family(name="slowpoke", category="style", check=waits, rules=list))
+    )
     house_style.write_text("[dashboard]\ncheck_timeout_seconds = 0.5\n", "utf-8")
     try:
-        at = check("The minister assisted at the funeral on Monday.")
+        at = check(text)
+        warnings = [html.unescape(w.value) for w in at.warning]
+        assert any("did not finish within 0.5 s: the slowpoke checks had been running" in w for w in warnings)
+        assert any("without being started again" in w for w in warnings)
+        draft = at.session_state["draft"]
+        assert [f.rule for f in draft["report"].issues] == ["mistranslation.assist-at"]  # the finished checks'
+        assert draft["report"].status["slowpoke"].startswith("off for this check")
+        at.button(key="check_paste").click().run()  # the editor tries again: the running check is not repeated
+        assert not at.exception and len(calls) == 1
+        assert any("still being checked" in i.value for i in at.info)
     finally:
         release.set()
-    assert any("did not finish within 0.5 s" in w.value for w in at.warning)
-    assert at.session_state["draft"]["report"].text == "The minister assisted at the funeral on Monday."
+    at.session_state["draft"]["judging"].result(timeout=60)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    draft = at.session_state["draft"]
+    assert "judging" not in draft and draft["report"].status["slowpoke"] == "slowpoke: done"
+    assert [f.rule for f in draft["report"].issues] == ["mistranslation.assist-at"]
+    assert any("complete results" in html.unescape(w.value) for w in at.warning)
+
+
+def test_a_draft_past_the_house_styles_deadline_names_the_slow_stage(house_style):
+    import html
+
+    house_style.write_text("[limits]\nmax_check_seconds = 1e-9\n", "utf-8")
+    at = check((DRAFTS / "port-strike.txt").read_text("utf-8"))
+    warnings = [html.unescape(w.value) for w in at.warning]
+    assert any("not checked in full" in w and "analysis took" in w and "max_check_seconds" in w for w in warnings)
+    assert at.session_state["draft"]["report"].stopped.stage == "analysis"
+
+
+def test_an_upload_whose_encoding_was_guessed_says_so(house_style):
+    import html
+
+    data = "Café owners agreed on Monday that the “strike” was over.".encode("cp1252")
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.file_uploader(key="draft_upload").set_value(("old story.txt", data, "text/plain"))
+    at.run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    report = at.session_state["draft"]["report"]
+    assert "(guessed)" in report.status["encoding"]
+    warnings = [html.unescape(w.value) for w in at.warning]
+    assert any("The encoding of old story.txt was guessed" in w and report.status["encoding"] in w for w in warnings)
 
 
 def test_add_to_dictionary_writes_the_house_style_and_quiets_the_word(house_style):

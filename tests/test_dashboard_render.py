@@ -115,41 +115,6 @@ def test_limits_come_from_the_house_style():
         desk.DeskLimits.from_config(Config({"limits": {"max_upload_bytes": -1}}))
 
 
-def test_a_draft_check_that_times_out_is_checked_again_offline(monkeypatch):
-    import concurrent.futures
-    import threading
-
-    import checks.pipeline as pipeline
-
-    release, seen = threading.Event(), []
-
-    def hanging_when_online(text, source="<text>", config=None, **kwargs):
-        seen.append(config.offline)
-        if not config.offline:
-            release.wait(10)  # a LanguageTool server that does not answer
-        return pipeline.Report(source=source, text=text)
-
-    monkeypatch.setattr(pipeline, "check_text", hanging_when_online)
-    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
-        try:
-            report, note = desk.check_draft("Some text.", "draft", Config(), 0.2, pool)
-            with pytest.raises(concurrent.futures.TimeoutError):  # already offline: nothing to fall back to
-                desk.check_draft("Some text.", "draft", Config(offline=True), 0.0, _Stuck())
-        finally:
-            release.set()
-    assert seen == [False, True]
-    assert "did not finish within 0.2 s" in note and report.status["languagetool"].startswith("off for this check")
-
-
-class _Stuck:
-    """An executor whose work never finishes in time."""
-
-    def submit(self, *args, **kwargs):
-        import concurrent.futures
-
-        return concurrent.futures.Future()
-
-
 def test_run_folders_are_new_named_by_time_and_listed_once_scored(tmp_path):
     config = Config({"review": {"runs_dir": "runs"}}, path=tmp_path / "copydesk.toml")
     assert desk.runs_dir(config) == tmp_path / "runs" and desk.list_runs(config) == []

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from checks.config import Config
 from checks.fixes import apply_edits, choose_edits
 from checks.pipeline import check_text
-from tests.strategies import hostile_texts
+from tests.strategies import hostile_bytes, hostile_texts
 
 OFFLINE = Config(offline=True)
 
@@ -56,3 +56,26 @@ def test_known_nasty_inputs():
         "‮Leave a Comment",
     ]:
         assert_pipeline_properties(text, 2**30 - 1)
+
+
+@settings(max_examples=150, deadline=None)
+@given(hostile_bytes)
+def test_decoding_is_right_or_says_it_guessed_and_fix_keeps_the_bytes(data):
+    """Issue 17, item 11: text that is not exactly the UTF-8 (or marked UTF-16) reading of the bytes says it was
+    guessed; no NUL or lone surrogate gets into a text; and with no edits `fix` writes back the bytes it read."""
+    from checks.fixes import fixed_bytes
+    from checks.inputs import InputError, decode_document
+
+    try:
+        decoded = decode_document(data, "file.txt")
+    except InputError:
+        return
+    assert "\x00" not in decoded.text
+    decoded.text.encode("utf-8")
+    if not decoded.guessed:
+        wide = "utf-32" if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")) else "utf-16"
+        marked = data.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff"))
+        assert decoded.text == data.decode(wide if marked else "utf-8-sig")
+    written = fixed_bytes(decoded, [])
+    assert written is None or written == data
+    assert decoded.strays == () or written == data  # UTF-8 with stray bytes always maps back exactly

@@ -104,7 +104,8 @@ def open_flags(draft: dict) -> list[Flag]:
 # Input
 
 
-def run_check(text: str, source: str, config, limits: desk.DeskLimits) -> None:
+def run_check(text: str, source: str, config, limits: desk.DeskLimits, guessed: str | None = None) -> None:
+    """Check a draft and put it on the page; `guessed` is the encoding of an upload whose encoding was guessed."""
     if len(text) > limits.max_paste_chars:
         st.error(
             f"This draft has {len(text):,} characters; the limit is {limits.max_paste_chars:,} "
@@ -114,44 +115,81 @@ def run_check(text: str, source: str, config, limits: desk.DeskLimits) -> None:
     if not text.strip():
         st.warning("The draft is empty: paste some text or upload a file first.")
         return
+    if still_checking(text, source):  # the same work is not started again
+        st.session_state["draft_notice"] = "This draft is still being checked: its results are added when it is done."
+        return
     common.warm_up(wait=True)
     started = time.perf_counter()
     fast = desk.first_pass(config)
     with st.spinner("Checking…"):
-        report, note = desk.check_draft(text, source, fast or config, limits.check_timeout_seconds, common.executor())
-    draft = new_draft(text, source, report, note, time.perf_counter() - started)
-    if fast is not None and not note:  # the model judge's flags follow (judged_flags_follow)
+        outcome = desk.check_draft(text, source, fast or config, limits.check_timeout_seconds, common.executor())
+    encoding_note = say_guessed(outcome.report, source, guessed)
+    notes = [n for n in (encoding_note, outcome.note) if n]
+    draft = new_draft(text, source, outcome.report, "\n\n".join(notes) or None, time.perf_counter() - started)
+    draft["guessed"] = guessed
+    if outcome.pending is not None:  # the check goes on: its complete report follows (take_judged_flags)
+        draft["judging"], draft["late"] = outcome.pending, True
+    elif fast is not None and not outcome.note:  # the model judge's flags follow (judged_flags_follow)
         from checks.pipeline import check_text
 
         draft["judging"] = common.executor().submit(check_text, text, source, config)
     st.session_state[STATE] = draft
 
 
+def say_guessed(report, source: str, guessed: str | None) -> str | None:
+    """A guessed encoding in the report's status (as `check` gives it) and the note that tells the editor."""
+    if not guessed:
+        return None
+    report.status["encoding"] = guessed
+    return (
+        f"The encoding of {source} was guessed ({guessed}): look at its accented letters and quotes, and save it "
+        "as UTF-8 if they are wrong."
+    )
+
+
+def still_checking(text: str, source: str) -> bool:
+    """Whether the draft on the page is this one and its check is still running after the page stopped waiting."""
+    draft = st.session_state.get(STATE)
+    if not draft or not draft.get("late") or (draft["text"], draft["source"]) != (text, source):
+        return False
+    return not draft["judging"].done()
+
+
 def take_judged_flags(draft: dict) -> None:
-    """When the model judge has read the draft, show its flags with the others (before anything is rendered or any
-    button of this run is handled, so that no click is lost)."""
+    """When the model judge (or a check the page stopped waiting for) has finished, show its flags with the others
+    (before anything is rendered or any button of this run is handled, so that no click is lost)."""
     future = draft.get("judging")
     if future is None or not future.done():
         return
     del draft["judging"]
+    late = draft.pop("late", False)
     try:
         full = future.result()
     except Exception as exc:  # the fast checks' results stay; the editor is told
-        draft["note"] = f"The wording check failed ({type(exc).__name__}: {exc}); the other results are complete."
+        what = "check" if late else "wording check"
+        draft["note"] = f"The {what} failed ({type(exc).__name__}: {exc}); the other results are complete."
         return
     decided = set(draft["accepted"]) | draft["ignored"]
     draft["report"] = desk.merge_judged(draft["report"], full, lambda f: flag_key(f) in decided)
+    encoding_note = say_guessed(draft["report"], draft["source"], draft.get("guessed"))
+    if late:
+        done = desk.deadline_note(full) or "The check has finished: these are its complete results."
+        draft["note"] = "\n\n".join(n for n in (encoding_note, done) if n)
 
 
 @st.fragment(run_every=0.5)
 def judged_flags_follow(draft: dict) -> None:
-    """While the model judge reads the draft, say so; when it is done, run the page again to show its flags."""
+    """While the model judge (or a slow check) reads the draft, say so; when it is done, run the page again to show
+    its flags."""
     future = draft.get("judging")
     if future is None:
         return
     if future.done():
         st.rerun(scope="app")
-    st.caption(":material/hourglass_top: Checking wording… (the model judge; its flags are added when it is done)")
+    if draft.get("late"):
+        st.caption(":material/hourglass_top: Still checking… (the results are added when the check is done)")
+    else:
+        st.caption(":material/hourglass_top: Checking wording… (the model judge; its flags are added when it is done)")
 
 
 def input_section(config, limits: desk.DeskLimits) -> None:
@@ -178,17 +216,17 @@ def read_upload(uploaded, config, limits: desk.DeskLimits) -> None:
     name = common.display_name(uploaded.name)
     suffix = desk.safe_suffix(name, desk.DRAFT_SUFFIXES)
     if suffix is None:
-        st.error(f"{name}: only {', '.join(desk.DRAFT_SUFFIXES)} files can be checked here.")
+        st.error(f"{render.esc(name)}: only {', '.join(desk.DRAFT_SUFFIXES)} files can be checked here.")
         return
     if uploaded.size > limits.max_draft_bytes:
         st.error(common.bytes_limit_message(name, uploaded.size, limits.max_draft_bytes, limits.draft_key))
         return
     try:  # the bytes are decoded in memory; the file name only tells the format
-        decoded = decode_document(uploaded.getvalue(), f"upload{suffix}", source=name)
+        decoded = decode_document(uploaded.getvalue(), f"upload{suffix}", source=name, max_chars=limits.max_draft_bytes)
     except InputError as exc:
-        st.error(str(exc))
+        st.error(render.esc(exc))  # the message names the file
         return
-    run_check(decoded.text, name, config, limits)
+    run_check(decoded.text, name, config, limits, decoded.encoding if decoded.guessed else None)
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -345,11 +383,12 @@ def flag_list(draft: dict, config) -> None:
 
 
 def downloads(draft: dict, fixed: str) -> None:
-    from checks.formats import write_csv
+    from checks.formats import report_json, write_csv
 
     report = draft["report"]
-    payload = report.to_dict()
-    payload["accepted_fixes"] = [{"start": s, "end": e, "replacement": r} for s, e, r in accepted_edits(draft)]
+    document = report_json(report)  # the command line's JSON contract, with the editor's accepted fixes added
+    document["accepted_fixes"] = [{"start": s, "end": e, "replacement": r} for s, e, r in accepted_edits(draft)]
+    payload = {"documents": [document]}
     buffer = io.StringIO()
     write_csv(buffer, [report])
     cols = st.columns(3)
@@ -370,10 +409,11 @@ def downloads(draft: dict, fixed: str) -> None:
 
 def results(draft: dict, config) -> None:
     report = draft["report"]
-    if draft["note"]:
-        st.warning(draft["note"])
+    for part in (draft["note"] or "").split("\n\n"):  # file names and error messages: shown as text
+        if part:
+            st.warning(render.esc(part))
     for name, problem in report.status.get("failed_checks", {}).items():
-        st.warning(f"The {name} checks failed on this draft and are missing from the results: {problem}")
+        st.warning(render.esc(f"The {name} checks failed on this draft and are missing from the results: {problem}"))
     notice = st.session_state.pop("draft_notice", None)
     if notice:
         st.info(notice)

@@ -17,22 +17,23 @@ from dashboard import common, render
 JOB = "archive_job"  # st.session_state[JOB]: the running or finished scoring run
 
 
-def table_columns(path: Path, suffix: str) -> list[str]:
-    """Column names of an uploaded table, read from a few rows only."""
+def table_columns(source, suffix: str) -> list[str]:
+    """Column names of a table (a path, or an uploaded file's bytes in a buffer), read from a few rows only."""
     import pandas as pd
 
     if suffix == ".csv":
-        return list(pd.read_csv(path, nrows=5).columns)
+        return list(pd.read_csv(source, nrows=5).columns)
     if suffix == ".parquet":
         import pyarrow.parquet as pq
 
-        return list(pq.read_schema(path).names)
-    return list(pd.read_json(path, lines=True, nrows=5).columns)
+        return list(pq.read_schema(source).names)
+    return list(pd.read_json(source, lines=True, nrows=5).columns)
 
 
 def choose_input(config, limits: desk.DeskLimits) -> dict | None:
     """The input to score, its columns and filters, or None while the user is still choosing."""
     kind = st.radio("Archive", ["Upload a file", "Folder on the server"], horizontal=True, key="archive_kind")
+    path: Path | None = None  # a folder on the server; an upload is written to disk only when scoring starts
     if kind == "Upload a file":
         uploaded = st.file_uploader(
             "Upload a .zip, .tar.gz, CSV, Parquet or JSONL file",
@@ -45,19 +46,13 @@ def choose_input(config, limits: desk.DeskLimits) -> dict | None:
         name = common.display_name(uploaded.name)
         suffix = desk.safe_suffix(name, desk.ARCHIVE_SUFFIXES)
         if suffix is None:
-            st.error(f"{name}: expected one of {', '.join(desk.ARCHIVE_SUFFIXES)}.")
+            st.error(f"{render.esc(name)}: expected one of {', '.join(desk.ARCHIVE_SUFFIXES)}.")
             return None
         if uploaded.size > limits.max_archive_bytes:
             st.error(common.bytes_limit_message(name, uploaded.size, limits.max_archive_bytes, limits.archive_key))
             return None
-        saved = st.session_state.get("archive_saved")
-        # stored under a fixed name in a private temporary folder, once per uploaded file
-        if not saved or saved[0] != uploaded.file_id or not Path(saved[1]).is_file():
-            if saved and Path(saved[1]).parent.name.startswith("copydesk-upload-"):  # the previous upload
-                shutil.rmtree(Path(saved[1]).parent, ignore_errors=True)
-            saved = (uploaded.file_id, str(common.save_upload(uploaded.getvalue(), suffix)))
-            st.session_state["archive_saved"] = saved
-        path, label, include, upload_dir = Path(saved[1]), name, None, Path(saved[1]).parent
+        table: Path | io.BytesIO = io.BytesIO(uploaded.getvalue())
+        label, include, upload = name, None, uploaded
     else:
         folder = st.text_input("Folder path on the server", key="archive_folder")
         include = (
@@ -67,15 +62,15 @@ def choose_input(config, limits: desk.DeskLimits) -> dict | None:
             return None
         path = Path(folder).expanduser()
         if not path.is_dir():
-            st.error(f"{folder}: no such folder on the server.")
+            st.error(f"{render.esc(folder)}: no such folder on the server.")
             return None
-        label, suffix, upload_dir = str(path), "", None
+        table, label, suffix, upload = path, str(path), "", None
     text_column, id_column = "text", None
     if suffix in desk.TABLE_SUFFIXES:
         try:
-            columns = table_columns(path, suffix)
+            columns = table_columns(table, suffix)
         except Exception as exc:  # a damaged table: say so, do not crash the page
-            st.error(f"{label}: cannot read the table ({type(exc).__name__}: {exc})")
+            st.error(render.esc(f"{label}: cannot read the table ({type(exc).__name__}: {exc})"))
             return None
         cols = st.columns(2)
         text_column = cols[0].selectbox(
@@ -92,18 +87,54 @@ def choose_input(config, limits: desk.DeskLimits) -> dict | None:
         "text_column": text_column,
         "id_column": id_column,
         "include": [include] if include else None,
-        "upload_dir": upload_dir,
+        "upload": upload,
+        "suffix": suffix,
     }
 
 
+def job_key(chosen: dict) -> tuple:
+    """What decides a run's results on this page: the input (an upload by its file id) and its options."""
+    given = chosen["upload"].file_id if chosen["upload"] is not None else str(chosen["path"])
+    return (given, chosen["text_column"], chosen["id_column"], tuple(chosen["include"] or ()))
+
+
+def cancelled_run(chosen: dict | None) -> dict | None:
+    """This session's cancelled run of the same input with the same options, which scoring again continues."""
+    job = st.session_state.get(JOB)
+    if chosen is None or job is None or not job["finished"] or not job.get("cancelled"):
+        return None
+    return job if job["key"] == job_key(chosen) and Path(job["input"]).exists() else None
+
+
+def drop_upload_copy(job: dict | None) -> None:
+    if job is not None and job.get("upload_dir") is not None:
+        shutil.rmtree(job["upload_dir"], ignore_errors=True)
+
+
 def start_job(chosen: dict, config, workers: int | None) -> None:
-    run_dir = desk.new_run_dir(config, chosen["label"])
+    """Score the chosen input in a new run folder, or continue this session's cancelled run of it: the batch
+    engine resumes a run folder from its finished partitions. An upload is copied into its run folder (under a
+    fixed name) and the copy is removed when the run finishes or fails; a cancelled run keeps it to continue."""
+    earlier = cancelled_run(chosen)
+    if earlier is not None:
+        run_dir, path, upload_dir = earlier["run_dir"], earlier["input"], earlier["upload_dir"]
+    else:
+        drop_upload_copy(st.session_state.get(JOB))  # a cancelled run of another input is not continued
+        run_dir = desk.new_run_dir(config, chosen["label"])
+        path, upload_dir = chosen["path"], None
+        if chosen["upload"] is not None:
+            path = common.save_upload(chosen["upload"].getvalue(), chosen["suffix"], run_dir / "upload")
+            upload_dir = path.parent
     job = {
         "done": 0,
         "total": 0,
         "started": time.monotonic(),
         "cancel": threading.Event(),
         "run_dir": run_dir,
+        "input": str(path),
+        "upload_dir": upload_dir,
+        "key": job_key(chosen),
+        "cancelled": False,
         "label": chosen["label"],
         "error": None,
         "summary": None,
@@ -116,7 +147,7 @@ def start_job(chosen: dict, config, workers: int | None) -> None:
     def work():
         try:
             job["summary"] = score_archive(
-                [str(chosen["path"])],
+                [str(path)],
                 str(run_dir),
                 config,
                 workers=workers,
@@ -129,9 +160,10 @@ def start_job(chosen: dict, config, workers: int | None) -> None:
         except Exception as exc:  # shown on the page (ArchiveRefused explains an unsafe or over-limit input)
             job["error"] = f"{type(exc).__name__}: {exc}"
         finally:
+            job["cancelled"] = bool(getattr(job["summary"], "cancelled", False))
+            if not job["cancelled"]:  # finished or failed: the copy goes (a cancelled run keeps it to continue)
+                drop_upload_copy(job)
             job["finished"] = True
-            if chosen.get("upload_dir") and not job["cancel"].is_set():
-                shutil.rmtree(chosen["upload_dir"], ignore_errors=True)
 
     job["thread"] = threading.Thread(target=work, name="copydesk-archive", daemon=True)
     st.session_state[JOB] = job
@@ -253,11 +285,12 @@ def downloads(results: dict) -> None:
 def show_results(job: dict) -> None:
     summary = job.get("summary")
     if job["error"]:
-        st.error(f"Scoring failed: {job['error']}")
-    elif job["cancel"].is_set() or getattr(summary, "cancelled", False):
+        st.error(f"Scoring failed: {render.esc(job['error'])}")
+    elif job.get("cancelled"):
         st.warning(
-            "Scoring was cancelled: nothing was combined yet. Score the same input again to continue "
-            "from the finished part."
+            f"Scoring was cancelled after {job['done']:,} of {job['total']:,} documents: nothing was combined yet. "
+            "Press Continue scoring (the same input, columns and filter, in this session) to go on from the "
+            "finished part in the same run folder; choosing another input starts a new run instead."
         )
         return
     results = read_results(job["run_dir"])
@@ -292,10 +325,11 @@ def main() -> None:
     job = st.session_state.get(JOB)
     chosen = choose_input(config, limits)  # shown while a run goes on too, so the choices are kept
     if job is not None and not job["finished"]:
-        st.caption(f"Scoring {job['label']}…")
+        st.caption(f"Scoring {render.esc(job['label'])}…")
         progress_panel()
         return
-    if st.button("Score archive", type="primary", key="archive_start", disabled=chosen is None) and chosen is not None:
+    label = "Continue scoring" if cancelled_run(chosen) is not None else "Score archive"
+    if st.button(label, type="primary", key="archive_start", disabled=chosen is None) and chosen is not None:
         start_job(chosen, config, limits.batch_workers)
         st.rerun()
     if job is not None:
