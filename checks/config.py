@@ -25,6 +25,12 @@ if TYPE_CHECKING:
 
 ENV_VAR = "COPYDESK_CONFIG"
 
+# A dialect (`--dialect`, the server's `language`) onto the house style's [spelling] variant, the one dialect setting
+# the checks have (US or UK forms, or both accepted). Australian spelling follows the UK forms; Canadian mixes them
+# (colour, centre, but organize, tire), and with no Canadian word list both are accepted rather than raise false
+# alarms. auto (and plain "en"): the house style's own.
+DIALECT_VARIANTS = {"en-US": "us", "en-GB": "uk", "en-AU": "uk", "en-CA": "both", "auto": None}
+
 
 class ConfigError(ValueError):
     """The house-style file cannot be read or has a wrong value; the message names the file and key."""

@@ -117,7 +117,8 @@ def check_endpoint(url: str) -> str:
 
 
 class Utf16Index:
-    """Convert UTF-16 code-unit offsets (what LanguageTool reports) to code-point offsets into `text`."""
+    """Convert between UTF-16 code-unit offsets (what LanguageTool's API counts) and code-point offsets into
+    `text` (what every Copydesk flag counts): the client reads LanguageTool's answers, the server writes them."""
 
     def __init__(self, text: str) -> None:
         self._starts: list[int] | None = None
@@ -133,6 +134,9 @@ class Utf16Index:
         if self._starts is None:
             return units
         return bisect.bisect_left(self._starts, units)
+
+    def to_utf16(self, code_points: int) -> int:
+        return code_points if self._starts is None else self._starts[code_points]
 
 
 # ---- talking to a server ---------------------------------------------------------------------------------------

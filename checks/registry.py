@@ -31,9 +31,14 @@ FAMILY_MODULES = (
     "checks.languagetool",
 )
 # House-style tables read outside the families (the engine's own, archive limits, the review store, the
-# dashboard), in the order samples/copydesk.toml shows them after the families'.
+# dashboard, the server), in the order samples/copydesk.toml shows them after the families'.
 ENGINE_SECTIONS = ("checks.config:ENGINE_SECTIONS",)
-OTHER_SECTIONS = ("checks.archives:SECTIONS", "checks.reviews:SECTIONS", "checks.desk:SECTIONS")
+OTHER_SECTIONS = (
+    "checks.archives:SECTIONS",
+    "checks.reviews:SECTIONS",
+    "checks.desk:SECTIONS",
+    "checks.server:SECTIONS",
+)
 
 
 class Result(NamedTuple):
