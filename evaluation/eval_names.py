@@ -13,6 +13,10 @@
    right canonical = those whose first suggestion is the primary spelling.
 3. Clean news (../shared/eval/onestopenglish, 273 articles nobody planted anything in): every flag is printed, so a
    reader can judge it; the flags per 10,000 words bound the false-alarm rate from above.
+4. Archive clusters on the same articles (the names family's ArchiveTable, as `checks batch` runs it): every cluster
+   is printed with its label from samples/names/archive_clusters.jsonl (same name spelled two ways or not, with the
+   reason and where the label came from); cluster precision = labelled-same clusters / labelled clusters found, and
+   the labelled sample's own precision (the clusters the code found when it was labelled) for comparison.
 
 Usage: python evaluation/eval_names.py [--limit N] [--show K] [--show-misses]
 (--show-misses lists every missed OFAC variant with the two folded spellings, for studying what is not accepted.)
@@ -25,6 +29,7 @@ import json
 import random
 import sys
 import time
+import zlib
 from collections import defaultdict
 from pathlib import Path
 
@@ -35,11 +40,14 @@ from rapidfuzz import fuzz  # noqa: E402
 
 from checks.config import Config  # noqa: E402
 from checks.document import Document  # noqa: E402
+from checks.inputs import decode_document  # noqa: E402
 from checks.names import check  # noqa: E402
 from checks.names.keys import fold, name_data  # noqa: E402
+from checks.registry import family  # noqa: E402
 from evaluation.common import eval_dir  # noqa: E402
 
 SAMPLES = ROOT / "samples" / "names" / "paragraphs.jsonl"
+CLUSTER_LABELS = ROOT / "samples" / "names" / "archive_clusters.jsonl"
 HONORIFICS = {
     "dr",
     "dr.",
@@ -222,8 +230,85 @@ def variant_items(entities: list[dict]) -> list[dict]:
                 continue
             seen.add(planted)
             text = VARIANT_TEMPLATE.format(p_full=_full(p_given, p_surname), p_short=_short(p_surname), a_ref=a_ref)
-            items.append({"entity": entity["id"], "text": text, "planted": planted, "canonical": canonical})
+            # two given names the check may rightly suggest for one joined word ("Gholam Ali" for "Gholamali")
+            pairs = {fold(" ".join(pair)) for pair in zip(p_given, p_given[1:], strict=False)}
+            items.append(
+                {"entity": entity["id"], "text": text, "planted": planted, "canonical": canonical, "pairs": pairs}
+            )
     return items
+
+
+FULL_TEMPLATE = (
+    "{p_full} was named on the new sanctions list on Tuesday, officials in Washington said. "
+    "According to the Treasury, {p_short} moved money through several trading companies in the region. "
+    "A lawyer for {a_full} did not respond to a request for comment on Wednesday."
+)
+
+
+def _words_differ(primary: list[str], alias: list[str]) -> bool:
+    """The alias writes the same name another way: the same words one for one, or given names written as one word or
+    two ("Mohammadbagher" / "Mohammad Bagher"), each pair of words alike (rapidfuzz ratio >= 70 once folded)."""
+    p, a = _cores(primary), _cores(alias)
+    if p == a:
+        return False  # a particle added, dropped or spelled apart ("al-Gaddafi", "al Zahrani"): a short form
+    if len(p) == len(a):
+        return all(x == y or fuzz.ratio(x, y) >= 70 for x, y in zip(p, a, strict=True))
+    return "".join(p) == "".join(a)  # only the spacing of the given names differs
+
+
+def _cores(words: list[str]) -> list[str]:
+    """The folded name words less particles, standalone or hyphenated: ["Hafez", "al-Assad"] -> ["hafez", "assad"]."""
+    particles = name_data().word_particles
+    return [fold(_word_parts(w)[1]) for w in words if w.lower() not in particles and fold(_word_parts(w)[1])]
+
+
+def full_name_items(entities: list[dict]) -> list[dict]:
+    """The person's primary name in full first, later an alias spelling in full (issue 16's plants): one item per
+    (person, alias) whose full name (two given names at most, and the surname) differs from the primary's word for
+    word in spelling, or only in writing given names as one word or two; at most three per person. Expected: a flag
+    inside the alias's full name and nowhere else."""
+    items = []
+    for entity in entities:
+        p_given, p_surname = entity["primary"]
+        p_words = [*p_given[:2], *p_surname]
+        seen: set[str] = set()
+        for a_given, a_surname in entity["aliases"]:
+            a_words = [*a_given[:2], *a_surname]
+            if len(seen) >= 3 or not _words_differ(p_words, a_words):
+                continue
+            a_full = " ".join(a_words)
+            if a_full in seen:
+                continue
+            seen.add(a_full)
+            text = FULL_TEMPLATE.format(p_full=" ".join(p_words), p_short=_short(p_surname), a_full=a_full)
+            start = text.rindex(a_full)
+            items.append({"entity": entity["id"], "text": text, "span": (start, start + len(a_full)), "alias": a_full})
+    return items
+
+
+def in_half(entity: int, half: str) -> bool:
+    """OFAC items split by a stable hash of the person (crc32 of the entity number): rules and thresholds are
+    studied on the "tune" half (even), and the "report" half (odd) is reported on apart from it."""
+    return half == "all" or (zlib.crc32(str(entity).encode()) % 2 == 0) == (half == "tune")
+
+
+def evaluate_full_names(entities: list[dict], limit: int, show_misses: bool = False) -> dict:
+    """Recall and wrong flags on `full_name_items`, per half."""
+    config = Config()
+    out: dict = {}
+    for half in ("tune", "report"):
+        items = [i for i in full_name_items(entities) if in_half(i["entity"], half)][:limit]
+        found = wrong = 0
+        for item in items:
+            start, end = item["span"]
+            flags = check(Document(item["text"]), config).flags
+            inside = [f for f in flags if start <= f.start and f.end <= end]
+            found += bool(inside)
+            wrong += len(flags) - len(inside)
+            if show_misses and not inside and half == "tune":
+                print(f"  missed in full: {item['alias']!r} in: {item['text'][:60]}...")
+        out[half] = {"items": len(items), "recall": found / len(items) if items else 0.0, "wrong": wrong}
+    return out
 
 
 def trap_items(entities: list[dict], limit: int, seed: int = 7) -> list[dict]:
@@ -265,19 +350,23 @@ def evaluate_ofac(limit: int, show: int, show_misses: bool = False) -> dict | No
     config = Config()
     found = right = wrong_target = 0
     shown = 0
+    hits = []
     for item in variants:
         flags = check(Document(item["text"]), config).flags
         # the flag covers the whole name word, a standalone particle included; a trailing ayn mark ("Ala'") is
         # not part of a word token in running text
         planted = item["planted"].rstrip("'`’")
         on_target = [f for f in flags if f.text == planted or f.text.endswith(" " + planted)]
+        hits.append(bool(on_target))
         wrong_target += len(flags) > 0 and not on_target
         if on_target:
             found += 1
             suggestion = on_target[0].suggestions[0] if on_target[0].suggestions else ""
             particle, core = _word_parts(suggestion.split()[-1])
             want_particle, want_core = item["canonical"]
-            right += core == want_core and (want_particle is None or (particle or "").lower() == want_particle)
+            right += (core == want_core and (want_particle is None or (particle or "").lower() == want_particle)) or (
+                fold(suggestion) in item["pairs"]
+            )
         elif show_misses:
             print(
                 f"  missed: {fold(item['planted']):>18} ~ {fold(item['canonical'][1]):<18} "
@@ -296,7 +385,15 @@ def evaluate_ofac(limit: int, show: int, show_misses: bool = False) -> dict | No
                 shown += 1
                 print(f"  trap merged: {[(f.text, f.suggestions) for f in flags]} in: {item['text'][:110]}...")
     flagged = found + wrong_target + trap_flagged
+    halves = {
+        half: sum(1 for item, hit in zip(variants, hits, strict=True) if hit and in_half(item["entity"], half))
+        / max(1, sum(1 for item in variants if in_half(item["entity"], half)))
+        for half in ("tune", "report")
+    }
     return {
+        "recall_tune": halves["tune"],
+        "recall_report": halves["report"],
+        "full_names": evaluate_full_names(entities, limit, show_misses),
         "variant_items": len(variants),
         "trap_items": len(traps),
         "precision": found / flagged if flagged else 1.0,
@@ -318,16 +415,22 @@ def _print_samples(samples: dict) -> None:
     )
 
 
-def evaluate_clean_news(show: bool) -> dict | None:
+def clean_news_documents() -> list[Document]:
+    """The OneStopEnglish articles as `checks` reads them (some files are cp1252: checks.inputs decodes them)."""
     folder = eval_dir() / "onestopenglish" / "texts"
     files = sorted(folder.glob("*/*.txt")) if folder.is_dir() else []
-    if not files:
+    return [Document(decode_document(path.read_bytes(), path.name, str(path)).text, str(path)) for path in files]
+
+
+def evaluate_clean_news(show: bool) -> dict | None:
+    documents = clean_news_documents()
+    if not documents:
         return None
     config = Config()
     words = flagged = 0
     seconds = 0.0
-    for path in files:
-        doc = Document(path.read_text("utf-8", errors="replace"), str(path))
+    for doc in documents:
+        path = Path(doc.source)
         words += len(doc.words)
         _ = doc.sentences  # document analysis is not the family's cost
         started = time.perf_counter()
@@ -338,11 +441,45 @@ def evaluate_clean_news(show: bool) -> dict | None:
             if show:
                 print(f"  {path.parent.name}/{path.name}: {flag.text!r} -> {flag.suggestions} ({flag.message})")
     return {
-        "articles": len(files),
+        "articles": len(documents),
         "words": words,
         "flags": flagged,
         "per_10k": flagged * 10000 / max(words, 1),
         "ms_per_1000": seconds * 1e6 / max(words, 1),
+    }
+
+
+def archive_cluster_sets(documents: list[Document]) -> list[list[str]]:
+    """The names archive table's clusters over these documents, as sorted lists of spellings, biggest first."""
+    table = family("names").archive
+    assert table is not None
+    config = Config()
+    rows = [(doc.source, key, count) for doc in documents for key, count in table.collect(doc, config).items()]
+    clusters: dict[str, list[str]] = {}
+    for row in table.combine(rows, config):
+        clusters.setdefault(row["cluster_id"], []).append(row["spelling"])
+    return [sorted(spellings) for spellings in clusters.values()]
+
+
+def evaluate_archive_clusters(documents: list[Document]) -> dict:
+    labels = [json.loads(line) for line in CLUSTER_LABELS.read_text("utf-8").splitlines() if line.strip()]
+    by_spellings = {tuple(sorted(item["spellings"])): item for item in labels}
+    found = archive_cluster_sets(documents)
+    same = labelled = 0
+    for spellings in found:
+        item = by_spellings.get(tuple(spellings))
+        verdict = "UNLABELLED" if item is None else ("same name" if item["same_name"] else "NOT one name")
+        print(f"  cluster {' / '.join(spellings)}: {verdict}" + (f" ({item['why']})" if item else ""))
+        if item is not None:
+            labelled += 1
+            same += item["same_name"]
+    return {
+        "clusters": len(found),
+        "labelled": labelled,
+        "precision": same / labelled if labelled else 1.0,
+        "sample_clusters": len(labels),
+        "sample_precision": sum(i["same_name"] for i in labels) / len(labels) if labels else 1.0,
+        "sample_found_by": labels[0]["found_by"] if labels else "",
     }
 
 
@@ -366,6 +503,14 @@ def main(argv=None) -> int:
             "  pairwise precision {precision:.3f}  recall {recall:.3f}  right canonical {right_canonical:.3f}  "
             "trap merges {trap_merges}  flags on the wrong word {wrong_target}".format(**ofac)
         )
+        print(
+            "  recall by half (crc32 of the person): tune {recall_tune:.3f}  report {recall_report:.3f}".format(**ofac)
+        )
+        for half, result in ofac["full_names"].items():
+            print(
+                f"  alias in full after the primary in full, {half} half: {result['items']} items, recall "
+                f"{result['recall']:.3f}, flags outside the alias {result['wrong']}"
+            )
     clean = evaluate_clean_news(show=True)
     if clean is None:
         print(f"clean news: skipped ({eval_dir() / 'onestopenglish'} not found)")
@@ -377,6 +522,12 @@ def main(argv=None) -> int:
         print(
             "  names check time (document analysis excluded, first run includes lazy loading): "
             "{ms_per_1000:.2f} ms per 1,000 words".format(**clean)
+        )
+        archive = evaluate_archive_clusters(clean_news_documents())
+        print(
+            "names archive clusters on onestopenglish: {clusters} clusters ({labelled} labelled), cluster precision "
+            "{precision:.3f}; the labelled sample ({sample_clusters} clusters, found by {sample_found_by}) had "
+            "precision {sample_precision:.3f}".format(**archive)
         )
     print(f"({time.perf_counter() - started:.1f} s)")
     return 0

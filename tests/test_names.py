@@ -15,7 +15,7 @@ from checks.document import Document
 from checks.fixes import apply_fixes
 from checks.names.keys import are_variants, fine, key, keys, variant_cost
 from checks.registry import family
-from tests.conftest import ROOT
+from tests.conftest import EVAL, ROOT
 
 SAMPLES = [
     json.loads(line)
@@ -445,11 +445,96 @@ def test_add_canonical_name_creates_and_extends_the_house_list(tmp_path):
     assert not any(e["canonical"] == "Gaddafi" for e in entries)
 
 
+# --------------------------------------------------------------------------- planted OFAC-style variants (issue 16)
+
+PLANT = (
+    "{first} was named on the new sanctions list on Tuesday, officials in Washington said. According to the "
+    "Treasury, {short} moved money through several trading companies. A lawyer for {later} did not respond."
+)
+
+
+@pytest.mark.parametrize(
+    "first, short, later, flagged, suggestion",
+    [
+        ("Mohammad Bagher Zolghadr", "Zolghadr", "Mohammadbagher Zolghadr", "Mohammadbagher", "Mohammad Bagher"),
+        ("Mohammadhassan Rezaei", "Rezaei", "Mohammad Hassan Rezaei", "Mohammad Hassan", "Mohammadhassan"),
+        ("Guoying Wang", "Wang", "Guo Ying Wang", "Guo Ying", "Guoying"),
+        ("Gholamreza Rafat Nejad", "Nejad", "Gholamreza Rafatnejad", "Rafatnejad", "Rafat Nejad"),
+        ("Ali Sedaghat", "Sedaghat", "Ali Sedaghati", "Sedaghati", "Sedaghat"),  # one letter added, in full
+        ("Ali Sedaghat", "Sedaghat", "Sedaghati", "Sedaghati", "Sedaghat"),  # ... and alone
+        ("Isaac Guberek", "Guberek", "Isaac Guberex", "Guberex", "Guberek"),
+        ("Idajet Beqiri", "Beqiri", "Hidajet Beqiri", "Hidajet", "Idajet"),  # initial h
+        ("Ibraima Papa Camara", "Camara", "Ibrahima Papa Camara", "Ibrahima", "Ibraima"),
+        ("Kim Su-Kwang", "Kim", "Kim Su-gwang", "Su-gwang", "Su-Kwang"),  # Korean k/g, a five-letter syllable
+        ("Andriy Klyuyev", "Klyuyev", "Andrij Klyuyev", "Andrij", "Andriy"),  # Ukrainian y/j
+        ("Abu Mohammad al-Jawlani", "al-Jawlani", "al-Golani", "al-Golani", "al-Jawlani"),  # Arabic j/g, aw/o
+        ("Yury Nikolaevich Podobed", "Podobed", "Yuri Nikolaevich Pobobed", "Pobobed", "Podobed"),
+    ],
+)
+def test_planted_variant_of_one_person_is_flagged(first, short, later, flagged, suggestion):
+    found = flags_of(PLANT.format(first=first, short=short, later=later))
+    assert [(f.text, f.suggestions[0]) for f in found] == [(flagged, suggestion)]
+
+
+def test_every_later_use_of_a_joined_name_is_flagged_and_the_work_is_bounded(monkeypatch):
+    from checks.names import joined
+
+    text = (
+        "Guo Ying Wang was named on Tuesday. Officials said Guoying Wang had left. Guoying Wang did not reply. "
+        "Guo Ying Wang later spoke to reporters."
+    )
+    assert [(f.text, f.suggestions[0]) for f in flags_of(text)] == [("Guoying", "Guo Ying"), ("Guoying", "Guo Ying")]
+    calls = []
+    real = joined._same_name
+    monkeypatch.setattr(joined, "_same_name", lambda *a: calls.append(a) or real(*a))
+    # 200 different people named "Guo Ying <surname>" and 200 uses of "Guoying Wang": the comparisons stay bounded
+    crowd = " ".join(f"Guo Ying Li{chr(97 + n // 26)}{chr(97 + n % 26)}x spoke." for n in range(200))
+    flags_of(crowd + " " + " ".join("Guoying Wang spoke." for _ in range(200)))
+    assert len(calls) <= joined.MAX_FORMS
+
+
+@pytest.mark.parametrize(
+    "first, short, later",
+    [
+        ("Mohammed Qasim", "Qasim", "Mohammad Qasir"),  # two words differ, none the very same: two people
+        ("Ali Reza Tangsiri", "Tangsiri", "Alireza Karimi"),  # joined given names, another surname
+        ("Guo Ying", "Ying", "Guoying Wang"),
+        ("Sajid Mir", "Mir", "Sayid Mir"),  # Arabic j is not y
+        ("Rahim Khan", "Khan", "Rahima Khan"),  # an ending on a short name makes another name
+        ("Ivan Melnikov", "Melnikov", "Melnikova"),  # a Russian woman's surname
+    ],
+)
+def test_planted_look_alikes_of_other_people_stay_silent(first, short, later):
+    assert flags_of(PLANT.format(first=first, short=short, later=later)) == []
+
+
+@pytest.mark.parametrize(
+    "a, b",
+    [("Andriy", "Andrij"), ("Anatoljevich", "Anatolyevich"), ("Idajet", "Hidajet"), ("Ibraima", "Ibrahima")],
+)
+def test_issue_16_romanisations_are_variants(a, b):
+    assert are_variants(a, b)
+
+
+@pytest.mark.parametrize("a, b", [("Sajid", "Sayid"), ("Hamid", "Amid"), ("Sanjay", "Sanyay")])
+def test_issue_16_look_alikes_are_not_variants(a, b):
+    assert not are_variants(a, b)
+
+
 # --------------------------------------------------------------------------- archive mode
 
 
+def archive_of(texts: dict[str, str], config: Config | None = None) -> list[dict]:
+    """The archive table's rows for these documents, collected and combined as `checks batch` does."""
+    table = family("names").archive
+    assert table is not None
+    config = config or Config()
+    rows = [(i, k, n) for i, text in texts.items() for k, n in table.collect(Document(text), config).items()]
+    return table.combine(rows, config)
+
+
 def test_archive_clusters_counts_documents_per_spelling():
-    rows = [(f"d{i}", "Muammar Gaddafi", 2) for i in range(5)] + [(f"q{i}", "Qaddafi", 1) for i in range(2)]
+    rows = [(f"d{i}", "Muammar Gaddafi", 2) for i in range(5)] + [(f"q{i}", "Muammar Qaddafi", 1) for i in range(2)]
     rows += [("x1", "Ali Khamenei", 1), ("x2", "Ruhollah Khomeini", 1), ("x3", "Baghdad", 3), ("x4", "Baghdadi", 1)]
     out = names.archive_clusters(rows, Config())
     assert [(r["spelling"], r["documents"], r["mentions"], r["canonical"]) for r in out] == [
@@ -469,9 +554,62 @@ def test_archive_keeps_different_people_apart_and_uses_the_house_canonical():
 
 
 def test_archive_glued_article_needs_the_article_written_somewhere():
-    out = names.archive_clusters([("a", "Marwan al-Rawi", 1), ("b", "al-Rawi", 2), ("c", "Alrawi", 1)])
-    assert {r["spelling"] for r in out} == {"al-Rawi", "Alrawi"}
-    assert names.archive_clusters([("a", "Mira Smith", 1), ("b", "Mira", 2), ("c", "Elmira", 1)]) == []
+    texts = {"a": "Marwan al-Rawi spoke on Monday.", "b": "Officials met al-Rawi on Tuesday, and Alrawi said no."}
+    assert {r["spelling"] for r in archive_of(texts)} == {"al-Rawi", "Alrawi"}
+    texts = {
+        "a": "Mira Smith spoke.",
+        "b": "Officials met Mira on Tuesday.",
+        "c": "Officials met Elmira Jones, and Elmira left.",
+    }
+    assert archive_of(texts) == []
+
+
+def test_archive_needs_more_than_spelling_across_documents():
+    """Issue 16: different words clustered across an archive because their spellings look alike (Deli/Telly/Thali,
+    Alan/Laan, Anders/Enders, Haringey/Harringay, Derrick Taff/teff). Each document below is checked alone; a
+    pair of spellings in different documents with no full names in common is never clustered."""
+    texts = {
+        "deli": "The New York Deli opened on Monday. Deli owners said prices would rise.",
+        "telly": "Viewers watched the match on the Telly in the pub. Telly audiences grew.",
+        "thali": "A Thali is a round platter. Thali restaurants are popular in Leicester.",
+        "alan": "Alan Rusbridger, the former editor, spoke at the festival.",
+        "laan": "The Dutch firm named Laan as its new director on Friday.",
+        "anders": "Anders Breivik was sentenced in Oslo.",
+        "enders": "Enders Analysis, a media research firm, published the figures.",
+        "haringey": "Residents in Haringey, north London, protested against the council.",
+        "harringay": "The shop in Harringay has served the area since 1970.",
+        "taff": "Derrick Taff, a social scientist at Pennsylvania State University, said noise was rising.",
+        "teff": "Teff is a grain from Ethiopia. Teff flour is gluten free.",
+    }
+    assert archive_of(texts) == []
+    # the same spellings pass when the evidence is there: one document groups them, or full names agree
+    texts["both"] = "Derrick Taff led the study. Teff said the results were clear, and Taff agreed."
+    texts["gaddafi"] = "Muammar Gaddafi ruled Libya for 42 years."
+    texts["qaddafi"] = "Muammar Qaddafi was killed in 2011."
+    clusters = {}
+    for row in archive_of(texts):
+        clusters.setdefault(row["cluster_id"], set()).add(row["spelling"])
+    assert sorted(map(sorted, clusters.values())) == [["Gaddafi", "Qaddafi"], ["Taff", "Teff"]]
+
+
+def test_archive_house_style_listing_is_evidence():
+    config = Config({"names": {"house": [{"canonical": "Gaddafi", "variants": ["Kadhafi"]}]}})
+    out = archive_of({"a": "Officials said Kadhafi had left.", "b": "Reporters said Gaddafi had left."}, config)
+    assert {(r["spelling"], r["canonical"]) for r in out} == {("Kadhafi", "Gaddafi"), ("Gaddafi", "Gaddafi")}
+    assert archive_of({"a": "Officials said Kadhafi had left.", "b": "Reporters said Gaddafi had left."}) == []
+
+
+@pytest.mark.skipif(not (EVAL / "onestopenglish" / "texts").is_dir(), reason="../shared/eval/onestopenglish absent")
+def test_archive_clusters_on_clean_news_are_each_one_name():
+    """Every cluster the archive table forms on the 273 OneStopEnglish articles is labelled in
+    samples/names/archive_clusters.jsonl as one name spelled two ways (12 clusters, 2 of them right, before the
+    corroboration guard)."""
+    from evaluation.eval_names import CLUSTER_LABELS, archive_cluster_sets, clean_news_documents
+
+    labels = {tuple(sorted(item["spellings"])): item["same_name"] for item in map(json.loads, CLUSTER_LABELS.open())}
+    found = archive_cluster_sets(clean_news_documents())
+    assert found, "the two typos in the articles (Kitttinger, Kasmir) should still be clustered"
+    assert all(labels.get(tuple(spellings)) is True for spellings in found), found
 
 
 def test_archive_blocks_by_key_and_is_fast():

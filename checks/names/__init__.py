@@ -14,7 +14,11 @@ Nobody has to list the variants in advance. The family
    position needs ("Al-Khadimi" -> "Al-Kadhimi" at a sentence start);
 5. flags, with lower confidence and a rule of its own, a spelling the text never introduces in full that looks
    like exactly one name it did introduce earlier, beyond what the romanisation rules reach ("Somchai Udomdet ...
-   Udomdech", "Wilber Varela ... Wilmer Varela"; `unintroduced_variants`).
+   Udomdech", "Wilber Varela ... Wilmer Varela", "Ali Sedaghat ... Sedaghati"; `unintroduced_variants`);
+6. flags a full name that writes two words as one where the text first wrote them as two, or the reverse
+   ("Mohammad Bagher Zolghadr ... Mohammadbagher Zolghadr"; `checks.names.joined`).
+In an archive (`archive_clusters`) the same tests run, and a pair of spellings from different documents also needs
+evidence beyond spelling: one document's check grouped them, their full names agree, or the house style lists them.
 "al-Kadhimi", "Al-Kadhimi" and "Kadhimi" are one spelling (particle case and short form); diacritics or apostrophes
 alone ("Erdoğan", "Erdogan") make a variant, and so does one particle spelled two ways ("el-Zomor", "al-Zomor").
 No entity recogniser is used: capitalisation, particles, titles and a common-word list find the names, and the
@@ -24,8 +28,8 @@ word before each use does that job, `_not_places`.)
 
 Interfaces for the batch engine and the dashboard: `document_names`, `archive_clusters`, `add_canonical_name`.
 The package: `mentions` (finding names), `particles` (name words and particles), `keys` (transliteration keys and
-name data), `grouping` (grouping spellings), `house` (house style), `flags` (the check), `archive` (archive
-clusters), `add` ("Add to house names").
+name data), `grouping` (grouping spellings), `joined` (names written as one word or two), `house` (house style),
+`flags` (the check), `archive` (archive clusters), `add` ("Add to house names").
 House style (`[names]` in the house-style file, see samples/copydesk.toml):
     accepted = ["Kadhimi"]                                  # spellings never flagged
     [[names.house]]
@@ -37,7 +41,7 @@ from __future__ import annotations
 
 from checks.config import Config, Section, Setting
 from checks.document import Document
-from checks.names.archive import archive_clusters
+from checks.names.archive import GROUPED, archive_clusters, document_groups  # noqa: F401
 from checks.names.flags import (  # noqa: F401  (re-exported: the family's public names)
     RULE_HOUSE,
     RULE_UNINTRODUCED,
@@ -89,7 +93,9 @@ SECTION = Section(
 
 
 def _collect_spellings(doc: Document, config: Config) -> dict[str, int]:
-    return {str(k): int(v) for k, v in document_names(doc, config).items()}
+    """The document's name spellings, and the groups its check forms (the archive's evidence that two spellings
+    are one name, `checks.names.archive`)."""
+    return {str(k): int(v) for k, v in {**document_names(doc, config), **document_groups(doc)}.items()}
 
 
 FAMILY = Family(

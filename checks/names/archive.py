@@ -1,5 +1,18 @@
 """Archive clusters: variant spellings of one name across a whole archive, for a style-book editor (batch mode's
-names.parquet)."""
+names.parquet).
+
+Across an archive two spellings share no text, and with thousands of names some pairs of different words always
+look like romanisations of each other (Taff/Teff, Dennis/Danes, Haringey/Harringay, Deli/Telly). So a pair passes
+the same spelling and full-name tests as in one document (`variant_groups`) and must also be corroborated
+(`_corroborated`) by one of:
+- one document uses both and the document check groups them there (`document_groups`: the document's own context,
+  its places, derived words and common words, exactly as a draft is checked);
+- both spellings stand in full names that can be one person's (the other words agree: "Muammar Gaddafi" and
+  "Muammar Qaddafi");
+- the house style lists both as one name.
+A word never written in a full name anywhere, in no document beside a variant of it, stays out of every cluster:
+bare capitalised words are places, things and English words as often as people.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +21,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from checks.config import Config
-from checks.names.grouping import MAX_CONTEXTS, Context, variant_groups
-from checks.names.house import _house_canonical, house_style
+from checks.document import Document
+from checks.names.grouping import MAX_CONTEXTS, Context, _spellings, compatible_names, variant_groups
+from checks.names.house import HouseStyle, _house_canonical, house_style
 from checks.names.keys import fold, key
+from checks.names.mentions import find_mentions
 from checks.names.particles import _parse_spelling, _split_hyphen_particle
 
 
@@ -18,6 +33,25 @@ def _core_word(word: str) -> str:
     last = word.split()[-1]
     split = _split_hyphen_particle(last)
     return split[1] if split else last
+
+
+# A collected key that starts with this marks a group the document check formed in one document (the group's
+# case-folded name words, tab-separated); a spelling never starts with it (a name's first character is a letter).
+GROUPED = "="
+
+
+def document_groups(doc: Document) -> dict[str, int]:
+    """The variant groups the document check forms in this document, as keys for `archive_clusters`: one key per
+    group, GROUPED followed by its case-folded name words joined by tabs."""
+    mentions = find_mentions(doc)
+    if not mentions:
+        return {}
+    return {GROUPED + "\t".join(group): 1 for group in variant_groups(_spellings(doc, mentions))}
+
+
+def _grouped_pairs(key: str) -> set[tuple[str, str]]:
+    idents = sorted(key[len(GROUPED) :].split("\t"))
+    return {(a, b) for i, a in enumerate(idents) for b in idents[i + 1 :]}
 
 
 @dataclass
@@ -45,7 +79,11 @@ def archive_clusters(rows: Iterable[tuple[str, str, int]], config: Config | None
     # One pass over the rows groups them by spelling; each distinct spelling is then parsed once, and document sets
     # are merged only for the spellings that end up in a cluster.
     by_spelling: dict[str, tuple[set[str], list[int]]] = {}
+    together: set[tuple[str, str]] = set()  # pairs of ids some document's check grouped
     for document_id, spelling, count in rows:
+        if spelling.startswith(GROUPED):
+            together |= _grouped_pairs(spelling)
+            continue
         found = by_spelling.get(spelling)
         if found is None:
             found = by_spelling[spelling] = (set(), [0])
@@ -65,7 +103,7 @@ def archive_clusters(rows: Iterable[tuple[str, str, int]], config: Config | None
             entry.mentions += mentions
             if len(cores) > 1 and len(entry.contexts) < MAX_CONTEXTS:
                 entry.contexts.add((tuple(cores), position))
-    clusters = variant_groups(entries)
+    clusters = variant_groups(entries, lambda a, b: _corroborated(a, b, entries, together, house))
     out: list[dict] = []
     for idents in clusters:
         doc_sets = {i: set().union(*entries[i].sources) for i in idents}
@@ -91,3 +129,14 @@ def archive_clusters(rows: Iterable[tuple[str, str, int]], config: Config | None
         totals[row["cluster_id"]] += row["documents"]
     out.sort(key=lambda r: (-totals[r["cluster_id"]], r["cluster_id"], -r["documents"], r["spelling"]))
     return out
+
+
+def _corroborated(a: str, b: str, entries: dict[str, _ArchiveSpelling], together, house: HouseStyle) -> bool:
+    """Evidence beyond spelling that two archive spellings are one name (see the module docstring)."""
+    if (a, b) in together:
+        return True
+    first, second = entries[a], entries[b]
+    if any(compatible_names(x, y) for x in first.contexts for y in second.contexts):
+        return True
+    listed = _house_canonical(first.core, house)
+    return listed is not None and listed == _house_canonical(second.core, house)

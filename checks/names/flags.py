@@ -19,8 +19,9 @@ from checks.names.grouping import (
     variant_groups,
 )
 from checks.names.house import NAME, HouseName, HouseStyle, _house_canonical, house_style
+from checks.names.joined import joined_names
 from checks.names.keys import fold, glued_short, unglued, variant_cost
-from checks.names.mentions import Unit, find_mentions
+from checks.names.mentions import Mention, Unit, find_mentions
 from checks.names.particles import particle_family, particle_key
 from checks.registry import Result
 
@@ -184,7 +185,24 @@ def check(doc: Document, config: Config) -> Result:
             flags.extend(_unintroduced_flags(doc, entry, shown, canonical, particle))
         else:
             flags.extend(_particle_flags(doc, entry))
+    flags.extend(_joined_flags(doc, mentions, {(f.start, f.end) for f in flags}))
     return Result(sorted(flags, key=lambda f: f.start))
+
+
+def _joined_flags(doc: Document, mentions: list[Mention], taken: set[tuple[int, int]]) -> list[Flag]:
+    """A name written as one word where the text first wrote it as two, or the other way round ("Mohammad Bagher
+    Zolghadr ... Mohammadbagher Zolghadr"): the later form is flagged, suggesting the first (`checks.names.joined`)."""
+    flags = []
+    for use in joined_names(mentions):
+        if (use.start, use.end) in taken:
+            continue
+        taken.add((use.start, use.end))
+        suggestion = " ".join(doc.text[use.first_start : use.first_end].split())
+        listing = f"{suggestion}, {' '.join(doc.text[use.start : use.end].split())}"
+        message = f"This name is written as one word and as two in this text: {listing}. Use one spelling."
+        unit = Unit(use.start, use.end, use.start, "", False)
+        flags.append(_flag(doc, unit, suggestion, RULE_VARIANT, message, 0.75))
+    return flags
 
 
 # Words before a place, not a person: "into the Thames", "in Margate", "from Malaya to the Yemen"

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -179,13 +180,19 @@ def candidate_pairs(cores: dict[str, str]) -> set[tuple[str, str]]:
     return pairs
 
 
-def variant_groups(entries: dict) -> list[list[str]]:
+def variant_groups(entries: dict, corroborated: Callable[[str, str], bool] | None = None) -> list[list[str]]:
     """Groups of ids (two or more) whose spellings are variants of one name and not, by context, different people.
-    `entries` maps an id to an object with `core`, `contexts` and `runs` (a Spelling or an archive entry)."""
+    `entries` maps an id to an object with `core`, `contexts` and `runs` (a Spelling or an archive entry);
+    `corroborated(a, b)`, when given, must also hold for a pair to be grouped (the archive's test: there the
+    spellings share no text, `checks.names.archive`)."""
     uf = _UnionFind()
     for a, b in sorted(candidate_pairs({i: e.core for i, e in entries.items()})):
         ea, eb = entries[a], entries[b]
-        if (are_variants(ea.core, eb.core) or _article_glued(ea, eb)) and not different_people(ea, eb):
+        if (
+            (are_variants(ea.core, eb.core) or _article_glued(ea, eb))
+            and not different_people(ea, eb)
+            and (corroborated is None or corroborated(a, b))
+        ):
             uf.union(a, b)
     groups: dict[str, list[str]] = defaultdict(list)
     for ident in uf.parent:
@@ -280,15 +287,52 @@ def _introduces(intro: Spelling, later: Spelling) -> bool:
     if is_given_name(intro.core) and is_given_name(later.core):
         return False
     a, b = sorted((fold(intro.core), fold(later.core)), key=len)
-    if (b.startswith(a) and _DERIVED_RE.fullmatch(b[len(a) :])) or frozenset((a, b)) in name_data().distinct:
-        return False
     fullest = _fullest(intro.contexts)
     longest = len(fullest[0][0])
+    if frozenset((a, b)) in name_data().distinct:
+        return False
+    # a letter or two added at the end of a long word in the same full name is a spelling (Sedaghat/Sedaghati,
+    # Ngaikosset/Ngaikosse); elsewhere an added ending derives a word (Kashmir/Kashmiri) and a word inside another
+    # is another name (Amer/Samer)
+    tail = (
+        b.startswith(a)
+        and len(b) - len(a) <= 2
+        and (_same_full_name(later, fullest, len(a)) or _persian_i(intro, later, a, b))
+    )
+    if b.startswith(a) and _DERIVED_RE.fullmatch(b[len(a) :]) and not tail:
+        return False
     return all(
         any(compatible_names((words[:at] + (intro.core,) + words[at + 1 :], at), other) for other in fullest)
         if len(words) < longest
-        else _not_inside(a, b) and any(_one_word_apart((words, at), other) for other in fullest)
+        else (tail or _not_inside(a, b)) and any(_one_word_apart((words, at), other) for other in fullest)
         for words, at in later.contexts
+    )
+
+
+DERIVED_IN_FULL_NAME = 6  # letters the shorter word needs before an added ending can be a spelling in a full name
+
+
+def _same_full_name(later: Spelling, fullest: list[Context], shorter: int) -> bool:
+    """Every use of `later` is in a full name one word apart from an introduced one ("Mohammad Sedaghat",
+    "Mohammad Sedaghati"; "Erken Tuniyaz", "Erken Tuniyazi"): there an ending is a spelling, not a derived word (a
+    people, a follower), which never stands in a person's full name. Only for long words (Sedaghat), not short ones
+    whose endings make other names (Rahim/Rahima, Said/Saida)."""
+    if shorter < DERIVED_IN_FULL_NAME or not later.contexts or any(len(u.core) != len(later.core) for u in later.units):
+        return False
+    return all(any(_one_word_apart(c, other) for other in fullest) for c in later.contexts) and all(
+        context is not None for _, context in later.placed
+    )
+
+
+def _persian_i(intro: Spelling, later: Spelling, short: str, long: str) -> bool:
+    """A long surname, introduced only as a person's surname, written alone later with a final i added or dropped
+    (Sedaghat/Sedaghati, Allahdad/Allahdadi: the Persian -i is romanised both ways). A place's -i makes a word
+    (Kashmiri, Iraqi), but a place is not introduced as the last word of a person's name."""
+    return (
+        long == short + "i"
+        and len(short) >= DERIVED_IN_FULL_NAME
+        and not later.contexts
+        and all(at == len(words) - 1 for words, at in intro.contexts)
     )
 
 
@@ -299,13 +343,16 @@ def _not_inside(short: str, long: str) -> bool:
 
 
 def _one_word_apart(first: Context, second: Context) -> bool:
-    """Two full names of one length that differ in the tested word only ("Wilber Varela", "Wilmer Varela")."""
+    """Two full names of one length that differ in the tested word only ("Wilber Varela", "Wilmer Varela"), the
+    other words being equal or romanisation variants, one of them at least equal ("Yury Nikolaevich Podobed",
+    "Yuri Nikolaevich Pobobed")."""
     (words1, at1), (words2, at2) = first, second
-    return (
-        len(words1) == len(words2)
-        and at1 == at2
-        and all(x.casefold() == y.casefold() for i, (x, y) in enumerate(zip(words1, words2, strict=True)) if i != at1)
-    )
+    if len(words1) != len(words2) or at1 != at2:
+        return False
+    others = [(x, y) for i, (x, y) in enumerate(zip(words1, words2, strict=True)) if i != at1]
+    # one other word written the very same way, or two people with look-alike names pass ("Mohammed Qasim",
+    # "Mohammad Qasir")
+    return any(x.casefold() == y.casefold() for x, y in others) and all(same_name_word(x, y) for x, y in others)
 
 
 def _article_glued(first, second) -> bool:

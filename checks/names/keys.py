@@ -148,8 +148,8 @@ def keys(word: str) -> tuple[str, ...]:
             skeletons.append("".join(c for c in fine(other) if c not in VOWELS))
     if len(form) >= LONG_WORD:  # one consonant of a cluster dropped: Nembhard/Nemhard, Wimonsri/Wimonsi
         skeletons.extend(form_without for form_without in _cluster_drops(skeletons[0], form))
-    if len(form) >= H_DROP_MIN and "h" in form[1:]:
-        skeletons.append(skeletons[0][:1] + skeletons[0][1:].replace("h", ""))
+    if len(form) >= H_DROP_MIN and "h" in form:
+        skeletons.append("".join(c for c in _without_h(form) if c not in VOWELS))
     return tuple(dict.fromkeys(s.translate(table) for s in skeletons for table in _KEY_CLASSES))
 
 
@@ -207,6 +207,12 @@ def _slots(form: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     return tuple(consonants), tuple(groups)
 
 
+# Arabic and Persian aw is written o as often as au (al-Jawlani/al-Golani, Shawkat/Shokat, Mawlawi/Molavi): after
+# the fine rules aw before a consonant is "au", and "au" against "o" costs nothing, as ou against u; Belarusian ia
+# is Russian e (Stiapan/Stepan, Aliaksandr/Aleksandr), half a point as a close vowel pair
+_DIPHTHONG_COST = {frozenset(("au", "o")): 0.0, frozenset(("ia", "e")): 0.5}
+
+
 def _vowel_cost(a: str, b: str) -> float:
     if a == b:
         return 0.0
@@ -214,6 +220,9 @@ def _vowel_cost(a: str, b: str) -> float:
         return 0.5
     if len(a) == 1 and len(b) == 1:
         return _VOWEL_PAIR_COST.get(frozenset((a, b)), 1.0)
+    diphthong = _DIPHTHONG_COST.get(frozenset((a, b)))
+    if diphthong is not None:
+        return diphthong
     return 0.5 if set(a) & set(b) else 1.0
 
 
@@ -265,12 +274,23 @@ def _cost(a: str, b: str) -> float | None:
         return 0.0
     cost = _aligned_cost(fa, fb)
     if fa.count("h") != fb.count("h") and max(len(fa), len(fb)) >= H_DROP_MIN:
-        # one spelling drops an h the other has (Jalahmah/Jalamah, Pahlawan/Palawan): compare without it
-        fa, fb = fa[:1] + fa[1:].replace("h", ""), fb[:1] + fb[1:].replace("h", "")
-        dropped = _aligned_cost(_DOUBLE_RE.sub(r"\1", fa), _DOUBLE_RE.sub(r"\1", fb))
+        # one spelling drops an h the other has (Jalahmah/Jalamah, Pahlawan/Palawan, Ibrahima/Ibraima, and a
+        # first h: Hidajet/Idajet): compare without it, the vowels it parted read as the pair they make
+        fa, fb = _without_h(fa), _without_h(fb)
+        dropped = _aligned_cost(fa, fb)
         if dropped is not None and (cost is None or dropped + 0.5 < cost):
             cost = dropped + 0.5
     return cost
+
+
+_VOWELS_MET_RE = re.compile(r"a[ie]|e[iy]")
+
+
+def _without_h(form: str) -> str:
+    """A fine form without its h (a first h only before a vowel: "Hamid" keeps it, Khalid's is already gone), with
+    the vowels that meet where it was joined as the fine rules join them (Ibrahima -> ibraima -> ibrEma)."""
+    first = form[:1] if form[:1] != "h" or form[1:2] not in VOWELS else ""
+    return _DOUBLE_RE.sub(r"\1", _VOWELS_MET_RE.sub("E", first + form[1:].replace("h", "")))
 
 
 def _aligned_cost(fa: str, fb: str) -> float | None:

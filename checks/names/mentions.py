@@ -82,9 +82,20 @@ def _is_name_word(
     return True
 
 
+# A five-letter Korean syllable: initial consonants, a vowel with its glide (wa, yeo, ae ...), a final consonant
+# ("gwang" in "Su-gwang", "hyeok", "cheol", "jeong"); English compound tails of five letters are not shaped so
+# (based, style, month, party, point, scale)
+_KOREAN_SYLLABLE_RE = re.compile(
+    r"(?:[bcdghjkmnprst]|ch|kk|tt|pp|ss|jj)h?[wy]?(?:a|e|i|o|u|eo|ae|oe|ui|eu)(?:ng|n|k|l|m|p|t)?"
+)
+
+
 def _is_syllable(part: str) -> bool:
-    """A lower-case syllable of a Korean given name ("un" in "Jong-un") rather than the tail of an English compound
-    ("backed", "led", "run"): one to four letters, not ending in -ed, not a listed compound tail."""
+    """A lower-case syllable of a Korean given name ("un" in "Jong-un", "gwang" in "Su-gwang") rather than the tail
+    of an English compound ("backed", "led", "run"): one to four letters, not ending in -ed, not a listed compound
+    tail; or five letters shaped like a Korean syllable."""
+    if len(part) == 5:
+        return bool(_KOREAN_SYLLABLE_RE.fullmatch(part))
     return 0 < len(part) <= 4 and part.isalpha() and not part.endswith("ed") and part not in name_data().compound_tails
 
 
