@@ -1,6 +1,7 @@
 """Generated data kept in the repository: the inflection table for rule lemmas, docs/rules.md, the sample house
-style samples/copydesk.toml (from the house-style tables the code declares) and, where Debian's wordnet-base is
-installed, the model judge's WordNet siblings (checks/judge_data.py).
+style samples/copydesk.toml (from the house-style tables the code declares) and, where their sources are
+installed, the model judge's WordNet siblings (checks/judge_data.py; Debian's wordnet-base) and the spelling word
+lists (checks/spelling/regeneration.py; Debian's wbritish-huge and wamerican-huge, and codespell).
 
 `python -m checks regenerate-data` rewrites them; tests fail when one is out of date.
 """
@@ -162,4 +163,16 @@ def regenerate() -> list[Path]:
     SAMPLE_CONFIG.write_text(sample_config_text(), "utf-8")
     from checks import judge_data
 
-    return [table, RULES_DOC, SAMPLE_CONFIG, *judge_data.regenerate(table.parent)]
+    return [table, RULES_DOC, SAMPLE_CONFIG, *judge_data.regenerate(table.parent), *_spelling_lists()]
+
+
+def _spelling_lists() -> list[Path]:
+    """The spelling word lists, where their sources are installed (Debian's wbritish-huge and wamerican-huge,
+    codespell from requirements-dev.txt); without them the shipped lists are kept, and this says why."""
+    from checks.spelling.regeneration import MissingSource, regenerate
+
+    try:
+        return regenerate()
+    except MissingSource as exc:
+        print(f"spelling word lists: {exc}; the shipped lists are kept")
+        return []

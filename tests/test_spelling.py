@@ -11,7 +11,7 @@ from checks import spelling
 from checks.config import Config, ConfigError, load_config
 from checks.document import Document
 from checks.fixes import apply_fixes
-from checks.pipeline import check_text
+from checks.pipeline import check_document, check_text
 from checks.spelling import checker, reranking
 from evaluation.common import PLANTED, planted_sample
 from tests.conftest import ROOT
@@ -366,3 +366,166 @@ def test_a_typo_ending_the_text_is_judged(model):
     assert _same_flags(result.flags, flags(text, FAST))
     assert [f.suggestions[0] for f in result.flags] == ["then", "government"]
     assert result.status.startswith("judge: on, 2 passages judged")
+
+
+def test_a_typo_in_a_sentence_too_long_for_the_model_keeps_its_order(model):
+    """A "sentence" of thousands of characters the model cannot read (found by tests/test_hostile.py): the flags
+    stay, in the candidate model's order, and the check does not fail."""
+    text = "Thier goverment recieved teh report." + "x" * 3000
+    judged = check_document(Document(text), Config(), family_names=["spelling"])
+    fast = check_document(Document(text), Config(fast=True), family_names=["spelling"])
+    assert "failed_checks" not in judged.status
+    assert [(f.start, f.suggestions) for f in judged.issues] == [(f.start, f.suggestions) for f in fast.issues]
+    assert {f.text for f in judged.issues} >= {"Thier", "goverment", "recieved", "teh"}
+
+
+# ------------------------------------------------------------------------------------------- dialects
+
+
+def test_auto_follows_the_documents_own_spelling_and_says_so():
+    text = "The colour of the centre was grey. Officials travelled north. The color was wrong."
+    result = spelling.check(Document(text), style(variant="auto"))
+    assert [(f.text, f.rule, f.severity, f.suggestions) for f in result.flags] == [
+        ("color", spelling.RULE_VARIANT, "info", ("colour",))
+    ]
+    assert "otherwise uses UK spelling" in result.flags[0].message
+    assert "dialect auto: UK" in result.status and "4 UK, 1 US" in result.status  # colour, centre, grey, travelled
+    us_text = "The color of the center was gray. Officials traveled north. The colour was wrong."
+    us = spelling.check(Document(us_text), style(variant="auto"))
+    assert [(f.text, f.suggestions) for f in us.flags] == [("colour", ("color",))]
+    assert "dialect auto: US" in us.status
+
+
+def test_auto_accepts_both_when_the_evidence_is_unclear_or_absent():
+    mixed = spelling.check(Document("The colour of the theater and the center."), style(variant="auto"))
+    assert mixed.flags == [] and "no clear choice" in mixed.status
+    plain = spelling.check(Document("The minister said the vote was fair."), style(variant="auto"))
+    assert plain.flags == [] and plain.status == ""  # no variant spelling: nothing chosen, nothing to say
+    uk = spelling.check(Document("The colour of the centre."), style(variant="auto"))
+    assert uk.flags == [] and uk.status == ""  # UK chosen, nothing of the other dialect: nothing to say
+
+
+def test_auto_keeps_oxford_ize_in_a_uk_text_unless_it_prefers_ise():
+    oxford = "The colour of the flag was recognized by the organization in the centre."
+    assert flags(oxford, style(variant="auto")) == []
+    ise = "The organisation recognised the colour; it was criticised, then realised it and recognized it."
+    assert [(f.text, f.suggestions) for f in flags(ise, style(variant="auto"))] == [("recognized", ("recognised",))]
+    alone = spelling.check(Document("The plan was organized and recognized."), style(variant="auto"))
+    assert alone.flags == [] and alone.status == ""  # -ize alone is US or Oxford: nothing chosen, nothing to say
+
+
+def test_auto_is_the_default_and_a_house_variant_still_wins():
+    assert checker.Settings.from_config(Config()).variant == "auto"
+    text = "The colour of the centre and the theatre. The color was wrong."
+    assert [f.text for f in flags(text)] == ["color"]
+    assert [f.text for f in flags(text, style(variant="both"))] == []
+    assert {f.text for f in flags(text, style(variant="us"))} == {"colour", "centre", "theatre"}
+
+
+def test_variant_flags_are_never_errors():
+    found = flags("The colour of the organisation's defence programme.", style(variant="us"))
+    assert found and {f.severity for f in found} == {"info"}
+
+
+def _mixed_examples(kind: str) -> list[str]:
+    return spelling.word_lists()["mixed_variants"][kind]
+
+
+@pytest.mark.parametrize("example", _mixed_examples("fire"))
+def test_consistency_rule_fires_on_a_word_spelt_both_ways(example):
+    from checks.patterns import split_example
+
+    text, fixed = split_example(example)
+    found = [f for f in flags(text, style(consistent=True)) if f.rule == spelling.RULE_MIXED]
+    assert found and all(f.severity == "warning" for f in found)
+    assert apply_fixes(text, found) == fixed
+    assert [f for f in flags(text, style(variant="both")) if f.rule == spelling.RULE_MIXED] == []  # opt-in
+
+
+@pytest.mark.parametrize("example", _mixed_examples("quiet"))
+def test_consistency_rule_is_quiet_on_one_spelling_and_on_names(example):
+    assert [f.text for f in flags(example, style(consistent=True)) if f.rule == spelling.RULE_MIXED] == []
+
+
+# ------------------------------------------------------------------------------- a vocabulary of real English
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Shoppers found horsemeat in the flatpack lasagne and the horse meat in the flat pack.",  # closed and split
+        "The leftfield plan was dumbing down the debate, she said of the last of the bluesmen.",
+        "The number of 90-plus year olds rose, and cigs were banned from the strapline.",
+        "While I was on Facebook I was like \u2018Oh my gosh, should I change my profile?\u2019",
+        "Protesters gathered en masse, and the statue was displayed au naturel.",
+        "La premiere chose qu\u2019on regarde (The First Thing We Look At) is her book.",
+        "The standard stor stark (large strong) lager is sold everywhere.",
+        "Speeds are about two megabytes per second (mbps) in Havana.",
+        "A vaper uses a vape; neurones fire and the city became more livable.",
+        "The smokefree rule and the schoolfriends' hoverflies made the news.",
+    ],
+)
+def test_real_english_foreign_phrases_and_glossed_terms_are_quiet(text):
+    assert flags(text) == [], [f.text for f in flags(text)]
+
+
+@pytest.mark.parametrize(
+    "text, right",
+    [
+        ("The shop stays open untill midnight.", "until"),
+        ("The families said thier homes were gone.", "their"),
+        ("The goverment said so.", "government"),
+    ],
+)
+def test_recorded_misspellings_stay_errors_however_frequent(text, right):
+    (flag,) = flags(text)
+    assert not spelling.is_known(flag.text)  # untill is un+till, thier is frequent on the web: still typos
+    assert flag.suggestions[0] == right and flag.severity == "error"
+
+
+def test_a_rare_dictionary_word_beside_a_common_one_is_only_a_suggestion():
+    (flag,) = flags("Water pours through three storeys and plinks into a basement.")
+    assert (flag.text, flag.severity, flag.suggestions[0]) == ("plinks", "info", "links")
+    assert "rare word" in flag.message
+
+
+@pytest.mark.parametrize(
+    "text, fixed",
+    [
+        ("It is the fi rst time researchers have looked.", "It is the first time researchers have looked."),
+        ("They had more diffi culty digesting it.", "They had more difficulty digesting it."),
+        ("The scientifi c impact was large.", "The scientific impact was large."),
+        ("If they didn \u2019t enjoy it, they left.", "If they didn\u2019t enjoy it, they left."),
+    ],
+)
+def test_a_word_split_by_a_stray_space_is_joined(text, fixed):
+    found = flags(text)
+    assert len(found) == 1 and found[0].severity == "error", [f.text for f in found]
+    assert apply_fixes(text, found) == fixed
+
+
+def test_the_word_list_names_its_sources():
+    header = (ROOT / "checks" / "data" / spelling.WORDS_FILE).read_text("utf-8").splitlines()[1]
+    assert header.startswith("# Sources:")
+    for source in ("symspellpy", "wordfreq", "codespell", "SCOWL"):
+        assert source in header
+
+
+def test_real_news_text_from_onestopenglish_raises_no_error_on_real_words():
+    """OneStopEnglish (Guardian-derived, edited British English): the real words and the quotation that were
+    flagged as errors before are quiet; the typos that are really in these texts are still errors."""
+    from tests.conftest import EVAL
+
+    base = EVAL / "onestopenglish" / "texts"
+    if not base.is_dir():
+        pytest.skip(f"{base} not found")
+    from evaluation.eval_spelling import read_latin
+
+    def errors(name: str) -> list[str]:
+        return [f.text for f in flags(read_latin(base / name)) if f.severity == "error"]
+
+    assert errors("int/WNL The millenials-int.txt") == []  # 'Oh my gosh' in a quotation
+    assert errors("adv/WNL Satnav-adv.txt") == []  # dumbing down
+    assert errors("adv/WNL Ten ideas-adv.txt") == []  # leftfield
+    assert "ambassdaor" in errors("adv/WNL Vienna-adv.txt")
+    assert "inlude" in errors("ele/WNL JMW Turner-ele.txt")

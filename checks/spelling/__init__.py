@@ -14,7 +14,18 @@ News copy is full of foreign names, so a word is suspected only when every name 
     four letters pass (wi-fi), and other parts are flagged only for cheap slips (well-knwon);
   - lower-case name particles (al, bin, ibn, abu, ahl), words derived from known words (antigovernment, ocelots),
     words in the user's dictionary (`[dictionary] words`) and unknowns the writer repeats with no cheap
-    correction are accepted.
+    correction are accepted;
+  - words of foreign phrases (after en, au, qu'on: en masse, au naturel) and terms glossed in a short bracket
+    right after them (stor stark (large strong)) are left alone; a common word split by a stray space (PDF
+    ligatures: "fi rst", "diffi culty") is flagged over both halves with the joined word as the fix.
+
+The vocabulary (regeneration.py) is real English: SCOWL's words with wordfreq frequencies, SCOWL's larger lists'
+words that real text uses, frequent words no far more frequent word is one edit from, and closed compounds in use
+(horsemeat, smokefree); a word codespell records as a common misspelling (Wikipedia's list) stays a typo however
+frequent on the web (thier, untill). `error` needs strong evidence: a rare dictionary word beside a common one
+(plinks) or a word frequent in use is at most `info`. US and UK forms (dialect.py): `[spelling] variant = "auto"`
+(the default) follows the document's own spelling and flags the other dialect's forms as `info`; `[spelling]
+consistent = true` flags a word spelt both ways in one text.
 
 Corrections are ranked by a weighted Damerau-Levenshtein cost (cheap: transposed, doubled or vowel letters), the
 word's frequency (zipf, from wordfreq) and, through pocketsphinx's English n-gram model, the neighbouring words.
@@ -30,7 +41,9 @@ from checks.config import Section, Setting
 from checks.flags import RuleInfo
 from checks.registry import Family
 from checks.spelling.checker import (  # noqa: F401  (re-exported: the family's public names)
+    DEFAULT_VARIANT,
     MAX_FLAGS,
+    RULE_MIXED,
     RULE_TYPO,
     RULE_UNKNOWN,
     RULE_VARIANT,
@@ -90,8 +103,17 @@ def rules() -> list[RuleInfo]:
         RuleInfo(
             RULE_VARIANT,
             "spelling",
-            "A UK spelling in US house style or the reverse ([spelling] variant).",
+            "A UK spelling in US house style or the reverse ([spelling] variant; with auto, the other dialect "
+            "than the document's own).",
             "the colour of => the color of",
+            "info",
+            source,
+        ),
+        RuleInfo(
+            RULE_MIXED,
+            "spelling",
+            "A word spelt both ways in one text (only with [spelling] consistent = true).",
+            "The organisation said the organization would act. => The organisation said the organisation would act.",
             "warning",
             source,
         ),
@@ -104,9 +126,17 @@ SECTION = Section(
     (
         Setting(
             "variant",
-            "both",
-            'US or UK spelling: "both" accepts either (default); "us" flags UK forms '
-            '(colour -> color); "uk" flags US forms (color -> colour).',
+            DEFAULT_VARIANT,
+            'US or UK spelling: "auto" follows the document\'s own spelling (colour, centre: UK; color, center: '
+            'US; the status line says which; neither clearly: both accepted); "both" accepts either; "us" '
+            'flags UK forms (colour -> color); "uk" flags US forms (color -> colour). The other dialect\'s forms are '
+            "info flags, never errors.",
+        ),
+        Setting(
+            "consistent",
+            False,
+            "Flag a word spelt both ways in one text (organisation ... organization), whatever the variant: "
+            "the rarer form, with the other as the fix.",
         ),
         Setting(
             "oxford_ize",

@@ -2,8 +2,12 @@
 
 import sys
 
-from checks.spelling.regeneration import regenerate
+from checks.spelling.regeneration import MissingSource, regenerate
 
 if sys.argv[1:] == ["regenerate"]:
-    for written in regenerate():
-        print("wrote", written)
+    try:
+        written = regenerate()
+    except MissingSource as exc:
+        sys.exit(f"cannot regenerate the spelling data: {exc}")
+    for path in written:
+        print("wrote", path)

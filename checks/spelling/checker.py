@@ -10,6 +10,7 @@ from checks.config import Config
 from checks.document import OPENERS, Document, Sentence, Token
 from checks.flags import Flag, make_flag
 from checks.registry import Result
+from checks.spelling.dialect import Dialect, choose, mixed_forms, other_form
 from checks.spelling.lexicon import (
     _APOSTROPHES,
     _CHECKABLE,
@@ -21,6 +22,7 @@ from checks.spelling.lexicon import (
     language_model,
     lexicon,
     looks_like_name,
+    rare_words,
     variants,
     word_lists,
 )
@@ -30,30 +32,39 @@ from checks.spelling.reranking import Found, new_orders
 RULE_TYPO = "spelling.typo"
 RULE_UNKNOWN = "spelling.unknown-word"
 RULE_VARIANT = "spelling.variant"
+RULE_MIXED = "spelling.mixed-variants"
+VARIANTS = ("auto", "both", "us", "uk")
+DEFAULT_VARIANT = "auto"  # [spelling] variant when the house style does not say
 
 _HYPHENS = re.compile(r"[-‐]")
 _OPENERS_AND_DASHES = OPENERS | frozenset("—–-:")  # also a dash or colon before a quoted or listed sentence
+SPLIT_ZIPF = 3.0  # a word split in two is flagged when the join is at least this common (fi rst -> first)
+GLOSS_WORDS = 6  # a bracket this short right after an unknown word glosses a foreign term: stor stark (large strong)
 MAX_FLAGS = 300  # a text with more is not English copy with typos; stop rather than rank thousands
+_DIALECT_STATUS = "spelling.dialect"  # doc.cache key: what [spelling] variant = "auto" chose, for the status line
 
 
 @dataclass(frozen=True)
 class Settings:
-    variant: str = "both"  # both | us | uk
+    variant: str = DEFAULT_VARIANT  # auto | both | us | uk
+    consistent: bool = False  # flag a word spelt both ways in one text (organisation ... organization)
     oxford_ize: bool = False  # with variant = "uk": accept -ize (organize) as Oxford spelling
     flag_unknown: bool = False  # also flag (as info) unknown lower-case words with no close correction
     context: bool = True  # rank corrections with the n-gram model
     user_words: frozenset[str] = frozenset()
+    detected: bool = False  # the variant was chosen from the document's own spelling (auto)
 
     @classmethod
     def from_config(cls, config: Config) -> Settings:
         section = config.section("spelling")
-        variant = str(section.get("variant", "both")).lower()
-        if variant not in ("both", "us", "uk"):
+        variant = str(section.get("variant", DEFAULT_VARIANT)).lower()
+        if variant not in VARIANTS:
             from checks.config import ConfigError
 
-            raise ConfigError(f"{config.path or 'house style'}: [spelling] variant must be both, us or uk")
+            raise ConfigError(f"{config.path or 'house style'}: [spelling] variant must be auto, both, us or uk")
         return cls(
             variant=variant,
+            consistent=bool(section.get("consistent", False)),
             oxford_ize=bool(section.get("oxford_ize", False)),
             flag_unknown=bool(section.get("flag_unknown", False)),
             context=bool(section.get("context", True)),
@@ -123,6 +134,8 @@ def _out_of_prose(doc: Document, tokens: tuple[Token, ...], i: int) -> bool:
         return True
     if before == "(" and token.start > 1 and text[token.start - 2].isalnum():
         return True  # PARK(ing): a word built with brackets
+    if before == "(" and after == ")":
+        return True  # (mbps): an abbreviation or term introduced in brackets
     prev = tokens[i - 1] if i else None
     nxt = tokens[i + 1] if i + 1 < len(tokens) else None
     if prev is not None and prev.text[:1].isdigit() and len(token.text) <= 2:
@@ -142,35 +155,64 @@ def _introducers() -> frozenset[str]:
     return frozenset(word_lists()["introducers"])
 
 
+@lru_cache(maxsize=1)
+def _foreign_leads() -> frozenset[str]:
+    return frozenset(word_lists()["foreign_leads"])
+
+
+def _foreign_phrase(doc: Document, tokens: tuple[Token, ...], i: int) -> bool:
+    """A word of a foreign phrase: after a foreign article or preposition that English never uses alone (en masse,
+    au naturel, qu'on regarde), or a term glossed in a short bracket right after it (stor stark (large strong))."""
+    prev = next((t for t in reversed(tokens[:i]) if t.is_word), None)
+    if prev is not None and prev.text.lower().replace("’", "'") in _foreign_leads():
+        return True
+    opening = next((k for k in range(i + 1, min(i + 3, len(tokens))) if tokens[k].text == "("), None)
+    return opening is not None and any(t.text == ")" for t in tokens[opening + 2 : opening + GLOSS_WORDS + 2])
+
+
 def check(doc: Document, config: Config) -> Result:
     found, stopped = findings(doc, config)
     flags, status = _reranked(doc, found, config)
-    return Result(flags, "; ".join(line for line in (stopped, status) if line))
+    dialect = doc.cache.get(_DIALECT_STATUS, "")
+    return Result(flags, "; ".join(line for line in (stopped, status, dialect) if line))
 
 
 def findings(doc: Document, config: Config) -> tuple[list[Found], str]:
     """The flags in the candidate model's order, each with the scoring of its suggestions, and a status line when
-    the check stopped early."""
+    the check stopped early. What auto chose is left in doc.cache for the status line."""
     settings = Settings.from_config(config)
     found: list[Found] = []
-    if not any(config.rule_enabled(r) for r in (RULE_TYPO, RULE_UNKNOWN, RULE_VARIANT)):
+    doc.cache[_DIALECT_STATUS] = ""
+    if not any(config.rule_enabled(r) for r in (RULE_TYPO, RULE_UNKNOWN, RULE_VARIANT, RULE_MIXED)):
         return found, ""
+    dialect = choose(doc) if settings.variant == "auto" else None
+    if dialect is not None:
+        oxford = settings.oxford_ize or dialect.oxford_ize
+        settings = replace(settings, variant=dialect.variant, oxford_ize=oxford, detected=True)
+    mixed = mixed_forms(doc) if settings.consistent and config.rule_enabled(RULE_MIXED) else {}
     known = lexicon().zipf
-    fast = settings.variant == "both"  # then known lower-case words need no further look
+    watched = _watched(settings, mixed)  # the known words that may still be flagged: the other dialect's forms
     for sentence in doc.sentences:
         tokens = sentence.tokens
         pending = [
             i
             for i, t in enumerate(tokens)
-            if t.text[:1].isalpha() and not (fast and (t.text in known or t.text.lower() in known))
+            if t.text[:1].isalpha()
+            and (not (t.text in known or t.text.lower() in known) or (watched and t.text.lower() in watched))
         ]
         if not pending:
             continue
         words = [t for t in tokens if t.text[:1].isalpha()]
         foreign = _foreign_passage(words, settings.user_words)
+        joined: set[int | None] = set()
         for i in pending:
             token = tokens[i]
-            if _skippable(token.text) or _out_of_prose(doc, tokens, i) or (foreign and token.text.islower()):
+            if i in joined or _not_prose(doc, tokens, i, foreign):
+                continue  # the second half of a split word already flagged, or no running English word
+            split = _split_word(doc, tokens, i, settings, config)
+            if split is not None:
+                found.append(Found(split))
+                joined.add(_next_word(tokens, i))
                 continue
             parts = _word_parts(token)
             if len(parts) > 1:
@@ -180,16 +222,75 @@ def findings(doc: Document, config: Config) -> tuple[list[Found], str]:
                     continue  # a hyphenated word in the user's dictionary
                 parts = [(p, s) for p, s in parts if len(p) >= 4]  # wi-fi, sci-fi, pre-war: short parts pass
             for index, (part, start) in enumerate(parts):
-                context = _Context(doc, sentence, token, words, index == 0 and _is_opening(tokens, i))
+                context = _Context(doc, sentence, token, words, index == 0 and _is_opening(tokens, i), mixed)
                 one = _check_word(context, part, start, settings, config)
                 if one is not None and (len(parts) == 1 or one.flag.rule != RULE_TYPO or _is_slip(part, one.flag)):
                     found.append(one)
             if len(found) >= MAX_FLAGS:
+                _note_dialect(doc, dialect, found)
                 return found, (
                     f"stopped after {MAX_FLAGS} spelling flags: is the text in English? Add "
                     "recurring words to the dictionary."
                 )
+    _note_dialect(doc, dialect, found)
     return found, ""
+
+
+def _not_prose(doc: Document, tokens: tuple[Token, ...], i: int, foreign: bool) -> bool:
+    """A token that is no running English word: a URL, a unit, a mention, a word of a foreign passage or phrase."""
+    text = tokens[i].text
+    if _skippable(text) or _out_of_prose(doc, tokens, i):
+        return True
+    return text.islower() and (foreign or _foreign_phrase(doc, tokens, i))
+
+
+def _note_dialect(doc: Document, dialect: Dialect | None, found: list[Found]) -> None:
+    if dialect is not None:
+        doc.cache[_DIALECT_STATUS] = dialect.status(any(one.flag.rule == RULE_VARIANT for one in found))
+
+
+_SPLIT_GAP = re.compile(r" ['’]?")  # "fi rst", "didn ’t": one space, perhaps before an apostrophe
+
+
+def _next_word(tokens: tuple[Token, ...], i: int) -> int | None:
+    return next((k for k in range(i + 1, min(i + 3, len(tokens))) if tokens[k].text[:1].isalpha()), None)
+
+
+def _split_word(doc: Document, tokens: tuple[Token, ...], i: int, settings: Settings, config: Config) -> Flag | None:
+    """A common word split in two by a stray space (PDF ligatures: "fi rst", "diffi culty", "scientifi c"; "didn
+    ’t"): an unknown lower-case word whose join with the next word is a common word. Flagged over both halves."""
+    token = tokens[i]
+    k = _next_word(tokens, i)
+    if k is None or not token.text.islower() or not config.rule_enabled(RULE_TYPO):
+        return None
+    after = tokens[k]
+    gap = doc.text[token.end : after.start]
+    if not _SPLIT_GAP.fullmatch(gap) or len(token.text) < 2 or is_known(token.text, settings.user_words):
+        return None
+    if len(after.text) > 2 and is_known(after.text, settings.user_words):
+        return None  # two words, the first unknown: a typo of its own, not half a word
+    whole = token.text + gap.strip() + after.text
+    folded = _fold(whole)
+    if not (lexicon().freq(folded) >= SPLIT_ZIPF or ("'" in folded and is_known(folded))):
+        return None
+    return make_flag(
+        doc.text,
+        token.start,
+        after.end,
+        category="spelling",
+        rule=RULE_TYPO,
+        severity="error",
+        confidence=0.9,
+        suggestions=(whole,),
+        message=f"'{doc.text[token.start : after.end]}' is one word split in two: '{whole}'?",
+    )
+
+
+def _watched(settings: Settings, mixed: dict[str, str]):
+    """The known words a variant or consistency flag may fall on; every other known word needs no further look."""
+    table = variants()
+    forms = {"us": table.uk_to_us, "uk": table.us_to_uk}.get(settings.variant, {})
+    return forms.keys() | mixed.keys() if mixed else forms
 
 
 def _reranked(doc: Document, found: list[Found], config: Config) -> tuple[list[Flag], str]:
@@ -226,6 +327,7 @@ class _Context:
     token: Token
     words: list
     at_opening: bool
+    mixed: dict[str, str]  # word spelt both ways: its rarer form -> the form to keep ([spelling] consistent)
 
 
 def _check_word(ctx: _Context, part: str, start: int, settings: Settings, config: Config) -> Found | None:
@@ -238,7 +340,7 @@ def _check_word(ctx: _Context, part: str, start: int, settings: Settings, config
     if is_known(part, settings.user_words):
         if part[:1].isupper() and not ctx.at_opening:
             return None  # Ministry of Defence, Labour Party: names keep their spelling
-        variant = _variant_flag(text, part, start, folded, settings, config)
+        variant = _mixed_flag(ctx, part, start, folded) or _variant_flag(text, part, start, folded, settings, config)
         return None if variant is None else Found(variant)
     if not part.isascii():
         return None  # Congrès, Tillabéri: a foreign word or name
@@ -370,7 +472,9 @@ def _typo_flag(text, part, start, ranked, settings, config, opening=False) -> Fo
     for candidate in ranked[:5]:
         scored.setdefault(_match_case(part, candidate.word), candidate)  # the best-scored of words alike in case
     suggestions = tuple(scored)
-    if best.distance == 1 and best.cost <= 1.0 and (margin >= 1.0 or opening):
+    if attested(_fold(part)):
+        severity, confidence = "info", 0.4  # a real word, at most a suggestion
+    elif best.distance == 1 and best.cost <= 1.0 and (margin >= 1.0 or opening):
         severity, confidence = "error", 0.9
     elif best.cost <= 1.6:
         severity, confidence = "warning", 0.7
@@ -390,8 +494,17 @@ def _typo_flag(text, part, start, ranked, settings, config, opening=False) -> Fo
     return Found(flag, tuple(scored.values()))
 
 
+def attested(folded: str) -> bool:
+    """A word real text or a dictionary knows, though rejected as likelier a slip (plinks beside links, olds),
+    unless misspelling lists record it as a misspelling (thier, goverment): never an error."""
+    lex = lexicon()
+    return folded not in lex.recorded and (folded in lex.seen or folded in rare_words())
+
+
 def typo_message(severity: str, part: str, first: str) -> str:
     """A typo flag's message, naming its first suggestion; the more sure, the shorter."""
+    if severity == "info" and attested(_fold(part)):
+        return f"'{part}' is a rare word or a slip: '{first}'?"
     if severity == "error":
         return f"'{part}' is not a word: '{first}'?"
     if severity == "warning":
@@ -400,28 +513,43 @@ def typo_message(severity: str, part: str, first: str) -> str:
 
 
 def _variant_flag(text, part, start, folded, settings, config) -> Flag | None:
+    """The other dialect's spelling: a suggestion (info), never an error, since both are English."""
     if settings.variant == "both" or not config.rule_enabled(RULE_VARIANT):
         return None
-    table = variants()
-    if settings.variant == "us":
-        other = table.uk_to_us.get(folded)
-        house, wrong = "US", "UK"
-    else:
-        other = table.us_to_uk.get(folded)
-        if other and settings.oxford_ize and "iz" in folded and other.replace("is", "iz") == folded:
-            other = None
-        house, wrong = "UK", "US"
+    other = other_form(variants(), folded, settings.variant, settings.oxford_ize)
     if not other:
         return None
+    house = settings.variant.upper()
+    wrong = "UK" if house == "US" else "US"
     suggestion = _match_case(part, other)
+    whose = "this text otherwise uses" if settings.detected else "the house style is"
     return make_flag(
         text,
         start,
         start + len(part),
         category="spelling",
         rule=RULE_VARIANT,
+        severity="info",
+        confidence=0.8,
+        suggestions=(suggestion,),
+        message=f"'{part}' is the {wrong} spelling; {whose} {house} spelling: '{suggestion}'.",
+    )
+
+
+def _mixed_flag(ctx: _Context, part: str, start: int, folded: str) -> Flag | None:
+    """A word the text spells both ways ([spelling] consistent): its rarer form, with the other as the fix."""
+    keep = ctx.mixed.get(folded)
+    if keep is None:
+        return None
+    suggestion = _match_case(part, keep)
+    return make_flag(
+        ctx.doc.text,
+        start,
+        start + len(part),
+        category="spelling",
+        rule=RULE_MIXED,
         severity="warning",
         confidence=0.8,
         suggestions=(suggestion,),
-        message=f"'{part}' is the {wrong} spelling; the house style is {house}: '{suggestion}'.",
+        message=f"'{part}' is spelt '{keep}' elsewhere in this text: one spelling throughout.",
     )

@@ -14,6 +14,7 @@ from checks.resources import sphinx_language_model
 
 WORDS_FILE = "spelling_words.tsv"
 VARIANTS_FILE = "spelling_variants.tsv"
+RARE_FILE = "spelling_rare.tsv"
 LISTS_FILE = "spelling.toml"
 
 _APOSTROPHES = "’ʼ`"
@@ -29,6 +30,7 @@ class Lexicon:
     zipf: dict[str, float]  # every accepted word -> zipf frequency (log10 per billion words)
     suggestable: tuple[str, ...]  # the words corrections are chosen from
     seen: frozenset[str]  # frequent in use but not accepted (thier, woking): misspellings, or names in lower case
+    recorded: frozenset[str] = frozenset()  # listed as common misspellings (codespell, after Wikipedia's list)
 
     def __contains__(self, word: str) -> bool:
         return word in self.zipf
@@ -49,6 +51,7 @@ def lexicon() -> Lexicon:
     zipf: dict[str, float] = {}
     suggestable: list[str] = []
     seen: list[str] = []
+    recorded: list[str] = []
     text = resources.files("checks.data").joinpath(WORDS_FILE).read_text("utf-8")
     for line in text.splitlines():
         kind, _, rest = line.partition("\t")
@@ -59,9 +62,19 @@ def lexicon() -> Lexicon:
             suggestable.extend(rest.split(" "))
         elif kind == "r":
             seen.extend(rest.split(" "))
+        elif kind == "m":
+            recorded.extend(rest.split(" "))
     for word in word_lists()["extra_words"]:
         zipf.setdefault(word, 2.0)
-    return Lexicon(zipf, tuple(suggestable), frozenset(seen))
+    return Lexicon(zipf, tuple(suggestable), frozenset(seen), frozenset(recorded))
+
+
+@lru_cache(maxsize=1)
+def rare_words() -> frozenset[str]:
+    """Dictionary words (SCOWL) too rare to accept beside a common word one edit away (plinks, hoppiest): still
+    flagged, but only as a suggestion. Loaded on the first flag, never for a clean text."""
+    text = resources.files("checks.data").joinpath(RARE_FILE).read_text("utf-8")
+    return frozenset(text.split("\n", 1)[1].split())
 
 
 @dataclass(frozen=True)
@@ -122,6 +135,8 @@ def is_known(word: str, user_words: frozenset[str] = frozenset()) -> bool:
     lex = lexicon()
     if folded in lex or folded in user_words or folded in _particles():
         return True
+    if folded in lex.recorded:
+        return False  # a recorded misspelling (untill), though it looks derived from a word
     if "'" in folded:  # contractions of a known word: the minister'd, Baghdad'll
         base = folded.split("'")[0]
         if base in lex and folded.endswith(("'s", "'d", "'ll", "'re", "'ve")):
@@ -174,7 +189,7 @@ def _has_known_stem(word: str, lex: Lexicon, depth: int) -> bool:
         if (
             word.endswith(ending)
             and len(word) - len(ending) >= 4
-            and any(1.5 <= lex.freq(stem) <= 5.3 for stem in _stems(word, ending))
+            and any(2.0 <= lex.freq(stem) <= 5.3 for stem in _stems(word, ending))
         ):
             return True
     return False

@@ -80,8 +80,8 @@ def gains(doc: Document, passages: Sequence[judge.Passage]) -> list[tuple[float,
     checks.lm.Unavailable). Passages must not overlap."""
     found = []
     for item, verdict in zip(passages, judge.judge(doc, passages), strict=True):
-        by_rewrite = dict(verdict.gains)
-        found.append(tuple(by_rewrite[r] for r in item.rewrites))
+        by_rewrite = dict(verdict.gains)  # empty for a passage too long for the model: -inf keeps today's order
+        found.append(tuple(by_rewrite.get(r, float("-inf")) for r in item.rewrites))
     return found
 
 
