@@ -263,7 +263,7 @@ def propose(doc: Document, ref, chosen: Settings, skip: set[tuple[int, int]], pr
             options = table.get(word)
             if not options or (sentence.index, i) in skip or not ref.known(word) or not _unseen_pair(ref, tokens, i):
                 continue
-            before, after = word_context(sentence, i)
+            before, after = word_context(sentence.tokens, i)
             base = window_lp(ref, before, word, after)
             scored = sorted(
                 ((window_lp(ref, before, s, after) - base, s) for s in options if ref.known(s)), reverse=True

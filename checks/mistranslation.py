@@ -26,6 +26,7 @@ built-in model), `reference_min_count` (2, used when building).
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
@@ -33,7 +34,7 @@ from pathlib import Path
 
 from checks import judge
 from checks.config import Config, ConfigError, Section, Setting
-from checks.document import Document, Sentence
+from checks.document import Document, Sentence, Token
 from checks.flags import Flag, RuleInfo, make_flag, overlaps
 from checks.lm import Unavailable
 from checks.patterns import RuleSet, load_rule_file, match_case
@@ -121,18 +122,19 @@ class Candidate:
     suggestions: tuple[tuple[str, float], ...]  # (sibling, log10 gain), best first
 
 
-def word_context(sentence: Sentence, i: int) -> tuple[list[str], list[str]]:
-    """The two words before token i (nearest first) and the two after, cut at punctuation."""
-    tokens = sentence.tokens
+def word_context(tokens: Sequence[Token], first: int, last: int | None = None) -> tuple[list[str], list[str]]:
+    """The two words before token `first` (nearest first) and the two after token `last` (default: `first`), cut at
+    punctuation and padded with the sentence's start and end marks."""
+    last = first if last is None else last
     before: list[str] = []
-    j = i - 1
+    j = first - 1
     while j >= 0 and len(before) < 2 and tokens[j].is_word:
         before.append(tokens[j].lower)
         j -= 1
     if len(before) < 2:
         before.append(_SENTENCE_START)
     after: list[str] = []
-    j = i + 1
+    j = last + 1
     while j < len(tokens) and len(after) < 2 and tokens[j].is_word:
         after.append(tokens[j].lower)
         j += 1
@@ -196,7 +198,7 @@ def candidates_in(
             required = max(threshold, sense.min_gain)
             if _pair_seen(ref, sentence, i, j, token.lower):
                 required = max(required, seen_threshold)
-            before, after = word_context(sentence, i)
+            before, after = word_context(sentence.tokens, i)
             base = window_lp(ref, before, token.lower, after)
             scored = []
             for other, forms in enumerate(sense.words):

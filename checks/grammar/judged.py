@@ -30,6 +30,7 @@ from checks.flags import Flag, RuleInfo, make_flag
 from checks.grammar.confusions import confusion_sets, verb_forms
 from checks.grammar.mechanisms import VOWEL, initial_sound
 from checks.lm import Unavailable
+from checks.mistranslation import word_context
 
 PREPOSITION, ARTICLE, VERB_FORM = "preposition", "article", "verb-form"
 KINDS = (PREPOSITION, ARTICLE, VERB_FORM)
@@ -38,7 +39,6 @@ SOURCE = "checks/grammar/judged.py"
 MAX_REWRITES = 3  # per passage: the ones the reference likes best
 MIN_PASSAGES = 1  # judged per document, whatever its length
 _FORMS_AFTER = {"base": ("VB",), "have": ("VBN",), "be": ("VBG", "VBN")}
-_START, _END = "<s>", "</s>"
 
 SECTION = Section(
     "grammar",
@@ -134,26 +134,6 @@ class Proposal:
     ngram: tuple[float, ...]
 
 
-def _context(tokens: Sequence[Token], first: int, last: int) -> tuple[list[str], list[str]]:
-    """The two words before token `first` (nearest first) and the two after `last`, cut at punctuation and padded
-    with the sentence's start and end marks."""
-    before: list[str] = []
-    j = first - 1
-    while j >= 0 and len(before) < 2 and tokens[j].is_word:
-        before.append(tokens[j].lower)
-        j -= 1
-    if len(before) < 2:
-        before.append(_START)
-    after: list[str] = []
-    j = last + 1
-    while j < len(tokens) and len(after) < 2 and tokens[j].is_word:
-        after.append(tokens[j].lower)
-        j += 1
-    if len(after) < 2:
-        after.append(_END)
-    return before, after
-
-
 class _Reference:
     """The n-gram reference with the look-ups this layer makes, and a memory of the words it knows."""
 
@@ -183,7 +163,7 @@ class _Slot:
 
     def __init__(self, ref: _Reference, tokens: Sequence[Token], first: int, last: int) -> None:
         self.ref = ref
-        self.before, self.after = _context(tokens, first, last)
+        self.before, self.after = word_context(tokens, first, last)
         self.base = ref.window(self.before, [t.lower for t in tokens[first : last + 1]], self.after)
 
     def gain(self, rewrite: str) -> float:
