@@ -36,19 +36,53 @@ def labelled_rows():
             yield pytest.param(rule, flagged, fix, sentence, id=sentence[:40])
 
 
+def style_flags(text: str):
+    return style.check(Document(text), Config()).flags
+
+
+# A labelled row names its rule; a style rule (a punctuation preference, not an error) is checked by its own family,
+# and the grammar family must stay silent on it.
+FLAGS_OF_FAMILY = {"grammar": grammar_flags, "style": style_flags}
+
+
 @pytest.mark.parametrize("rule, flagged, fix, sentence", list(labelled_rows()))
 def test_labelled_sentences(rule, flagged, fix, sentence):
-    flags = grammar_flags(sentence)
+    family_flags = FLAGS_OF_FAMILY[rule.split(".")[0]] if rule != "-" else grammar_flags
+    flags = family_flags(sentence)
     if rule == "-":
         assert flags == [], [(f.rule, f.text) for f in flags]
         return
+    if family_flags is not grammar_flags:
+        assert grammar_flags(sentence) == []
     assert [(f.rule, f.text) for f in flags] == [(rule, flagged)]
     flag = flags[0]
     assert sentence[flag.start : flag.end] == flag.text
     if fix != "-":
         assert flag.suggestions[0] == fix
         fixed = apply_fixes(sentence, flags)
-        assert grammar_flags(fixed) == [], f"the fix should leave a clean sentence: {fixed!r}"
+        assert family_flags(fixed) == [], f"the fix should leave a clean sentence: {fixed!r}"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "His unbending will to sacrifice himself inspired the nation.",  # the noun 'will', not the modal
+        "If he felt he were in danger, he would call the police.",  # the subjunctive 'were'
+        "Actually the plan was never approved.",  # a comma after 'Actually' is a preference, not grammar
+        "Unfortunately the match was cancelled.",
+    ],
+)
+def test_correct_news_that_once_raised_grammar_flags(sentence):
+    """False alarms seen on clean news (issue 16): each is correct in its only reading."""
+    assert [(f.rule, f.text) for f in grammar_flags(sentence)] == []
+
+
+def test_comma_after_an_opening_adverb_is_a_style_preference_at_info():
+    flags = style_flags("Unfortunately the match was cancelled.")
+    assert [(f.rule, f.category, f.severity, f.suggestions[0]) for f in flags] == [
+        ("style.comma-after-linking-adverb", "style", "info", "Unfortunately,")
+    ]
+    assert "style.comma-after-linking-adverb" not in {r.id for r in family("grammar").rules()}
 
 
 @pytest.mark.parametrize(
