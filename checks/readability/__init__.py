@@ -74,13 +74,15 @@ CODE_RULES = (
     RuleInfo(
         "readability.audience-grade",
         "readability",
-        "The document's consensus grade is above the audience's target; names the sentences to fix first.",
+        "The document's consensus grade is above the audience's target; names the sentences to fix first. About the "
+        "whole document, it points at no text (start == end == 0, empty text).",
         defined_in="checks/readability/__init__.py",
     ),
     RuleInfo(
         "readability.passive-voice",
         "readability",
-        "Be + past participle (confirmed by the tagger): the passive hides who acted.",
+        "Be + past participle (confirmed by the tagger): the passive hides who acted. Off for the general-news "
+        "audience unless the house style sets passive_voice = true.",
         severity="info",
         defined_in="checks/readability/__init__.py",
     ),
@@ -164,9 +166,16 @@ SECTION = Section(
             example=AUDIENCES["general-news"]["long_sentence_words"],
         ),
         Setting(
+            "passive_voice",
+            None,
+            f'Flag passive voice ("was arrested by police") {_PROFILE_KEY}. Off for "general-news", whose style uses '
+            'it freely ("was killed", "were injured"); on for "explainer" and "specialist".',
+            example=AUDIENCES["general-news"]["passive_voice"],
+        ),
+        Setting(
             "audiences",
             AUDIENCES,
-            "Audience profiles, [readability.audiences.NAME], with the four keys above. "
+            "Audience profiles, [readability.audiences.NAME], with the five keys above. "
             "Built-in values are shown; on OneStopEnglish, general-news levels flag 19% of intermediate-level "
             "sentences as hard and 5% as very hard (28% and 10% of advanced-level ones).",
         ),

@@ -3,6 +3,7 @@ sentence's grade."""
 
 from __future__ import annotations
 
+import string
 from dataclasses import dataclass
 from itertools import chain
 from typing import Any
@@ -14,6 +15,7 @@ from checks.readability.house_style import settings
 from checks.readability.scores import formulas, sentence_grade
 
 MS_PER_CHAR = 14.69  # textstat's reading_time default
+_EDGE_PUNCTUATION = string.punctuation + "“”‘’«»–—…"  # stripped from a word's ends when comparing it as written
 
 
 @dataclass(frozen=True)
@@ -22,7 +24,7 @@ class SentenceStats:
     words: int
     syllables: int
     grade: float
-    long_words: tuple[str, ...]  # its longest words (3+ syllables), longest first: the ones to swap
+    long_words: tuple[str, ...]  # its lower-case words of 3+ syllables as written, longest first: swap candidates
 
 
 @dataclass(frozen=True)
@@ -56,7 +58,11 @@ def analyse(doc: Document) -> Analysis:
         n_syllables = sum(map(syllables_of.__getitem__, ws))
         stats.append(
             SentenceStats(
-                sentence, len(ws), n_syllables, sentence_grade(len(ws), n_syllables), _long_words(ws, syllables_of)
+                sentence,
+                len(ws),
+                n_syllables,
+                sentence_grade(len(ws), n_syllables),
+                _long_words(sentence.text, ws, syllables_of),
             )
         )
     metrics["sentence_grades"] = [
@@ -67,10 +73,16 @@ def analyse(doc: Document) -> Analysis:
     return result
 
 
-def _long_words(words: list[str], syllables_of: dict[str, int]) -> tuple[str, ...]:
-    """Up to three distinct words of 3+ syllables, most syllables first (ties in text order: the sort is stable)."""
-    longest = sorted([w for w in words if syllables_of[w] >= 3], key=syllables_of.__getitem__, reverse=True)
-    return tuple(dict.fromkeys(map(str.lower, longest)))[:3]
+def _long_words(text: str, words: list[str], syllables_of: dict[str, int]) -> tuple[str, ...]:
+    """Distinct words of 3+ syllables, most syllables first (ties in text order: the sort is stable). Capitalised
+    words are left out (names: "Alkadhimi"), and so are words textstat's cleaning changed ("al-Khazali" becomes
+    "alKhazali", "community’s" "communitys"): neither is a word an editor could swap."""
+    longest = [w for w in words if syllables_of[w] >= 3 and not w[0].isupper()]
+    if not longest:
+        return ()
+    as_written = {piece.strip(_EDGE_PUNCTUATION) for piece in text.split()}
+    longest = sorted([w for w in longest if w in as_written], key=syllables_of.__getitem__, reverse=True)
+    return tuple(dict.fromkeys(longest))
 
 
 def _only_space_between_sentences(doc: Document) -> bool:

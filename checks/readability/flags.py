@@ -29,11 +29,20 @@ def _opening(sentence: Sentence, words: int = 6) -> str:
     return quote + ("…" if len([t for t in sentence.tokens if t.is_word]) > words else "")
 
 
-def _examples(s: SentenceStats) -> str:
-    return f" ({', '.join(s.long_words)})" if s.long_words else ""
+def _examples(s: SentenceStats, lists: WordLists) -> str:
+    """Up to three of the sentence's long words worth swapping: rare enough that a news reader may stumble."""
+    swap = [w for w in s.long_words if w in lists.always_swap or _zipf(w) < lists.known_zipf][:3]
+    return f" ({', '.join(swap)})" if swap else ""
+
+
+def _zipf(word: str) -> float:
+    from checks.spelling.lexicon import lexicon  # loaded only when a hard sentence is flagged
+
+    return lexicon().freq(word.lower().removesuffix("'s"))  # "administration's" is as known as "administration"
 
 
 def _sentence_flags(doc: Document, config: Config, chosen: Settings, stats: tuple[SentenceStats, ...]):
+    lists = word_lists()
     for s in stats:
         rule = None
         if s.words >= chosen.long_sentence_words and config.rule_enabled("readability.long-sentence"):
@@ -51,7 +60,7 @@ def _sentence_flags(doc: Document, config: Config, chosen: Settings, stats: tupl
             rule, severity = "readability.very-hard-sentence", "warning"
             message = (
                 f"Very hard to read: grade {s.grade:.1f} (very hard from {chosen.very_hard_grade:g} for "
-                f"{chosen.audience}). Split it and swap long words{_examples(s)} for short ones."
+                f"{chosen.audience}). Split it and swap long words{_examples(s, lists)} for short ones."
             )
         elif (
             s.words >= chosen.min_sentence_words
@@ -61,7 +70,7 @@ def _sentence_flags(doc: Document, config: Config, chosen: Settings, stats: tupl
             rule, severity = "readability.hard-sentence", "info"
             message = (
                 f"Hard to read: grade {s.grade:.1f} (hard from {chosen.hard_grade:g} for {chosen.audience}). "
-                f"Shorten it or swap long words{_examples(s)} for short ones."
+                f"Shorten it or swap long words{_examples(s, lists)} for short ones."
             )
         if rule:
             yield make_flag(
@@ -96,11 +105,12 @@ def _audience_flag(doc: Document, chosen: Settings, analysis: Analysis) -> Flag 
         f"{grade - chosen.target_grade:.1f} above the {chosen.audience} target of {chosen.target_grade:g}."
         + (f" Fix these first: {worst}." if ranked else " No single sentence stands out: shorten words throughout.")
     )
-    first = doc.sentences[0]
+    # About the whole document, so it points at no text (start == end == 0, empty quote): anchored on the first
+    # sentence it read as a verdict on the headline.
     return make_flag(
         doc.text,
-        first.start,
-        first.end,
+        0,
+        0,
         category="readability",
         rule="readability.audience-grade",
         message=message,
@@ -117,7 +127,7 @@ def check(doc: Document, config: Config) -> Result:
         flag = _audience_flag(doc, chosen, analysis)
         if flag:
             flags.append(flag)
-    if config.rule_enabled("readability.passive-voice"):
+    if chosen.passive_voice and config.rule_enabled("readability.passive-voice"):
         flags.extend(passive_flags(doc, chosen.use_tagger))
     if config.rule_enabled("readability.adverbs"):
         flags.extend(adverb_flags(doc, chosen.adverbs_per_sentence, chosen.use_tagger))
@@ -135,6 +145,8 @@ class WordLists:
     clear_followers: frozenset[str]
     adjectival_before_to: frozenset[str]
     not_adverbs: frozenset[str]
+    known_zipf: float
+    always_swap: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -146,6 +158,8 @@ def word_lists() -> WordLists:
         clear_followers=frozenset(context["clear_followers"]),
         adjectival_before_to=frozenset(context["adjectival_before_to"]),
         not_adverbs=frozenset(data["adverbs"]["not_adverbs"]),
+        known_zipf=float(data["long_words"]["known_zipf"]),
+        always_swap=frozenset(data["long_words"]["always_swap"]),
     )
 
 

@@ -34,8 +34,9 @@ def test_paste_a_draft_accept_a_mistranslation_fix_and_download(page, server, wo
     card = page.locator('[class*="st-key-flagcard-mistranslation"]', has_text="assisted at").last
     card.get_by_role("button", name="Accept").click()
     corrected = page.locator('[data-testid="corrected-text"]')
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"corrected-text\"]').innerText.includes('assisted at')"
+    page.wait_for_function(  # the element is briefly absent while Streamlit redraws the page
+        "() => { const shown = document.querySelector('[data-testid=\"corrected-text\"]');"
+        " return shown !== null && !shown.innerText.includes('assisted at'); }"
     )
     shown = corrected.inner_text()
     assert "attended" in shown and "assisted at" not in shown
