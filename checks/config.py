@@ -151,6 +151,16 @@ class Config:
         return Config(self.data, self.path, self.offline, fast)
 
 
+def whole_number(config: Config, section: str, key: str, default: int, least: int) -> int:
+    """A house-style key that must be a whole number of at least `least` (true and false are not numbers); a wrong
+    value is a ConfigError naming the file, table and key."""
+    value = config.get(section, key, default)
+    if not isinstance(value, int) or isinstance(value, bool) or value < least:
+        where = config.path or "house style"
+        raise ConfigError(f"{where}: [{section}] {key} must be a whole number of at least {least}, not {value!r}")
+    return value
+
+
 def default_config_path() -> Path | None:
     """The house-style file that applies when none is given explicitly, or None."""
     env = os.environ.get(ENV_VAR)

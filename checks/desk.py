@@ -18,7 +18,7 @@ from datetime import UTC
 from pathlib import Path, PurePath
 from typing import Any
 
-from checks.config import Config, ConfigError, Section, Setting
+from checks.config import Config, ConfigError, Section, Setting, whole_number
 from checks.flags import Flag
 
 SECTIONS = (
@@ -101,13 +101,8 @@ class DeskLimits:
             if not isinstance(value, (int, float)) or isinstance(value, bool) or value <= 0:
                 raise ConfigError(f"{config.path or 'house style'}: [dashboard] {name} must be a positive number")
             values[name] = type(default)(value)
-        workers = section.get("batch_workers")
-        if workers is not None:
-            if not isinstance(workers, int) or isinstance(workers, bool) or workers < 1:
-                raise ConfigError(
-                    f"{config.path or 'house style'}: [dashboard] batch_workers must be a whole number >= 1"
-                )
-            values["batch_workers"] = workers
+        if section.get("batch_workers") is not None:
+            values["batch_workers"] = whole_number(config, "dashboard", "batch_workers", 1, 1)
         shared = ArchiveLimits.from_config(config)  # validates [limits]; errors name the key
         upload, member = int(shared.max_upload_bytes), int(shared.max_member_bytes)
         values["max_archive_bytes"] = upload

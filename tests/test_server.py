@@ -222,10 +222,14 @@ def test_a_token_protected_server_refuses_a_request_without_its_token():
 
 def test_tokens_also_come_from_the_environment(monkeypatch):
     monkeypatch.setenv("COPYDESK_SERVER_TOKENS", " one, two ,")
-    settings = ServerSettings.from_config(Config({"server": {"tokens": ["three"]}}))
+    house = Config({"server": {"tokens": ["three"]}})
+    settings = ServerSettings.from_config(house)
     assert settings.tokens == {"one", "two", "three"}
-    with pytest.raises(ConfigError, match="max_waiting"):
+    assert house.get("server", "tokens") == ["three"]  # the house style itself is left as it was
+    with pytest.raises(ConfigError, match=r"\[server\] max_waiting must be a whole number of at least 0"):
         ServerSettings.from_config(Config({"server": {"max_waiting": -1}}))
+    with pytest.raises(ConfigError, match=r"\[server\] port must be a whole number of at least 1, not True"):
+        ServerSettings.from_config(Config({"server": {"port": True}}))
 
 
 def test_cors_answers_the_origins_the_house_style_allows():

@@ -17,7 +17,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-from checks.config import Config, ConfigError, Section, Setting
+from checks.config import Config, ConfigError, Section, Setting, whole_number
 
 ENV_TOKENS = "COPYDESK_SERVER_TOKENS"  # comma-separated API tokens; added to [server] tokens
 
@@ -74,6 +74,7 @@ SECTIONS = (
 
 
 _DEFAULT = {setting.key: setting.default for setting in SECTIONS[0].settings}  # one place for each default
+_WHOLE_NUMBERS = ("port", "workers", "max_text_chars", "max_request_bytes")  # each at least 1
 
 
 @dataclass(frozen=True)
@@ -94,27 +95,20 @@ class ServerSettings:
     def from_config(cls, config: Config) -> ServerSettings:
         section = config.section("server")
         where = f"{config.path or 'house style'}: [server]"
-        numbers = {}
-        for key, least in (("port", 1), ("workers", 1), ("max_text_chars", 1), ("max_request_bytes", 1)):
-            value = section.get(key, _DEFAULT[key])
-            if not isinstance(value, int) or isinstance(value, bool) or value < least:
-                raise ConfigError(f"{where} {key} must be a whole number of at least {least}, not {value!r}")
-            numbers[key] = value
-        waiting = section.get("max_waiting", _DEFAULT["max_waiting"])
-        if not isinstance(waiting, int) or isinstance(waiting, bool) or waiting < 0:
-            raise ConfigError(f"{where} max_waiting must be a whole number of at least 0, not {waiting!r}")
+        numbers = {key: whole_number(config, "server", key, _DEFAULT[key], 1) for key in _WHOLE_NUMBERS}
+        waiting = whole_number(config, "server", "max_waiting", _DEFAULT["max_waiting"], 0)
         deadline = section.get("deadline_seconds", _DEFAULT["deadline_seconds"])
         if not isinstance(deadline, int | float) or isinstance(deadline, bool) or deadline <= 0:
             raise ConfigError(f"{where} deadline_seconds must be a positive number, not {deadline!r}")
         origins = _strings(section.get("cors_origins", _DEFAULT["cors_origins"]), f"{where} cors_origins")
         tokens = _strings(section.get("tokens", _DEFAULT["tokens"]), f"{where} tokens")
-        tokens += [t.strip() for t in os.environ.get(ENV_TOKENS, "").split(",") if t.strip()]
+        from_environment = [t.strip() for t in os.environ.get(ENV_TOKENS, "").split(",") if t.strip()]
         return cls(
             host=str(section.get("host", _DEFAULT["host"])),
             max_waiting=waiting,
             deadline_seconds=float(deadline),
             cors_origins=tuple(origins),
-            tokens=frozenset(tokens),
+            tokens=frozenset([*tokens, *from_environment]),  # a new set: the house style's list is not extended
             **numbers,
         )
 
