@@ -1,4 +1,6 @@
-"""Generated data kept in the repository: the inflection table for rule lemmas, docs/rules.md, the sample house
+"""Generated data kept in the repository: the inflection table for rule lemmas and the suggestion-template lexicon
+(checks/inflect.py; lemminflect), the part-of-speech tagger's weights and tokenizer rules (checks/postag_export.py;
+spaCy's en_core_web_sm, where spaCy and the model are installed), docs/rules.md, the sample house
 style samples/copydesk.toml (from the house-style tables the code declares) and, where their sources are
 installed, the model judge's WordNet siblings (checks/judge_data.py; Debian's wordnet-base) and the spelling word
 lists (checks/spelling/regeneration.py; Debian's wbritish-huge and wamerican-huge, and codespell).
@@ -9,13 +11,14 @@ lists (checks/spelling/regeneration.py; Debian's wbritish-huge and wamerican-hug
 from __future__ import annotations
 
 import json
+import re
 import textwrap
 import tomllib
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from checks.inflect import TABLE, write_table
+from checks.inflect import LEXICON, TABLE, write_lexicon, write_table
 from checks.patterns import lemmas_used
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -50,6 +53,21 @@ def all_lemmas() -> set[str]:
 
 def inflection_table_text() -> str:
     return write_table(all_lemmas())
+
+
+_TEMPLATE_LEMMA_RE = re.compile(r"\{\d+>([a-z]+(?:-[a-z]+)*)\}")  # {N>lemma} in a rule's message or suggestion
+
+
+def template_lemmas() -> set[str]:
+    """Every lemma the rule files' suggestion templates name ({N>lemma})."""
+    found: set[str] = set()
+    for name in rule_files():
+        found.update(_TEMPLATE_LEMMA_RE.findall(resources.files("checks.data").joinpath(name).read_text("utf-8")))
+    return found
+
+
+def lexicon_text() -> str:
+    return write_lexicon(template_lemmas())
 
 
 def rules_doc_text() -> str:
@@ -158,12 +176,39 @@ def regenerate() -> list[Path]:
     from checks.inflect import _table
 
     _table.cache_clear()
+    lexicon = table.parent / LEXICON
+    lexicon.write_text(lexicon_text(), "utf-8")
+    from checks.inflect import _lexicon
+
+    _lexicon.cache_clear()
     RULES_DOC.parent.mkdir(exist_ok=True)
     RULES_DOC.write_text(rules_doc_text(), "utf-8")
     SAMPLE_CONFIG.write_text(sample_config_text(), "utf-8")
     from checks import judge_data
 
-    return [table, RULES_DOC, SAMPLE_CONFIG, *judge_data.regenerate(table.parent), *_spelling_lists()]
+    return [
+        table,
+        lexicon,
+        RULES_DOC,
+        SAMPLE_CONFIG,
+        *judge_data.regenerate(table.parent),
+        *_spelling_lists(),
+        *_tagger_data(table.parent),
+    ]
+
+
+def _tagger_data(folder: Path) -> list[Path]:
+    """The tagger's weights and tokenizer rules, where spaCy and its model are installed (requirements-dev.txt);
+    without them the shipped files are kept, and this says why."""
+    from checks.tagging import MODEL
+
+    try:
+        from checks.postag_export import export
+
+        return export(folder, MODEL)
+    except (ImportError, OSError) as exc:
+        print(f"tagger data: {exc}; the shipped files are kept")
+        return []
 
 
 def _spelling_lists() -> list[Path]:

