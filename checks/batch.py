@@ -28,6 +28,8 @@ Outputs in DIR (the columns and the quality score are documented in checks/scori
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import hashlib
 import json
 import logging
@@ -52,6 +54,7 @@ from checks.archives import (
     read_partition,
 )
 from checks.config import Config
+from checks.formats import plural
 from checks.inputs import InputError, read_file_bytes
 from checks.lm import ENV_THREADS
 from checks.registry import ArchiveTable
@@ -107,7 +110,7 @@ class BatchSummary:
             f"copydesk batch {state}: {self.documents:,} documents, {self.words:,} words, {self.errors:,} errors, "
             f"{self.flags:,} flags",
             f"  {self.seconds:.1f} s, {self.documents_per_second:,.1f} documents/s, {self.words_per_second:,.0f} "
-            f"words/s, {self.workers} workers, peak memory per worker {self.peak_worker_memory_mb:,.0f} MB"
+            f"words/s, {plural(self.workers, 'worker')}, peak memory per worker {self.peak_worker_memory_mb:,.0f} MB"
             + (
                 f", {self.resumed_partitions} of {self.partitions} partitions resumed"
                 if self.resumed_partitions
@@ -125,20 +128,29 @@ class BatchSummary:
 # ------------------------------------------------------------------------------------------- one partition
 
 
-def score_partition(partition: Partition, config: Config, limits: Limits, spec) -> dict:
-    """What a worker does with one partition: read, check and tabulate its documents (runs in the worker)."""
+def score_partition(
+    partition: Partition, config: Config, limits: Limits, spec, shown: str | None = None, topic: str | None = None
+) -> dict:
+    """What a worker does with one partition: read, check and tabulate its documents (runs in the worker).
+
+    shown: the name its input is shown by in document ids, sources and messages, instead of the path it was read
+    from (e.g. an uploaded file's own name for the server's copy of it). topic: a Dask event topic on which the
+    number of documents scored so far is published after each one, so the driver can show progress per document."""
     import resource
 
     started, cpu_started = time.perf_counter(), time.process_time()
     documents: list[dict] = []
     issues: list[dict] = []
     collected: dict[str, list[dict]] = {table.name: [] for table in archive_tables(config)}
+    publish = _publisher(topic, partition.index)
     for item in _guarded_items(partition, limits):
-        row, flag_rows, found = score_item(item, partition.input, config, spec)
+        item = _renamed(item, partition.input, shown)
+        row, flag_rows, found = score_item(item, shown or partition.input, config, spec)
         documents.append(row)
         issues.extend(flag_rows)
         for name, pairs in found.items():
             collected[name].extend({"document_id": item.doc_id, "key": k, "count": c} for k, c in pairs.items())
+        publish(len(documents))
     try:
         from distributed import get_worker
 
@@ -155,6 +167,34 @@ def score_partition(partition: Partition, config: Config, limits: Limits, spec) 
         "seconds": time.perf_counter() - started,
         "cpu_seconds": time.process_time() - cpu_started,
     }
+
+
+def _renamed(item: Item, given: str, shown: str | None) -> Item:
+    """The item with the path its input was read from replaced by the name the user knows it by."""
+    if not shown or shown == given:
+        return item
+
+    def rename(value: str | None) -> str | None:
+        if value is None:
+            return None
+        return shown + value[len(given) :] if value.startswith(given) else value.replace(given, shown)
+
+    return dataclasses.replace(
+        item, doc_id=rename(item.doc_id) or "", source=rename(item.source) or "", error=rename(item.error)
+    )
+
+
+def _publisher(topic: str | None, index: int) -> Callable[[int], None]:
+    """Publish a partition's count of scored documents on a Dask event topic (nothing outside a Dask worker)."""
+    if topic is None:
+        return lambda done: None
+    try:
+        from distributed import get_worker
+
+        worker = get_worker()
+    except (ImportError, ValueError):
+        return lambda done: None
+    return lambda done: worker.log_event(topic, {"index": index, "done": done})
 
 
 def _guarded_items(partition: Partition, limits: Limits):
@@ -316,13 +356,14 @@ def _start_client(workers: int | None, scheduler: str | None):
     return Client(cluster), cluster
 
 
-def _run_partitions(client, pending, config, limits, spec, out_dir, on_done, cancel) -> tuple[bool, dict]:
-    """Score partitions on the cluster with a bounded number in flight; write each as it finishes."""
+def _run_partitions(client, pending, config, limits, spec, out_dir, on_done, cancel, extra) -> tuple[bool, dict]:
+    """Score partitions on the cluster with a bounded number in flight; write each as it finishes. extra(partition):
+    the keyword arguments of score_partition beyond the partition, house style, limits and metric columns."""
     with Prefetcher(limits) as prefetch:
-        return _run_window(client, pending, config, limits, spec, out_dir, on_done, cancel, prefetch)
+        return _run_window(client, pending, config, limits, spec, out_dir, on_done, cancel, prefetch, extra)
 
 
-def _run_window(client, pending, config, limits, spec, out_dir, on_done, cancel, prefetch) -> tuple[bool, dict]:
+def _run_window(client, pending, config, limits, spec, out_dir, on_done, cancel, prefetch, extra) -> tuple[bool, dict]:
     from distributed import as_completed
 
     workers = max(1, len(client.scheduler_info().get("workers", {})))
@@ -342,6 +383,7 @@ def _run_window(client, pending, config, limits, spec, out_dir, on_done, cancel,
             config,
             limits,
             spec,
+            **extra(partition),
             key=f"copydesk-{partition.index}-{uuid.uuid4().hex}",
             retries=1,
             pure=False,
@@ -482,6 +524,49 @@ def _csv_schema(schema):
     return pa.schema([(f.name, pa.string() if pa.types.is_list(f.type) else f.type) for f in schema])
 
 
+class _Progress:
+    """Documents scored so far, reported through the caller's progress(done, total): the finished partitions'
+    documents plus those the workers have scored in the partitions in hand (published per document on a Dask
+    event topic, received on the client's thread). Never goes backwards (a retried partition counts again from 0)."""
+
+    def __init__(self, report: Callable[[int, int | None], None] | None, total: int) -> None:
+        self.report, self.total = report, total
+        self.done = 0  # documents of finished partitions
+        self.in_hand: dict[int, int] = {}  # partition index -> documents scored so far
+        self.finished: set[int] = set()
+        self.shown = -1
+        self.lock = threading.Lock()
+
+    def _send(self) -> None:
+        count = min(self.total, self.done + sum(self.in_hand.values()))
+        if self.report is not None and count > self.shown:
+            self.shown = count
+            self.report(count, self.total)
+
+    def start(self, done: int) -> None:
+        with self.lock:
+            self.done = done
+            self.shown = -1  # the first figure is always reported, even 0
+            self._send()
+
+    def partition_done(self, index: int, documents: int) -> None:
+        with self.lock:
+            self.in_hand.pop(index, None)
+            self.finished.add(index)
+            self.done += documents
+            self._send()
+
+    def document_done(self, event) -> None:
+        """A Dask event handler: event = (time, {"index": partition, "done": documents so far})."""
+        message = event[1]
+        with self.lock:
+            index = message["index"]
+            if index in self.finished:  # an event that arrived after its partition's result
+                return
+            self.in_hand[index] = max(self.in_hand.get(index, 0), int(message["done"]))
+            self._send()
+
+
 def _cpu_count() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
@@ -500,11 +585,15 @@ def score_archive(
     partition_size: int | None = None,
     progress: Callable[[int, int | None], None] | None = None,
     cancel: threading.Event | None = None,
+    names: dict[str, str] | None = None,
 ) -> BatchSummary:
     """Score every document of `inputs` into `out_dir` (see the module docstring for the outputs).
 
     workers: local Dask worker processes (default: one per core); scheduler: address of an existing Dask
-    scheduler instead. progress(done, total) is called on the calling thread after each partition. When `cancel`
+    scheduler instead. progress(done, total) is called as soon as the documents are counted (done = 0), once the
+    finished partitions of an earlier run are known, and as each document is scored (from the Dask client's thread;
+    calls never overlap and `done` never goes backwards). names: {input as given: the name to show} for document
+    ids, sources and messages, e.g. an uploaded file's own name for the server's copy of it. When `cancel`
     is set the run stops after the partition in hand and returns with `cancelled=True`; running it again with the
     same arguments continues. Raises ArchiveRefused (an unsafe or over-limit input; nothing is written) or
     BatchError (out_dir holds another run, or partitions keep failing).
@@ -518,13 +607,24 @@ def score_archive(
     partitions = plan(
         inputs, limits, partition_size=partition_size, include=include, text_column=text_column, id_column=id_column
     )
-    options = {"text_column": text_column, "id_column": id_column, "include": include, "partition_size": partition_size}
+    options: dict = {
+        "text_column": text_column,
+        "id_column": id_column,
+        "include": include,
+        "partition_size": partition_size,
+    }
+    names = {given: shown for given, shown in (names or {}).items() if given in inputs and shown and shown != given}
+    if names:  # they are in the results, so they are part of the run's identity (absent: as before)
+        options["names"] = names
     total = sum(p.size for p in partitions)
+    counter = _Progress(progress, total)
+    counter.start(0)  # the count is known before the cluster starts
     out_dir = os.path.abspath(out_dir)
     checked_words = checked_documents = 0
     cpu_seconds = 0.0
     cancelled, worker_count = False, 0
     memory: dict[str, float] = {}
+    topic, subscribed = f"copydesk-progress-{uuid.uuid4().hex}", False  # per-document progress events
     client, cluster = _start_client(workers, scheduler)
     try:
         worker_count = len(client.scheduler_info().get("workers", {}))
@@ -551,8 +651,8 @@ def score_archive(
         _remove_leftovers(out_dir, config)
         pending = [p for p in partitions if not _finished(out_dir, p.index, config) or _stale(out_dir, p, limits)]
         done = total - sum(p.size for p in pending)
-        if progress is not None:
-            progress(done, total)
+        if done:
+            counter.start(done)
 
         def on_done(result: dict) -> None:
             nonlocal done, checked_words, checked_documents, cpu_seconds
@@ -560,14 +660,22 @@ def score_archive(
             done += result["documents"].num_rows
             checked_documents += result["documents"].num_rows
             checked_words += sum(w or 0 for w in result["documents"].column("words").to_pylist())
-            if progress is not None:
-                progress(done, total)
+            counter.partition_done(result["index"], result["documents"].num_rows)
+
+        def extra(partition: Partition) -> dict:
+            return {"shown": names.get(partition.input), "topic": topic if progress is not None else None}
 
         if pending and cancel is not None and cancel.is_set():
             cancelled = True
         elif pending:
-            cancelled, memory = _run_partitions(client, pending, config, limits, spec, out_dir, on_done, cancel)
+            if progress is not None:
+                client.subscribe_topic(topic, counter.document_done)
+                subscribed = True
+            cancelled, memory = _run_partitions(client, pending, config, limits, spec, out_dir, on_done, cancel, extra)
     finally:
+        if subscribed:
+            with contextlib.suppress(Exception):  # a cluster that went away must not hide why the run stopped
+                client.unsubscribe_topic(topic)
         client.close()
         if cluster is not None:
             cluster.close()

@@ -215,14 +215,36 @@ def merge_judged(first, full, decided: Callable[[Flag], bool]):
 # A run folder: <runs_dir>/run-<UTC time>-<random id>/ with run.json ({"label", "created"}) and the outputs of
 # checks.batch.score_archive; a run is listed once its issues.parquet exists.
 
+DATA_DIR_ENV = "COPYDESK_DATA_DIR"
+DEFAULT_RUNS_DIR = "copydesk-runs"
+
+
+def data_dir() -> Path:
+    """Where the dashboard keeps scored runs and the review database unless the house style names a place:
+    $COPYDESK_DATA_DIR, else the XDG data folder ($XDG_DATA_HOME/copydesk, or ~/.local/share/copydesk). Never the
+    current folder, which is often the source tree."""
+    given = os.environ.get(DATA_DIR_ENV, "").strip()
+    if given:
+        return Path(os.path.expanduser(given)).resolve()
+    base = os.environ.get("XDG_DATA_HOME", "").strip()
+    root = Path(base) if base and os.path.isabs(base) else Path.home() / ".local" / "share"
+    return root / "copydesk"
+
+
+def data_path(value: Any, house_file: Path | None, default: str) -> Path:
+    """A [review] file or folder of the house style: absolute as given; relative to the house-style file's folder;
+    the data folder's `default` when there is no value (and relative to the data folder with no house-style file)."""
+    if not value:
+        return data_dir() / default
+    path = Path(os.path.expanduser(str(value)))
+    if path.is_absolute():
+        return path
+    return (house_file.parent if house_file is not None else data_dir()) / path
+
 
 def runs_dir(config: Config) -> Path:
     """House style [review] runs_dir: where scored archives are kept for review across restarts."""
-    value = config.get("review", "runs_dir", "copydesk-runs")
-    path = Path(os.path.expanduser(str(value)))
-    if not path.is_absolute():
-        path = (config.path.parent if config.path is not None else Path.cwd()) / path
-    return path
+    return data_path(config.get("review", "runs_dir"), config.path, DEFAULT_RUNS_DIR)
 
 
 def new_run_dir(config: Config, label: str) -> Path:

@@ -117,12 +117,17 @@ def format_text(report, colour: bool = False) -> list[str]:
     return lines
 
 
+def plural(count: int, noun: str) -> str:
+    """`1 flag`, `2 flags`, `12,345 flags`: a count and a regular noun that agrees with it."""
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
+
+
 def summary_line(reports: Sequence, hidden: int = 0, colour: bool = False) -> str:
     """`23 flags in 1 file: 2 errors, 8 warnings, 13 info` (the flags shown), then what was not shown or read."""
     counts = Counter(flag.severity for report in reports for flag in report.issues)
     total = sum(counts.values())
     files = len(reports)
-    line = f"{total} flag{'' if total == 1 else 's'} in {files} file{'' if files == 1 else 's'}"
+    line = f"{plural(total, 'flag')} in {plural(files, 'file')}"
     if total:
         line += ": " + ", ".join(_severity_count(counts[s], s, colour) for s in SEVERITIES)
     unread = sum(1 for report in reports if report.error is not None)

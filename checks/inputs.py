@@ -19,6 +19,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
+from checks.formats import plural
+
 TEXT_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".text", ""})
 HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
 DOCX_SUFFIXES = frozenset({".docx"})
@@ -149,8 +151,7 @@ def _guess(data: bytes, source: str) -> Decoded:
     mixed = _utf8_with_strays(data)
     if mixed is not None:
         text, strays = mixed
-        plural = "s" if len(strays) > 1 else ""
-        encoding = f"utf-8 with {len(strays):,} stray byte{plural} read as cp1252 {GUESSED}"
+        encoding = f"utf-8 with {plural(len(strays), 'stray byte')} read as cp1252 {GUESSED}"
         return Decoded(text, source, encoding, data, "utf-8", strays)
     from charset_normalizer import from_bytes
 

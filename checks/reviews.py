@@ -11,6 +11,7 @@ alarms of spelling rules (`false_alarm_words`), so the dashboard can offer to di
 
 from __future__ import annotations
 
+import hashlib
 import io
 import os
 import uuid
@@ -23,6 +24,7 @@ from sqlalchemy import (
     Column,
     DateTime,
     Float,
+    Index,
     Integer,
     MetaData,
     String,
@@ -51,7 +53,9 @@ SECTIONS = (
                 "database",
                 "copydesk-reviews.sqlite",
                 "Where editors' review decisions are stored. A file "
-                "path means SQLite (relative paths are taken from the folder of the house-style file); any "
+                "path means SQLite: by default this file in the data folder ($COPYDESK_DATA_DIR, else "
+                "$XDG_DATA_HOME/copydesk or ~/.local/share/copydesk), never the source tree; a relative path "
+                "given here is taken from the folder of the house-style file. Any "
                 "SQLAlchemy URL works too, e.g. a team's shared PostgreSQL server:\n  database = "
                 '"postgresql+psycopg://copydesk@db.newsroom.internal:5432/copydesk"',
             ),
@@ -59,7 +63,7 @@ SECTIONS = (
                 "runs_dir",
                 "copydesk-runs",
                 "Folder where scored archives are kept so that reviews can "
-                "resume after a restart (relative: as above).",
+                "resume after a restart (default and relative paths: as above).",
             ),
             Setting(
                 "false_alarm_threshold",
@@ -116,6 +120,24 @@ decisions_table = Table(
     Column("confidence", Float, nullable=True),
 )
 
+# The current decision on a flag is found by its identity within an archive; this index keeps that a lookup.
+flag_index = Index(
+    "review_decisions_flag",
+    decisions_table.c.archive,
+    decisions_table.c.document,
+    decisions_table.c.rule,
+    decisions_table.c.start,
+    decisions_table.c.end,
+)
+FLAG_IDENTITY = ("document", "rule", "start", "end", "flagged_text")
+
+
+def flag_key(document: str, rule: str, start: int, end: int, text: str) -> str:
+    """A flag's stable identity within an archive (its document, rule, span and flagged words), as a short hex
+    string fit for a widget key or a URL; never its position in a list."""
+    raw = "\x1f".join((str(document), str(rule), str(int(start)), str(int(end)), str(text)))
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:20]
+
 
 @dataclass(frozen=True)
 class Decision:
@@ -138,24 +160,28 @@ class Decision:
     def __post_init__(self) -> None:
         if self.decision not in DECISIONS:
             raise ValueError(f"unknown decision {self.decision!r}; expected one of {', '.join(DECISIONS)}")
+        if self.decision == "accept" and self.replacement is None:
+            raise ValueError("an accepted fix needs its replacement (a flag without a fix cannot be accepted)")
+
+    @property
+    def key(self) -> str:
+        return flag_key(self.document, self.rule, self.start, self.end, self.flagged_text)
 
 
 def database_url(config: Config | None = None, value: str | None = None) -> str:
     """The SQLAlchemy URL of the review database: an explicit value, else `[review] database` of the house style.
 
     A value containing "://" is used as a URL; anything else is a SQLite file path, relative paths being taken from
-    the house-style file's folder (or the current folder when there is none).
+    the house-style file's folder. With no value, or a relative one and no house-style file, the file is in the
+    data folder (checks.desk.data_dir: $COPYDESK_DATA_DIR, else the user's data folder), never the current one.
     """
+    from checks.desk import data_path
+
     if value is None and config is not None:
         value = config.get("review", "database")
-    value = value or DEFAULT_DATABASE
-    if "://" in value:
+    if value and "://" in value:
         return value
-    path = Path(os.path.expanduser(value))
-    if not path.is_absolute():
-        base = config.path.parent if config is not None and config.path is not None else Path.cwd()
-        path = base / path
-    return f"sqlite:///{path}"
+    return f"sqlite:///{data_path(value, config.path if config is not None else None, DEFAULT_DATABASE)}"
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -184,6 +210,7 @@ class ReviewStore:
         self.url = url
         self.engine = open_engine(url)
         metadata.create_all(self.engine)
+        flag_index.create(self.engine, checkfirst=True)  # stores made before the index existed get it too
 
     @classmethod
     def from_config(cls, config: Config) -> ReviewStore:
@@ -199,25 +226,17 @@ class ReviewStore:
 
     def record(self, decision: Decision) -> str:
         """Append one decision in its own transaction; returns its unique id."""
-        row = {
-            "decision_id": decision.decision_id,
-            "created_at": datetime.now(UTC),
-            "reviewer": decision.reviewer,
-            "archive": decision.archive,
-            "document": decision.document,
-            "rule": decision.rule,
-            "category": decision.category,
-            "start": int(decision.start),
-            "end": int(decision.end),
-            "flagged_text": decision.flagged_text,
-            "decision": decision.decision,
-            "replacement": decision.replacement,
-            "comment": decision.comment,
-            "confidence": decision.confidence,
-        }
-        with self.engine.begin() as conn:
-            conn.execute(insert(decisions_table), row)
+        self.record_many([decision])
         return decision.decision_id
+
+    def record_many(self, decisions: Iterable[Decision]) -> int:
+        """Append decisions in one transaction (a bulk decision: all of them or none); returns how many."""
+        now = datetime.now(UTC)
+        rows = [_row(decision, now) for decision in decisions]
+        if rows:
+            with self.engine.begin() as conn:
+                conn.execute(insert(decisions_table), rows)
+        return len(rows)
 
     def history(self, archive: str | None = None):
         """Every decision ever recorded (optionally for one archive), oldest first, as a DataFrame."""
@@ -227,17 +246,32 @@ class ReviewStore:
         if archive is not None:
             query = query.where(decisions_table.c.archive == archive)
         with self.engine.connect() as conn:
-            rows = conn.execute(query).mappings().all()
-        return pd.DataFrame([dict(r) for r in rows], columns=list(EXPORT_COLUMNS))
+            rows = [tuple(row) for row in conn.execute(query)]
+        return pd.DataFrame(rows, columns=list(EXPORT_COLUMNS))
 
     def latest(self, archive: str | None = None):
-        """The current decision on each flag: its most recent row (one row per archive, document, rule, span)."""
-        frame = self.history(archive)
-        if frame.empty:
-            return frame
-        return frame.drop_duplicates(subset=["archive", "document", "rule", "start", "end"], keep="last").reset_index(
-            drop=True
+        """The current decision on each flag: its most recent row (one per archive and flag identity: document,
+        rule, span and flagged words), oldest first, found by the database (one query, the index above)."""
+        import pandas as pd
+
+        table = decisions_table
+        newest = select(func.max(table.c.seq)).group_by(table.c.archive, *(table.c[name] for name in FLAG_IDENTITY))
+        if archive is not None:
+            newest = newest.where(table.c.archive == archive)
+        query = (
+            select(*(table.c[name] for name in EXPORT_COLUMNS))
+            .where(table.c.seq.in_(newest.scalar_subquery()))
+            .order_by(table.c.seq)
         )
+        with self.engine.connect() as conn:
+            rows = [tuple(row) for row in conn.execute(query)]  # plain tuples: pandas reads them fast
+        return pd.DataFrame(rows, columns=list(EXPORT_COLUMNS))
+
+    def current(self, archive: str) -> dict:
+        """{flag key: its current decision row (a named tuple)} for one archive."""
+        frame = self.latest(archive)
+        keys = [flag_key(*values) for values in zip(*(frame[name].tolist() for name in FLAG_IDENTITY), strict=True)]
+        return dict(zip(keys, frame.itertuples(index=False), strict=True))
 
     def count(self) -> int:
         with self.engine.connect() as conn:
@@ -277,6 +311,25 @@ class ReviewStore:
         wanted = frame[(frame["decision"] == "false_alarm") & frame["category"].isin(list(categories))]
         words = {text.strip() for text in wanted["flagged_text"] if text and text.strip() and " " not in text.strip()}
         return sorted(words, key=str.lower)
+
+
+def _row(decision: Decision, now: datetime) -> dict:
+    return {
+        "decision_id": decision.decision_id,
+        "created_at": now,
+        "reviewer": decision.reviewer,
+        "archive": decision.archive,
+        "document": decision.document,
+        "rule": decision.rule,
+        "category": decision.category,
+        "start": int(decision.start),
+        "end": int(decision.end),
+        "flagged_text": decision.flagged_text,
+        "decision": decision.decision,
+        "replacement": decision.replacement,
+        "comment": decision.comment,
+        "confidence": decision.confidence,
+    }
 
 
 def high_false_alarm_rules(

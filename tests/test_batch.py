@@ -189,8 +189,8 @@ def test_killed_run_resumes_to_the_same_outputs(uninterrupted, tmp_path, cluster
     cancel, calls = threading.Event(), []
 
     def cancel_after_one_partition(done, total):
-        calls.append(done)
-        if len(calls) > 1:
+        calls.append(done)  # 0 as soon as the documents are counted, then the finished part of the earlier run
+        if len(calls) > 2:  # a document of this run is scored: the partition in hand is the last one
             cancel.set()
 
     cancelled = score_archive(
@@ -250,10 +250,10 @@ def test_quality_score_formula():
     warning = Flag("grammar", "grammar.x", 0, 1, "x", "m", severity="warning", confidence=1.0)
     error = Flag("spelling", "spelling.x", 0, 1, "x", "m", severity="error", confidence=0.5)
     assert quality_score([], 500) == 100.0
-    assert quality_score([warning] * 10, 1000) == 50.0
-    assert quality_score([warning], 10) == 50.0  # short texts count as 100 words
-    assert quality_score([error], 1000) == round(100 * 0.5 ** (1.5 / 10), 1)
-    assert math.isclose(quality_score([warning] * 20, 1000), 25.0)
+    assert quality_score([warning] * 23, 2000) == 50.0  # 11.5 points per 1,000 words halve the score
+    assert quality_score([warning], 10) == round(100 * 0.5 ** (10 / 11.5), 1)  # short texts count as 100 words
+    assert quality_score([error], 1000) == round(100 * 0.5 ** (1.5 / 11.5), 1)
+    assert math.isclose(quality_score([warning] * 46, 2000), 25.0)
 
 
 def test_resumed_run_scores_edited_documents_again_and_a_bad_row_is_one_error(tmp_path, cluster, house):
@@ -314,3 +314,39 @@ def test_a_partition_whose_reading_fails_part_way_keeps_its_other_documents(tmp_
         ("three.txt", False),
     ]
     assert "MemoryError: the reader gave up" in documents[1]["error"]
+
+
+def test_progress_moves_per_document_and_documents_keep_the_name_the_user_gave(tmp_path, cluster, house):
+    import zipfile
+
+    copy = tmp_path / "copydesk-upload-x1" / "upload.zip"  # the server's copy of an upload named Amazon.zip
+    copy.parent.mkdir()
+    articles = sorted(FOLDER.glob("*.txt"))[:3]
+    with zipfile.ZipFile(copy, "w") as handle:
+        for article in articles:
+            handle.write(article, article.name)
+        handle.writestr("bad.txt", b"\x00\x9f\x92\x96 binary \x00" * 40)
+    seen: list[tuple[int, int | None]] = []
+    summary = score_archive(
+        [str(copy)],
+        str(tmp_path / "out"),
+        load_config(house),
+        scheduler=cluster.scheduler_address,
+        partition_size=10,  # one partition: any step between 0 and 4 comes from the worker, per document
+        progress=lambda done, total: seen.append((done, total)),
+        names={str(copy): "Amazon.zip"},
+    )
+    assert summary.documents == 4 and summary.partitions == 1
+    assert seen[0] == (0, 4) and seen[-1] == (4, 4), seen
+    assert [done for done, _ in seen] == sorted({done for done, _ in seen}), seen  # never backwards nor twice
+    assert any(0 < done < 4 for done, _ in seen), seen
+    documents = pq.read_table(tmp_path / "out" / "documents.parquet").to_pylist()
+    issues = pq.read_table(tmp_path / "out" / "issues.parquet").to_pylist()
+    expected = sorted(f"Amazon.zip!{name}" for name in [*(a.name for a in articles), "bad.txt"])
+    assert sorted(row["document_id"] for row in documents) == expected
+    assert {row["source"] for row in documents} == set(expected) and {row["input"] for row in documents} == {
+        "Amazon.zip"
+    }
+    assert {row["document_id"] for row in issues} <= set(expected) and issues
+    (bad,) = [row for row in documents if row["error"] is not None]
+    assert bad["error"].startswith("Amazon.zip!bad.txt") and "copydesk-upload" not in bad["error"], bad["error"]

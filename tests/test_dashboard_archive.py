@@ -99,6 +99,29 @@ def test_archive_label_and_failure_are_escaped_in_captions(house, tmp_path):
     assert_shown_as_text(at.error[0].value, label)
 
 
+def test_progress_shows_counts_and_time_left_per_document(house, tmp_path):
+    at = open_archive_page()
+    job = {
+        "done": 0,
+        "total": 0,
+        "started": time.monotonic(),
+        "cancel": threading.Event(),
+        "run_dir": tmp_path,
+        "label": "news.zip",
+        "error": None,
+        "summary": None,
+        "finished": False,
+    }
+    at.session_state["archive_job"] = job
+    at.run()
+    assert [p.proto.text for p in at.get("progress")] == ["Counting the documents…"]
+    job.update(done=3, total=40, since=(time.monotonic() - 10.0, 1))  # 2 documents in 10 s since the first
+    at.run()
+    text = at.get("progress")[0].proto.text
+    assert text.startswith("Scored 3 of 40 documents · about ") and text.endswith(" min left"), text
+    assert 3 <= float(text.split("about ")[1].split(" ")[0]) <= 4  # 37 documents at 5 s each: about 3 min
+
+
 @pytest.mark.slow
 def test_scoring_an_uploaded_table_shows_results_and_keeps_the_run(house, tmp_path, monkeypatch):
     drafts = sorted(p for p in DRAFTS.glob("*.txt") if p.name != "hostile.txt")
@@ -128,6 +151,9 @@ def test_scoring_an_uploaded_table_shows_results_and_keeps_the_run(house, tmp_pa
     assert any(f"Scored {len(drafts)} documents" in s.value for s in at.success)
     documents = at.dataframe[0].value  # the documents table comes first
     assert sorted(documents["document_id"]) == sorted(table["story"])
+    # documents keep the name the user gave the upload, never the server's copy of it
+    assert set(documents["input"]) == {"news.csv"}, set(documents["input"])
+    assert all(source.startswith("news.csv") for source in documents["source"]), list(documents["source"])
     run_dir = Path(job["run_dir"])
     assert run_dir.parent == tmp_path / "runs" and (run_dir / "issues.parquet").is_file()
     assert not Path("/etc/cron.d/news.csv").exists()

@@ -7,12 +7,13 @@ import io
 import os
 import threading
 import uuid
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from checks.config import Config, load_config
-from checks.reviews import Decision, ReviewStore, database_url, disable_rule, high_false_alarm_rules
+from checks.reviews import Decision, ReviewStore, database_url, disable_rule, flag_key, high_false_alarm_rules
 
 POSTGRES_ENV = "COPYDESK_TEST_POSTGRES_URL"
 
@@ -175,6 +176,54 @@ def test_false_alarm_rate_per_rule_uses_current_decisions(store):
 def test_unknown_decision_is_refused():
     with pytest.raises(ValueError, match="unknown decision"):
         Decision(archive="a", document="d", rule="r", start=0, end=1, decision="maybe")
+    with pytest.raises(ValueError, match="without a fix cannot be accepted"):
+        Decision(archive="a", document="d", rule="r", start=0, end=1, decision="accept")
+    assert Decision(archive="a", document="d", rule="r", start=0, end=1, decision="accept", replacement="").key
+
+
+def test_the_current_decision_belongs_to_the_flag_by_its_identity(store):
+    """Two flags of one rule on one span but other words (a document scored again after an edit) are two flags."""
+    store.record(_decision(store, decision="accept"))
+    store.record(_decision(store, flagged_text="keen fires", decision="skip"))
+    store.record(_decision(store, decision="false_alarm", reviewer="ben"))
+    current = store.current(_archive(store))
+    keen = current[flag_key("doc-1", "mistranslation.calque", 10, 20, "keen fire")]
+    fires = current[flag_key("doc-1", "mistranslation.calque", 10, 20, "keen fires")]
+    assert (keen.decision, keen.reviewer, fires.decision) == ("false_alarm", "ben", "skip")
+    assert len(current) == 2 and len(store.history(_archive(store))) == 3
+
+
+def test_a_bulk_decision_is_recorded_whole(store):
+    decisions = [_decision(store, document=f"d{i}", decision="skip") for i in range(50)]
+    assert store.record_many(decisions) == 50
+    assert store.record_many([]) == 0
+    assert sorted(store.latest(_archive(store))["document"]) == sorted(f"d{i}" for i in range(50))
+    broken = [_decision(store, document="x1", decision="skip"), _decision(store, document="x2", decision="skip")]
+    broken[1] = Decision(**{**broken[1].__dict__, "decision_id": broken[0].decision_id})  # ids are unique
+    with pytest.raises(Exception):  # noqa: B017 - the database's own integrity error
+        store.record_many(broken)
+    assert "x1" not in set(store.history(_archive(store))["document"])  # all of it or none
+
+
+def test_runs_and_the_database_live_in_the_data_folder_by_default(tmp_path, monkeypatch):
+    from checks import desk
+
+    monkeypatch.setenv("COPYDESK_DATA_DIR", str(tmp_path / "data"))
+    assert desk.data_dir() == tmp_path / "data"
+    assert database_url(Config()) == f"sqlite:///{tmp_path / 'data' / 'copydesk-reviews.sqlite'}"
+    assert desk.runs_dir(Config()) == tmp_path / "data" / "copydesk-runs"
+    house = Config({}, path=tmp_path / "house" / "copydesk.toml")  # a house style that names neither
+    assert desk.runs_dir(house) == tmp_path / "data" / "copydesk-runs"
+    assert database_url(house).endswith(str(tmp_path / "data" / "copydesk-reviews.sqlite"))
+    named = Config({"review": {"runs_dir": "runs"}}, path=tmp_path / "house" / "copydesk.toml")
+    assert desk.runs_dir(named) == tmp_path / "house" / "runs"  # relative to the house-style file, as before
+    monkeypatch.delenv("COPYDESK_DATA_DIR")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    expected = tmp_path / "xdg" / "copydesk"
+    assert desk.data_dir() == expected
+    monkeypatch.setenv("XDG_DATA_HOME", "relative/not/allowed")  # the XDG spec ignores a relative path
+    assert desk.data_dir() == Path.home() / ".local" / "share" / "copydesk"
+    assert not desk.data_dir().is_relative_to(Path(__file__).resolve().parents[1])  # never the source tree
 
 
 def test_database_url_from_house_style(tmp_path):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import io
 import shutil
 import threading
@@ -12,6 +13,7 @@ import streamlit as st
 
 from checks import desk
 from checks.batch import score_archive
+from checks.formats import plural
 from dashboard import common, render
 
 JOB = "archive_job"  # st.session_state[JOB]: the running or finished scoring run
@@ -143,6 +145,8 @@ def start_job(chosen: dict, config, workers: int | None) -> None:
 
     def progress(done, total):
         job["done"], job["total"] = done, total
+        if done and job.get("since") is None:  # time left is measured from the first document scored
+            job["since"] = (time.monotonic(), done)
 
     def work():
         try:
@@ -156,6 +160,7 @@ def start_job(chosen: dict, config, workers: int | None) -> None:
                 include=chosen["include"],
                 progress=progress,
                 cancel=job["cancel"],
+                names={str(path): chosen["label"]} if chosen["upload"] is not None else None,
             )
         except Exception as exc:  # shown on the page (ArchiveRefused explains an unsafe or over-limit input)
             job["error"] = f"{type(exc).__name__}: {exc}"
@@ -171,11 +176,15 @@ def start_job(chosen: dict, config, workers: int | None) -> None:
 
 
 def time_left(job: dict) -> str:
-    done, total = job["done"], job["total"]
-    if not done or not total:
+    """From the pace since the first document was scored (the cluster's start-up and a resumed run's finished part
+    do not count)."""
+    done, total, since = job["done"], job["total"], job.get("since")
+    if not total or since is None or done <= since[1]:
         return "estimating time left…"
-    elapsed = time.monotonic() - job["started"]
-    left = elapsed / done * (total - done)
+    started, first = since
+    left = (time.monotonic() - started) / (done - first) * (total - done)
+    if left < 5:
+        return "a few seconds left"
     return f"about {left:.0f} s left" if left < 90 else f"about {left / 60:.0f} min left"
 
 
@@ -186,8 +195,12 @@ def progress_panel() -> None:
         return
     if job["finished"]:
         st.rerun()  # the whole page shows the results
-    share = job["done"] / job["total"] if job["total"] else 0.0
-    st.progress(min(share, 1.0), text=f"Scored {job['done']:,} of {job['total'] or '?'} documents · {time_left(job)}")
+    done, total = job["done"], job["total"]
+    if not total:
+        st.progress(0.0, text="Counting the documents…")
+    else:
+        text = f"Scored {done:,} of {plural(total, 'document')} · {time_left(job)}"
+        st.progress(min(done / total, 1.0), text=text)
     if st.button("Cancel", key="archive_cancel"):
         job["cancel"].set()
         st.caption("Cancelling after the documents in progress…")
@@ -262,23 +275,39 @@ def charts(results: dict) -> None:
         )
 
 
+def csv_bytes(frame) -> bytes:
+    """A table as CSV, list cells (fixes, a name's documents) joined with " | " as `batch --csv` writes them."""
+    import numpy as np
+
+    def joined(value):
+        return " | ".join(map(str, value)) if isinstance(value, (list, tuple, np.ndarray)) else value
+
+    listed = [c for c in frame.columns if frame[c].dtype == object and frame[c].map(np.ndim).gt(0).any()]
+    return frame.assign(**{c: frame[c].map(joined) for c in listed}).to_csv(index=False).encode("utf-8")
+
+
+def parquet_bytes(frame) -> bytes:
+    buffer = io.BytesIO()
+    frame.to_parquet(buffer, index=False)
+    return buffer.getvalue()
+
+
 def downloads(results: dict) -> None:
-    cols = st.columns(4)
-    for i, name in enumerate(("documents", "issues")):
+    """Each table as Parquet and CSV, made when its button is pressed (not at every redraw of the page)."""
+    cols = st.columns(6)
+    for i, name in enumerate(("documents", "issues", "names")):
         frame = results[name]
         if frame.empty:
             continue
-        parquet = io.BytesIO()
-        frame.to_parquet(parquet, index=False)
         cols[2 * i].download_button(
             f"{name}.parquet",
-            parquet.getvalue(),
+            functools.partial(parquet_bytes, frame),
             f"{name}.parquet",
             "application/vnd.apache.parquet",
             key=f"dl_{name}_parquet",
         )
         cols[2 * i + 1].download_button(
-            f"{name}.csv", frame.to_csv(index=False).encode("utf-8"), f"{name}.csv", "text/csv", key=f"dl_{name}_csv"
+            f"{name}.csv", functools.partial(csv_bytes, frame), f"{name}.csv", "text/csv", key=f"dl_{name}_csv"
         )
 
 
@@ -297,7 +326,7 @@ def show_results(job: dict) -> None:
     if results["documents"].empty:
         return
     st.success(
-        f"Scored {len(results['documents']):,} documents with {len(results['issues']):,} flags "
+        f"Scored {plural(len(results['documents']), 'document')} with {plural(len(results['issues']), 'flag')} "
         f"(results in {job['run_dir']}). Review them on the Review flagged passages page."
     )
     if summary is not None and hasattr(summary, "lines"):
