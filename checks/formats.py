@@ -117,9 +117,9 @@ def format_text(report, colour: bool = False) -> list[str]:
     return lines
 
 
-def plural(count: int, noun: str) -> str:
-    """`1 flag`, `2 flags`, `12,345 flags`: a count and a regular noun that agrees with it."""
-    return f"{count:,} {noun}{'' if count == 1 else 's'}"
+def plural(count: int, noun: str, nouns: str | None = None) -> str:
+    """`1 flag`, `2 flags`, `12,345 flags`, `0 fixes` (with nouns="fixes"): a count and the noun that agrees with it."""
+    return f"{count:,} {noun if count == 1 else (nouns or noun + 's')}"
 
 
 def summary_line(reports: Sequence, hidden: int = 0, colour: bool = False) -> str:

@@ -148,6 +148,7 @@ _state_lock = threading.Lock()
 def _post(endpoint: str, fields: dict, timeout: float, budget: float) -> dict:
     """POST a form to the server and return its JSON, within `timeout` seconds in total (not per socket read)."""
     import urllib.error  # imported here: urllib.request costs ~0.1 s, which a cold `check --offline` should not pay
+    import urllib.parse
     import urllib.request
 
     data = urllib.parse.urlencode(fields).encode("utf-8")

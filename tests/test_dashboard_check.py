@@ -1,13 +1,16 @@
-"""AppTest: the Check a draft page (dashboard/views/check_draft.py) run in-process."""
+"""AppTest: the Check a draft page (dashboard/views/check_draft.py) run in-process, the editor component's events
+sent as the browser sends them; and the working copy (dashboard/components/working_copy.py) on its own."""
 
 from __future__ import annotations
 
+import json
 import os
-import re
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from dashboard.components import working_copy
+from dashboard.components.working_copy import Shift, WorkingCopy
 from tests.conftest import ROOT
 
 APP = str(ROOT / "dashboard" / "app.py")
@@ -37,85 +40,147 @@ def html_bodies(at: AppTest) -> list[str]:
     return [h.proto.body for h in at.get("html")]
 
 
-def corrected(at: AppTest) -> str:
-    import html
-
-    body = next(b for b in html_bodies(at) if 'data-testid="corrected-text"' in b)
-    inner = re.search(r'data-testid="corrected-text">(.*?)</div>', body, re.S)
-    assert inner is not None, body
-    return html.unescape(inner.group(1))
+def editor_args(at: AppTest) -> dict:
+    (component,) = at.get("component_instance")
+    return json.loads(component.proto.json_args)
 
 
-def test_hostile_draft_is_rendered_as_text(house_style):
+def send(at: AppTest, *events: dict, client: str = "browser-1") -> AppTest:
+    """What the editor component sends: its events not yet acknowledged, each with the text it leaves."""
+    draft = at.session_state["draft"]
+    sent = at.session_state.get("sent", [])
+    for event in events:
+        sent = [*sent, {"seq": len(sent) + 1, "doc": draft["doc"], **event}]
+    at.session_state["sent"] = sent
+    at.session_state["cd_editor"] = {"client": client, "events": sent}
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def text_of(at: AppTest) -> str:
+    return at.session_state["draft"]["copy"].text
+
+
+def accept_event(text: str, flag, replacement: str | None = None) -> dict:
+    replacement = flag.suggestions[0] if replacement is None else replacement
+    return {
+        "action": "accept",
+        "rule": flag.rule,
+        "start": flag.start,
+        "end": flag.end,
+        "flag_text": flag.text,
+        "replacement": replacement,
+        "text": text[: flag.start] + replacement + text[flag.end :],
+    }
+
+
+def issues(at: AppTest, rule_part: str = ""):
+    return [f for f in at.session_state["draft"]["report"].issues if rule_part in f.rule]
+
+
+def test_hostile_draft_goes_to_the_editor_as_exact_text_and_no_markup_reaches_the_page(house_style):
     text = (DRAFTS / "hostile.txt").read_text("utf-8")
     at = check(text)
+    args = editor_args(at)
+    assert args["text"] == text  # the component inserts it with text nodes (see the browser test)
+    assert all(args["text"][f["start"] : f["end"]] == f["text"] for f in args["flags"])
     bodies = "".join(html_bodies(at))
     for raw in ("<script>", "<img src=x", "onerror=alert(1)>"):
         assert raw not in bodies
-    assert "&#60;script&#62;alert(1)&#60;/script&#62;" in bodies
-    # the only </mark> tags are ours: as many closings as openings
     assert bodies.count("</mark>") == bodies.count("<mark ")
-    assert corrected(at) == text  # nothing accepted yet: the corrected text is the draft, escaped on the way out
 
 
-def test_flags_are_highlighted_and_accept_and_undo_update_the_text(house_style):
+def test_accept_undo_redo_and_the_change_marks(house_style):
     text = (DRAFTS / "port-strike.txt").read_text("utf-8")
     at = check(text)
-    draft = at.session_state["draft"]
-    fixable = [f for f in draft["report"].issues if f.suggestions]
-    if not fixable:
-        pytest.skip("no check family with suggestions has landed yet")
-    flag = fixable[0]
-    bodies = "".join(html_bodies(at))
-    assert f'cd-{flag.category}"' in bodies and f'data-rule="{flag.rule}"' in bodies
-    key = f"{flag.rule}|{flag.start}|{flag.end}"
-    choice = flag.suggestions[0]
-    at.button(key=f"accept|{key}").click().run()
-    assert not at.exception
-    assert corrected(at) == text[: flag.start] + choice + text[flag.end :]
-    assert f"accept|{key}" not in [b.key for b in at.button]  # no longer an open flag
-    at.button(key="undo").click().run()
-    assert corrected(at) == text
-    assert f"accept|{key}" in [b.key for b in at.button]
+    (flag,) = issues(at, "keen-fire")
+    send(at, accept_event(text, flag))
+    fixed = text.replace("keen fire", "live fire")
+    assert text_of(at) == fixed
+    args = editor_args(at)
+    assert args["text"] == fixed and not [f for f in args["flags"] if f["rule"] == flag.rule]
+    assert args["ack"] == {"client": "browser-1", "seq": 1}
+    assert ["del", "keen"] in args["changes"] and ["ins", "live"] in args["changes"]
+    start = fixed.index("live fire")
+    assert [start, start + 4, "keen"] in args["inserted"]
+    assert "1 fix accepted" in args["status"]
+    send(at, {"action": "undo", "text": fixed})
+    assert text_of(at) == text and issues(at, "keen-fire") and "0 fixes accepted" in editor_args(at)["status"]
+    send(at, {"action": "redo", "text": text})
+    assert text_of(at) == fixed
+    at.run()  # the same events again (a rerun): nothing is applied twice
+    assert text_of(at) == fixed and at.session_state["draft"]["copy"].at == 1
 
 
-def test_later_fixes_use_the_original_offsets(house_style):
+def test_an_edit_never_discards_an_accepted_fix_and_is_checked_again(house_style):
     text = (DRAFTS / "port-strike.txt").read_text("utf-8")
     at = check(text)
-    fixable = [f for f in at.session_state["draft"]["report"].issues if f.suggestions]
-    if len(fixable) < 2:
-        pytest.skip("needs two flags with suggestions")
-    first, second = fixable[0], fixable[-1]
-    for flag in (second, first):  # accept the later one first: offsets must not drift either way
-        at.button(key=f"accept|{flag.rule}|{flag.start}|{flag.end}").click().run()
-    expected = (
-        text[: first.start]
-        + first.suggestions[0]
-        + text[first.end : second.start]
-        + second.suggestions[0]
-        + text[second.end :]
-    )
-    assert corrected(at) == expected
+    (flag,) = issues(at, "keen-fire")
+    send(at, accept_event(text, flag))
+    edited = text_of(at).replace("Sunday", "Sunday morning").rstrip("\n") + " The goverment was silent.\n"
+    send(at, {"action": "edit", "text": edited})
+    assert text_of(at) == edited and "live fire" in edited
+    assert "goverment" in [f.text for f in issues(at, "spelling")]  # the new text was checked
+    assert at.session_state["draft"]["copy"].accepted_count() == 1
+    marked = working_copy.marked_text(working_copy.changes(text, edited))
+    assert "[-keen-]{+live+}" in marked and "Sunday{+ morning+}," in marked
+    assert marked.endswith("article{+ The goverment was silent.+}\n")
 
 
-def test_ignore_removes_a_flag_and_accept_all_takes_a_category(house_style):
+def test_ignore_survives_an_edit_elsewhere_and_undo_brings_the_flag_back(house_style):
     text = (DRAFTS / "port-strike.txt").read_text("utf-8")
     at = check(text)
-    issues = at.session_state["draft"]["report"].issues
-    if not issues:
-        pytest.skip("no flags yet")
-    flag = issues[0]
-    at.button(key=f"ignore|{flag.rule}|{flag.start}|{flag.end}").click().run()
-    assert f"ignore|{flag.rule}|{flag.start}|{flag.end}" not in [b.key for b in at.button]
-    fixable = [f for f in issues[1:] if f.suggestions]
-    if not fixable:
-        return
-    category = fixable[0].category
-    at.selectbox(key="accept_all_category").select(category).run()
-    at.button(key="accept_all").click().run()
-    accepted = at.session_state["draft"]["accepted"]
-    assert {k.split("|")[0] for k in accepted} <= {f.rule for f in fixable if f.category == category}
-    assert accepted
+    (flag,) = issues(at, "keen-fire")
+    send(at, {"action": "ignore", "rule": flag.rule, "start": flag.start, "end": flag.end, "text": text})
+    assert flag.rule not in {f["rule"] for f in editor_args(at)["flags"]}
+    edited = "Breaking: " + text  # every offset after it moves
+    send(at, {"action": "edit", "text": edited})
+    assert issues(at, "keen-fire")[0].start == flag.start + 10  # still found by the check...
+    assert flag.rule not in {f["rule"] for f in editor_args(at)["flags"]}  # ...and still ignored where it moved
+    send(at, {"action": "undo", "text": edited}, {"action": "undo", "text": text})  # two events in one rerun
+    assert text_of(at) == text and flag.rule in {f["rule"] for f in editor_args(at)["flags"]}
+
+
+def test_a_new_draft_does_not_replace_the_editors_work_without_asking(house_style):
+    text = (DRAFTS / "port-strike.txt").read_text("utf-8")
+    at = check(text)
+    (flag,) = issues(at, "keen-fire")
+    send(at, accept_event(text, flag))
+    at.text_area(key="draft_input").input("A new story about the floods.")
+    at.button(key="check_paste").click().run()
+    assert "live fire" in text_of(at)
+    assert any("1 fix accepted" in w.value for w in at.warning)
+    at.button(key="replace_no").click().run()
+    assert "live fire" in text_of(at) and "replace_yes" not in [b.key for b in at.button]
+    at.button(key="check_paste").click().run()
+    at.button(key="replace_yes").click().run()
+    assert text_of(at) == "A new story about the floods."
+
+
+def test_document_level_flags_have_no_passage_and_clarity_is_a_second_layer(house_style):
+    at = check((DRAFTS / "port-strike.txt").read_text("utf-8"))
+    flags = editor_args(at)["flags"]
+    layers = {f["category"]: f["layer"] for f in flags}
+    assert layers.get("readability", "clarity") == "clarity"
+    assert {layers[c] for c in layers if c != "readability"} <= {"correctness"}
+    assert all(f["document"] == (f["start"] == f["end"] and not f["suggestions"]) for f in flags)
+    ranks = [("error", "warning", "info").index(f["severity"]) for f in flags]
+    assert ranks == sorted(ranks)  # most severe first (then in text order)
+
+
+def test_dialect_and_audience_are_saved_to_the_house_style_and_the_draft_is_checked_again(house_style):
+    from checks.config import load_config
+
+    at = check("The colour of the centre was grey. " * 3)
+    assert not issues(at, "spelling")  # auto: the draft's own (UK) spelling
+    at.selectbox(key="dialect_choice").select("en-US").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert load_config(house_style).get("spelling", "variant") == "us"
+    assert {f.text for f in issues(at, "spelling")} >= {"colour", "centre"}
+    at.selectbox(key="audience_choice").select("specialist").run()
+    assert load_config(house_style).get("readability", "audience") == "specialist"
+    assert at.session_state["draft"]["report"].metrics.get("audience") == "specialist"
 
 
 def test_paste_over_the_limit_is_refused_with_a_clear_message(house_style):
@@ -195,24 +260,6 @@ def test_an_upload_whose_encoding_was_guessed_says_so(house_style):
     assert any("The encoding of old story.txt was guessed" in w and report.status["encoding"] in w for w in warnings)
 
 
-def test_add_to_dictionary_writes_the_house_style_and_quiets_the_word(house_style):
-    from checks.config import load_config
-
-    text = "The goverment agreed on Monday to pay the farmers."
-    at = check(text)
-    typos = [f for f in at.session_state["draft"]["report"].issues if f.category == "spelling"]
-    if not typos:
-        pytest.skip("the spelling family has not landed")
-    flag = typos[0]
-    at.button(key=f"dict|{flag.rule}|{flag.start}|{flag.end}").click().run()
-    assert not at.exception, [e.value for e in at.exception]
-    assert "goverment" in load_config(house_style).user_words
-    assert not [k for k in at.session_state["draft"]["ignored"] if not k.startswith(flag.rule)]
-    assert not [b for b in at.button if b.key and b.key.startswith("dict|")]  # the flag left the list
-    at.button(key="check_paste").click().run()  # checked again: the house style now knows the word
-    assert not [f for f in at.session_state["draft"]["report"].issues if f.category == "spelling"]
-
-
 def test_a_languagetool_server_that_never_answers_does_not_freeze_the_page(house_style):
     """A real socket that accepts and never replies, with a long LanguageTool deadline: the page's own deadline
     returns the offline results quickly and says why."""
@@ -240,6 +287,56 @@ def test_a_languagetool_server_that_never_answers_does_not_freeze_the_page(house
     assert any(c.startswith("LanguageTool: off") for c in shown), shown
 
 
+def test_an_upload_of_the_wrong_kind_is_refused(house_style):
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.file_uploader(key="draft_upload").set_value(("story.txt", b"\x00\x01\x02binary", "text/plain"))
+    at.run()
+    assert any("binary" in e.value for e in at.error)
+    assert "draft" not in at.session_state
+
+
+def test_add_to_dictionary_and_house_names_write_the_house_style_and_quiet_the_flag(house_style):
+    from checks.config import load_config
+
+    text = "The goverment agreed on Monday to pay the farmers."
+    at = check(text)
+    (typo,) = issues(at, "spelling")
+    send(at, {"action": "dictionary", "rule": typo.rule, "flag_text": typo.text, "text": text})
+    assert "goverment" in load_config(house_style).user_words
+    assert not issues(at, "spelling")  # checked again with the house style that now knows the word
+    assert any("goverment" in i.value for i in at.info)
+
+    text = (DRAFTS / "port-strike.txt").read_text("utf-8")
+    at = check(text)
+    names = [f for f in issues(at, "names") if f.suggestions]
+    if not names:
+        pytest.skip("the names family gives no variant flag on this draft")
+    flag = names[0]
+    event = {"action": "house-name", "rule": flag.rule, "flag_text": flag.text, "text": text}
+    send(at, {**event, "replacement": flag.suggestions[0]})
+    house = load_config(house_style).section("names").get("house", [])
+    entry = next(e for e in house if e["canonical"] == flag.suggestions[0])
+    assert flag.text in entry.get("variants", [])
+
+
+def test_turn_off_this_rule_writes_the_house_style(house_style):
+    from checks.config import load_config
+
+    text = (DRAFTS / "port-strike.txt").read_text("utf-8")
+    at = check(text)
+    send(at, {"action": "disable-rule", "rule": "mistranslation.keen-fire", "flag_text": "keen fire", "text": text})
+    assert "mistranslation.keen-fire" in load_config(house_style).disabled_rules
+    assert not issues(at, "keen-fire") and text_of(at) == text
+
+
+def test_an_edit_past_the_paste_limit_is_not_kept(house_style):
+    house_style.write_text("[dashboard]\nmax_paste_chars = 100\n", "utf-8")
+    at = check("They opened keen fire on the crowd.")
+    send(at, {"action": "edit", "text": "x" * 101})
+    assert text_of(at) == "They opened keen fire on the crowd."
+    assert any("not kept" in i.value for i in at.info)
+
+
 def test_an_uploaded_docx_is_decoded_in_memory_and_checked(house_style):
     import io
 
@@ -262,57 +359,8 @@ def test_an_uploaded_docx_is_decoded_in_memory_and_checked(house_style):
     assert not at.exception and not at.error, [e.value for e in at.error]
     draft = at.session_state["draft"]
     assert draft["source"] == "story.docx"
-    assert draft["text"] == "The mayor assisted at the funeral on Monday.\n\n<script>alert(1)</script>"
-    assert "&#60;script&#62;" in "".join(html_bodies(at)) and "<script>" not in "".join(html_bodies(at))
-
-
-def test_an_upload_of_the_wrong_kind_is_refused(house_style):
-    at = AppTest.from_file(APP, default_timeout=60).run()
-    at.file_uploader(key="draft_upload").set_value(("story.txt", b"\x00\x01\x02binary", "text/plain"))
-    at.run()
-    assert any("binary" in e.value for e in at.error)
-    assert "draft" not in at.session_state
-
-
-def test_add_to_house_names_records_the_chosen_spelling(house_style):
-    from checks.config import load_config
-
-    at = check((DRAFTS / "port-strike.txt").read_text("utf-8"))
-    names = [f for f in at.session_state["draft"]["report"].issues if f.category == "names" and f.suggestions]
-    if not names:
-        pytest.skip("the names family gives no variant flag on this draft")
-    flag = names[0]
-    at.button(key=f"name|{flag.rule}|{flag.start}|{flag.end}").click().run()
-    assert not at.exception, [e.value for e in at.exception]
-    house = load_config(house_style).section("names").get("house", [])
-    entry = next(e for e in house if e["canonical"] == flag.suggestions[0])
-    assert flag.text in entry.get("variants", [])
-    assert f"name|{flag.rule}|{flag.start}|{flag.end}" not in [b.key for b in at.button]
-
-
-def test_an_overlapping_fix_is_refused_not_silently_dropped(house_style, monkeypatch):
-    """Two fixes on overlapping words cannot both apply: the second is refused with a message, the first kept."""
-    import checks.pipeline as pipeline
-    from checks.flags import make_flag
-
-    text = "They opened keen fire on the crowd."
-    wide = make_flag(
-        text, 12, 21, category="mistranslation", rule="test.wide", message="wide", suggestions=("live fire",)
-    )
-    narrow = make_flag(
-        text, 7, 16, category="grammar", rule="test.narrow", message="narrow", suggestions=("opened fierce",)
-    )
-    monkeypatch.setattr(
-        pipeline,
-        "check_text",
-        lambda t, source="<text>", config=None, **kw: pipeline.Report(source, t, issues=[narrow, wide]),
-    )
-    at = check(text)
-    at.button(key="accept|test.wide|12|21").click().run()
-    at.button(key="accept|test.narrow|7|16").click().run()
-    assert list(at.session_state["draft"]["accepted"]) == ["test.wide|12|21"]
-    assert any("overlaps" in i.value for i in at.info)
-    assert corrected(at) == "They opened live fire on the crowd."
+    assert text_of(at) == "The mayor assisted at the funeral on Monday.\n\n<script>alert(1)</script>"
+    assert editor_args(at)["text"] == text_of(at) and "<script>" not in "".join(html_bodies(at))
 
 
 def test_the_model_judges_flags_follow_the_fast_checks_and_keep_the_editors_decisions(house_style):
@@ -332,10 +380,9 @@ def test_the_model_judges_flags_follow_the_fast_checks_and_keep_the_editors_deci
     draft = at.session_state["draft"]
     assert "mistranslation.unlikely-sense" not in {f.rule for f in draft["report"].issues}
     assert any("Checking wording" in c.value for c in at.caption)
-    judging = draft["judging"]
     (typo,) = [f for f in draft["report"].issues if f.text == "contry"]
-    at.button(key=f"accept|{typo.rule}|{typo.start}|{typo.end}").click().run()  # decided while the judge reads
-    judging.result(timeout=120)
+    send(at, accept_event(text, typo))  # decided while the judge reads: the judge reads the new text
+    at.session_state["draft"]["judging"].result(timeout=120)
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     report = at.session_state["draft"]["report"]
@@ -343,4 +390,39 @@ def test_the_model_judges_flags_follow_the_fast_checks_and_keep_the_editors_deci
     assert [f.text for f in judged] == ["strong floods"]  # "touched sections" was vetoed by the model
     assert report.status["mistranslation"].startswith("judge: on")
     assert not any("Checking wording" in c.value for c in at.caption)
-    assert corrected(at) == text.replace("contry", "country")  # the fix accepted meanwhile is kept
+    assert text_of(at) == text.replace("contry", "country")  # the fix accepted meanwhile is kept
+
+
+# ---------------------------------------------------------------------------------------------- the working copy
+
+
+def test_shift_moves_spans_after_the_change_and_drops_those_it_touched():
+    shift = Shift("They opened keen fire on the crowd.", "They opened live fire on the big crowd.")
+    assert shift.span(0, 4) == (0, 4)  # before the change
+    assert shift.span(12, 16) is None  # inside it
+    assert shift.span(29, 34) == (33, 38)  # "crowd" after the inserted "big "
+    assert Shift("ab", "ab").span(0, 2) == (0, 2)
+
+
+def test_working_copy_keeps_fixes_and_ignores_through_edits_with_astral_characters():
+    text = "\U0001f642 They opened keen fire. The goverment said so."
+    copy = WorkingCopy.start(text)
+    start = text.index("keen fire")
+    copy.accept("m.keen", start, start + 9, "live fire")
+    typo = copy.text.index("goverment")
+    copy.ignore("s.typo", typo, typo + 9)
+    copy.edit("\U0001f4f0 " + copy.text)
+    assert copy.text == "\U0001f4f0 \U0001f642 They opened live fire. The goverment said so."
+    assert ("s.typo", typo + 2, typo + 11) in copy.current.ignored  # code points: an emoji is one
+    (fix,) = copy.current.accepted
+    assert copy.text[fix.start : fix.end] == "live fire"
+    assert copy.changed and copy.undo() and copy.undo() and copy.text == text.replace("keen", "live")
+    copy.edit("Something else")  # a new step after an undo drops the redo tail
+    assert not copy.can_redo()
+
+
+def test_change_marks_and_marked_text():
+    marks = working_copy.changes("They opened keen fire.", "They opened live fire today.")
+    assert working_copy.marked_text(marks) == "They opened [-keen-]{+live+} fire{+ today+}."
+    assert working_copy.inserted_spans(marks) == [(12, 16, "keen"), (21, 27, "")]
+    assert working_copy.changes("same", "same") == [working_copy.Change("same", "same")]

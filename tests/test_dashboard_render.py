@@ -9,7 +9,6 @@ import pytest
 
 from checks import desk
 from checks.config import Config, ConfigError
-from checks.flags import make_flag
 from dashboard import common, render
 
 HOSTILE = "A <script>alert(1)</script> and <img src=x onerror=alert(1)> then </mark> \"q\" & 'a' $x$ :smile: *b*"
@@ -25,38 +24,6 @@ def test_esc_leaves_no_markup_and_round_trips():
     out = render.esc(HOSTILE + "\nline")
     assert not set(out) & set("<>\"'\n$*")
     assert html.unescape(out) == HOSTILE + "\nline"
-
-
-def test_highlight_marks_every_flag_and_keeps_the_text_exact():
-    text = "He assisted at the funeral. " + HOSTILE
-    flags = [
-        make_flag(
-            text,
-            3,
-            26,
-            category="mistranslation",
-            rule="m.sense",
-            message='Say "attended" <b>',
-            suggestions=("attended the funeral",),
-        ),
-        make_flag(text, 3, 11, category="grammar", rule="g.x", message="overlapping"),
-        make_flag(text, 26, 26, category="grammar", rule="g.missing", message="missing word", suggestions=(" of",)),
-        make_flag(
-            text,
-            text.index("<script>"),
-            text.index("</script>") + 9,
-            category="style",
-            rule="s.markup",
-            message="markup </mark>",
-        ),
-    ]
-    markup = render.highlight_html(text, flags)
-    assert "<script>" not in markup and "<img" not in markup
-    assert markup.count("<mark ") == markup.count("</mark>") == 4  # 2 pieces of the overlap, the caret, the markup
-    assert visible_text(markup).replace("\u2038", "") == text
-    tips = [html.unescape(t) for t in re.findall(r'title="([^"]*)"', markup)]
-    assert any('Say "attended" <b>' in t and "Fix: attended the funeral" in t and "g.x" in t for t in tips)
-    assert 'class="cd-flag cd-grammar"' in markup  # the more specific overlapping flag colours its piece
 
 
 def test_passage_shows_context_around_the_flag():
@@ -127,3 +94,11 @@ def test_run_folders_are_new_named_by_time_and_listed_once_scored(tmp_path):
         (run / "issues.parquet").write_bytes(b"")
     assert set(desk.list_runs(config)) == {first, second}
     assert desk.run_label(first) == f"{first.name} · ../evil label.zip" and desk.run_label(second) == second.name
+
+
+def test_the_category_chart_paints_each_bar_in_its_category_colour():
+    spec = render.category_chart({"spelling": 2, "names": 1})
+    scale = spec["encoding"]["color"]["scale"]
+    colours = dict(zip(scale["domain"], scale["range"], strict=True))
+    assert colours["Spelling"] == render.CATEGORY_COLOURS["spelling"] and len(colours) == len(render.CATEGORY_COLOURS)
+    assert {v["category"]: v["flags"] for v in spec["data"]["values"]}["Spelling"] == 2

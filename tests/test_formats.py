@@ -9,7 +9,7 @@ import re
 import pytest
 
 from checks.cli import main
-from checks.formats import escape_controls, escape_controls_in_text
+from checks.formats import escape_controls, escape_controls_in_text, plural
 
 TEXT = (
     "Le Monde reported it.\r\n😀 Officials said it took a hour.\nMany éditeurs said it took a hour too.\n\n"
@@ -112,3 +112,16 @@ def test_escaping_leaves_ordinary_text_alone():
     assert escape_controls("Café “quoted” — 😀 al-Kadhimi") == "Café “quoted” — 😀 al-Kadhimi"
     assert escape_controls("a\x1b]0;t\x07b\u202ec\r\n\x9b") == "a\\x1b]0;t\\x07b\\u202ec\\r\\n\\x9b"
     assert escape_controls_in_text("line\r\nnext\tcell\rover\x1b[2J") == "line\r\nnext\tcell\\rover\\x1b[2J"
+
+
+@pytest.mark.parametrize(
+    "count, words, expected",
+    [
+        (0, ("fix", "fixes"), "0 fixes"),
+        (1, ("fix", "fixes"), "1 fix"),
+        (2, ("flag",), "2 flags"),
+        (12345, ("flag",), "12,345 flags"),
+    ],
+)
+def test_plural_agrees_with_the_count(count, words, expected):
+    assert plural(count, *words) == expected

@@ -108,6 +108,9 @@ class StreamlitServer:
         port = free_port()
         self.starts += 1
         env = {**os.environ, "COPYDESK_CONFIG": str(self.house_style), "PYTHONUNBUFFERED": "1"}
+        settings = self.house_style.parent / ".streamlit"  # the repository's Streamlit settings, as users get them
+        if not settings.exists():
+            shutil.copytree(ROOT / ".streamlit", settings)
         with open(self.log_dir / f"streamlit-{self.starts}.log", "wb") as log:  # the child keeps its own copy
             self.process = subprocess.Popen(
                 [

@@ -12,43 +12,120 @@ pytestmark = pytest.mark.browser
 DRAFTS = ROOT / "samples" / "drafts"
 
 
-def paste_and_check(page, url: str, text: str) -> None:
+SHOTS = ROOT / "artifacts" / "browser"
+EDITOR = 'iframe[src*="copydesk_editor"]'
+
+
+def paste_and_check(page, url: str, text: str):
+    """Paste a draft, check it, and return the editor component's frame once its highlights are drawn."""
     page.goto(url)  # the default page lives at the root
     area = page.locator(".st-key-draft_input textarea")
     area.fill(text)
     area.press("Control+Enter")  # commit the value before the click
     page.get_by_role("button", name="Check draft").click()
-    page.locator(".cd-draft").first.wait_for(timeout=60_000)
+    editor = page.frame_locator(EDITOR)  # the editor is on the page from the start, empty until the draft comes
+    editor.locator("#text:not(:empty)").wait_for(timeout=60_000)
+    editor.locator('body[data-state="idle"]').wait_for(timeout=60_000)
+    return editor
 
 
-def test_paste_a_draft_accept_a_mistranslation_fix_and_download(page, server, workdir):
+def settled(editor) -> None:
+    """Wait until every event the editor sent has been applied and the text checked again."""
+    editor.locator('body[data-state="checking"]').wait_for(state="detached", timeout=30_000)
+    editor.locator('body[data-state="idle"]').wait_for(timeout=30_000)
+
+
+def download(page, workdir, name: str) -> str:
+    with page.expect_download(timeout=90_000) as info:  # a download is built on click; CI machines may be busy
+        page.get_by_role("button", name=name).click()
+    saved = workdir / info.value.suggested_filename
+    info.value.save_as(saved)
+    return saved.read_text("utf-8")
+
+
+def test_paste_accept_from_the_card_edit_recheck_the_fix_stays_and_download(page, server, workdir):
     text = (DRAFTS / "port-strike.txt").read_text("utf-8")
     url = server.start()
-    paste_and_check(page, url, text)
-    mark = page.locator("mark.cd-mistranslation", has_text="assisted at").first
-    mark.wait_for()
-    tip = mark.get_attribute("title")
-    assert "attended" in tip, tip  # the fix is in the highlight's tooltip
-    mark.hover()
-    screenshot(page, "check-draft-highlights")
-    card = page.locator('[class*="st-key-flagcard-mistranslation"]', has_text="assisted at").last
-    card.get_by_role("button", name="Accept").click()
-    corrected = page.locator('[data-testid="corrected-text"]')
-    page.wait_for_function(  # the element is briefly absent while Streamlit redraws the page
-        "() => { const shown = document.querySelector('[data-testid=\"corrected-text\"]');"
-        " return shown !== null && !shown.innerText.includes('assisted at'); }"
-    )
-    shown = corrected.inner_text()
-    assert "attended" in shown and "assisted at" not in shown
-    screenshot(page, "check-draft-accepted")
-    with page.expect_download() as info:
-        page.get_by_role("button", name="Download corrected text").click()
-    saved = workdir / "corrected.txt"
-    info.value.save_as(saved)
-    downloaded = saved.read_text("utf-8")
-    assert "attended" in downloaded and "assisted at" not in downloaded
-    assert downloaded.replace("\r\n", "\n").strip() == shown.replace("\r\n", "\n").strip()
-    assert len(downloaded) < len(text) + 40  # only the accepted fix changed
+    editor = paste_and_check(page, url, text)
+    screenshot(page, "check-1-pasted")
+    mark = editor.locator(".hl", has_text="keen fire").first
+    mark.click()
+    card = editor.locator(".card")
+    assert card.get_attribute("data-id") == mark.get_attribute("data-id")
+    fix = card.get_by_role("button", name="keen fire \u2192 live fire")
+    fix.wait_for()
+    screenshot(page, "check-2-card")
+    fix.click()
+    settled(editor)
+    body = editor.locator("#text")
+    assert "live fire" in body.inner_text() and "keen fire" not in body.inner_text()
+    assert editor.locator(".ins", has_text="live").count() >= 1  # the accepted fix is marked as a change
+    screenshot(page, "check-3-accepted")
+
+    body.click()
+    body.press("Control+End")
+    body.press_sequentially(" The goverment did not answer.")
+    settled(editor)  # the pause sends the text; the page checks it again
+    editor.locator(".hl", has_text="goverment").wait_for()
+    shown = body.inner_text()
+    assert "live fire" in shown and "keen fire" not in shown and shown.rstrip().endswith("did not answer.")
+    assert "1 fix accepted" in editor.locator("#status").inner_text()
+    screenshot(page, "check-4-edited-and-rechecked")
+
+    editor.get_by_text("Show changes").click()
+    view = editor.locator("#changes-view")
+    assert view.locator("del", has_text="keen").count() == 1 and view.locator("ins", has_text="live").count() == 1
+    screenshot(page, "check-5-changes")
+    corrected = download(page, workdir, "Download corrected text")
+    assert text.endswith("article\n")  # the caret went to the end of the last line, before the final line break
+    assert corrected == text.replace("keen fire", "live fire")[:-1] + " The goverment did not answer.\n"
+    marked = download(page, workdir, "Download with changes marked")
+    assert "opened [-keen-]{+live+} fire" in marked and marked.endswith("article{+ The goverment did not answer.+}\n")
+    editor.get_by_text("Show changes").click()
+    editor.locator("#clarity").check()  # the second layer: sentences tinted, counted
+    assert editor.locator("#text .tint").count() >= 1 and "clarity" in editor.locator("#summary").inner_text()
+    page.get_by_text("Readability and charts").click()
+    chart = page.locator('[data-testid="stVegaLiteChart"]').first
+    chart.wait_for()
+    chart.scroll_into_view_if_needed()
+    screenshot(page, "check-6-clarity-and-charts")
+
+
+def test_click_a_highlight_opens_its_card_and_the_keyboard_decides(page, server):
+    text = "\U0001f642\U0001f4f0 Police opened keen fire on the crowd. The goverment said nothing about it on Monday."
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.goto(server.start())
+    editor = page.frame_locator(EDITOR)
+    body = editor.locator("#text")
+    body.wait_for()
+    screenshot(page, "keys-0-empty-editor")
+    page.evaluate("text => navigator.clipboard.writeText(text)", text)
+    body.click()
+    body.press("Control+V")  # pasted straight into the editor: checked at once, no button
+    editor.locator(".hl").first.wait_for(timeout=60_000)
+    settled(editor)
+    typo = editor.locator(".hl", has_text="goverment")
+    assert typo.inner_text() == "goverment"  # exact offsets after two astral characters (UTF-16 surrogate pairs)
+    typo.click()
+    card = editor.locator(".card")
+    assert card.get_attribute("data-id") == typo.get_attribute("data-id")
+    assert "goverment" in card.locator("mark").inner_text()
+    screenshot(page, "keys-1-card")
+    body.press("Alt+ArrowDown")  # next issue: keen fire, then back
+    body.press("Alt+ArrowUp")
+    selected = editor.locator(".card").get_attribute("data-id")
+    flagged, fix = editor.locator(".card button.fix").first.inner_text().split(" \u2192 ")
+    body.press("Alt+Enter")  # accept its first fix
+    settled(editor)
+    assert body.inner_text().strip() == text.replace(flagged, fix)  # the astral characters are kept, offsets exact
+    assert editor.locator(".card").get_attribute("data-id") != selected  # the next issue is up
+    body.press("Alt+KeyI")  # ignore the other
+    settled(editor)
+    assert editor.locator("#text .hl").count() == 0
+    screenshot(page, "keys-2-decided")
+    body.press("Control+z")  # undo the ignore: its highlight is back
+    settled(editor)
+    assert editor.locator("#text .hl").count() == 1
 
 
 def test_hostile_draft_appears_as_text_and_runs_nothing(page, server):
@@ -56,13 +133,15 @@ def test_hostile_draft_appears_as_text_and_runs_nothing(page, server):
     dialogs = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     url = server.start()
-    paste_and_check(page, url, text)
-    draft = page.locator(".cd-draft").first
-    shown = draft.inner_text()
+    editor = paste_and_check(page, url, text)
+    shown = editor.locator("#text").inner_text()
     assert "<script>alert(1)</script>" in shown
     assert "<img src=x onerror=alert(1)>" in shown and "</mark>" in shown
-    assert page.locator('img[src="x"]').count() == 0
-    assert page.evaluate("() => [...document.querySelectorAll('script')].every(s => !s.text.includes('alert(1)'))")
+    assert editor.locator('img[src="x"]').count() == 0 and page.locator('img[src="x"]').count() == 0
+    editor.locator(".hl").first.click()  # the card quotes the draft: as text too
+    assert editor.locator(".card img").count() == 0
+    editor.get_by_text("Show changes").click()
+    assert editor.locator("#changes-view script, #changes-view img").count() == 0
     screenshot(page, "check-draft-hostile")
     assert dialogs == []
 
@@ -92,9 +171,8 @@ def test_score_an_archive_and_a_review_decision_survives_a_restart(page, server,
     card = page.locator('[class*="st-key-rv_card-"]').first
     card.wait_for()
     flagged = card.locator("mark").first.inner_text()
-    card.get_by_text("False alarm").click()
     card.get_by_placeholder("optional comment").fill("kept: a <quote>")
-    card.get_by_role("button", name="Save").click()
+    card.get_by_role("button", name="False alarm").click()  # one click records the decision (no Save)
     page.get_by_text("Saved: False alarm").wait_for()
     screenshot(page, "review-decision-saved")
 

@@ -123,7 +123,7 @@ def test_two_quick_decisions_land_on_their_own_passages(page, server, scored_run
     remaining = page.locator(CARDS)
     expect(remaining).to_have_count(1)  # the cards of the run before go once the page is redrawn
     assert "<b>bold</b>" in remaining.inner_text()
-    assert remaining.get_by_role("button").filter(has_text="→").count() == 0  # no fix, so no accept
+    expect(remaining.get_by_role("button").filter(has_text="→")).to_have_count(0)  # no fix, so no accept
     shot(page, "review-3-key-and-no-fix")
 
 
@@ -196,7 +196,7 @@ def test_archive_progress_advances_before_the_run_ends_and_names_are_kept(page, 
     page.locator('[data-testid="stDataFrame"]').last.wait_for()
     page.get_by_text("Flags per category").first.wait_for()
     shot(page, "archive-2-results")
-    with page.expect_download() as info:
+    with page.expect_download(timeout=90_000) as info:  # a download is built on click; CI machines may be busy
         page.get_by_role("button", name="names.csv").click()
     saved = workdir / "names.csv"
     info.value.save_as(saved)
