@@ -18,7 +18,11 @@ house style's `[limits] max_check_seconds` is an error row naming the slow stage
 next stage boundary: a running stage cannot be interrupted), and the worker goes on with the next document.
 
 Outputs in DIR (the columns and the quality score are documented in checks/scoring.py):
-  documents.parquet  one row per document: its size, metrics, flag counts, quality score, status and error
+  documents.parquet  one row per document: its size, metrics, flag counts, quality score, status and error. The
+                     score is 0-100 (100: no costly flag; below 50 reads like raw machine translation), from flags
+                     weighted by severity, category (mistranslation and names 5x) and confidence per 1,000 words;
+                     checks/scoring.py gives the formula, and checks.scoring.score_breakdown(flags, words) what
+                     each category and rule cost a document (the points sum to 100 minus its score)
   issues.parquet     one row per flag, exactly as `check --format json` gives them, with the sentence around it
   names.parquet      archive-wide clusters of name spellings (checks.names.archive_clusters); each family with an
                      archive table (checks.registry.ArchiveTable) writes one such table
