@@ -187,9 +187,11 @@ def candidates_in(
     found = []
     tokens = sentence.tokens
     index = senses()
-    for i, token in enumerate(tokens):
-        entries = index.get(token.text.lower())
-        if not entries or (i > 0 and token.text[:1].isupper()):
+    # the few tokens that are members of a sense set, found in one pass (most sentences have none)
+    members = [(i, entries) for i, token in enumerate(tokens) if (entries := index.get(token.text.lower()))]
+    for i, entries in members:
+        token = tokens[i]
+        if i > 0 and token.text[:1].isupper():
             continue
         for sense, member, position in entries:
             j = _partner(sentence, i, sense)

@@ -71,6 +71,7 @@ written as a plain word like any other: where the pattern has a rarer word, "the
 
 from __future__ import annotations
 
+import itertools
 import re
 import tomllib
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -133,6 +134,15 @@ class Element:
             return (not ok) or (tag is None and self.needs_tags)
         return ok
 
+    def matches_lexically(self, text: str, lower: str) -> bool:
+        """`matches(token, None)` from the token's text and its lower case (lowered once per document)."""
+        ok = (self.words is None or lower in self.words) and (
+            self.regex is None or self.regex.fullmatch(text) is not None
+        )
+        if self.negate:
+            return (not ok) or self.needs_tags
+        return ok
+
 
 @dataclass(frozen=True)
 class Pattern:
@@ -178,9 +188,59 @@ class Pattern:
         return range(max(0, anchor_position - len(before)), anchor_position - fewest + 1)
 
     @cached_property
+    def probes(self) -> tuple[tuple[int, Element], ...]:
+        """(offset from the anchor's token, element) for each element whose token is fixed by the anchor's: the
+        non-optional elements with no optional one between them and the anchor (each takes exactly one token).
+        They must match there for the pattern to match with its anchor at a given token, so a candidate that fails
+        one is dropped before the full match is tried. The anchor itself is left out unless it has a regex (its
+        words are how the candidate was found)."""
+        probes: list[tuple[int, Element]] = []
+        for step in (-1, 1):
+            e = self.anchor + step
+            while 0 <= e < len(self.elements) and not self.elements[e].optional:
+                probes.append((e - self.anchor, self.elements[e]))
+                e += step
+        probes.sort(key=lambda probe: abs(probe[0]))  # nearest first
+        if self.elements[self.anchor].regex is not None:
+            probes.insert(0, (0, self.elements[self.anchor]))
+        return tuple(probes)
+
+    @cached_property
+    def _probe_tests(self) -> tuple[tuple[int, frozenset[str] | None, Element], ...]:
+        """`probes` with the word set of each element that is a plain word test (no regex, tag or negation), which
+        `may_match_at` looks up directly."""
+        return tuple(
+            (offset, e.words if e.regex is None and not e.negate and not e.needs_tags else None, e)
+            for offset, e in self.probes
+        )
+
+    def may_match_at(self, tokens: Sequence[Token], lowered: Sequence[str], position: int) -> bool:
+        """False when no lexical match can have its anchor at `position` (a necessary condition, cheap: see
+        `probes`); `lowered` is the tokens' texts in lower case."""
+        for offset, words, element in self._probe_tests:
+            i = position + offset
+            if not 0 <= i < len(tokens):
+                return False
+            if words is not None:
+                if lowered[i] not in words:
+                    return False
+            elif not element.matches_lexically(tokens[i].text, lowered[i]):
+                return False
+        return True
+
+    @cached_property
     def required_words(self) -> tuple[frozenset[str], ...]:
         """Word sets of the literal elements that must all occur in a sentence for the pattern to match there."""
         return tuple(e.words for e in self.elements if e.words and not e.negate and not e.optional)
+
+    @cached_property
+    def required_besides_anchor(self) -> tuple[frozenset[str], ...]:
+        """`required_words` but the anchor's (a sentence found through the anchor has one of its words)."""
+        return tuple(
+            e.words
+            for i, e in enumerate(self.elements)
+            if i != self.anchor and e.words and not e.negate and not e.optional
+        )
 
     def find_all(self, tokens: Sequence[Token], tags, starts: range | None = None) -> Iterable[list[int]]:
         """Matches starting at each of `starts` (default: every token)."""
@@ -378,15 +438,20 @@ def match_case(suggestion: str, original: str) -> str:
     return suggestion
 
 
+_RULE_SET_SERIALS = itertools.count()  # one per RuleSet: names its entry in a document's cache
+
+
 class RuleSet:
     """Rules indexed by their anchor words; `check` visits only sentences containing an anchor word."""
 
     def __init__(self, rules: Sequence[PatternRule]) -> None:
         self.rules = tuple(rules)
-        self._index: dict[str, list[PatternRule]] = {}
-        for rule in self.rules:
+        # anchor word -> (rule number, rule, its other required words); the number keys a sentence's verdict on them
+        self._index: dict[str, list[tuple[int, PatternRule, tuple[frozenset[str], ...]]]] = {}
+        for number, rule in enumerate(self.rules):
             for word in rule.pattern.anchor_words:
-                self._index.setdefault(word, []).append(rule)
+                self._index.setdefault(word, []).append((number, rule, rule.pattern.required_besides_anchor))
+        self._cache_key = f"patterns:{next(_RULE_SET_SERIALS)}"
 
     def __len__(self) -> int:
         return len(self.rules)
@@ -397,23 +462,40 @@ class RuleSet:
     def check(self, doc: Document, enabled: Callable[[str], bool] = lambda rule_id: True) -> list[Flag]:
         flags: list[Flag] = []
         for sentence in doc.sentences:
-            candidates = self._candidates(sentence, enabled)
+            candidates = self._candidates(doc, sentence, enabled)
             for rule, position in candidates:
                 flag = self._try(rule, doc, sentence, position)
                 if flag is not None:
                     flags.append(flag)
         return _unique(flags)
 
-    def _candidates(self, sentence: Sentence, enabled) -> list[tuple[PatternRule, int]]:
+    def _candidates(self, doc: Document, sentence: Sentence, enabled) -> list[tuple[PatternRule, int]]:
+        """(rule, anchor token) pairs worth a full match, in token order (see `_find_candidates`), of the enabled
+        rules. Found once per document: the pipeline asks before tagging and again when checking."""
+        found = doc.cache.get(self._cache_key)
+        if found is None:
+            found = doc.cache[self._cache_key] = [
+                self._find_candidates(sentence.tokens, lowered)
+                for sentence, lowered in zip(doc.sentences, doc.lower_tokens, strict=True)
+            ]
+        return [(rule, position) for rule, position in found[sentence.index] if enabled(rule.id)]
+
+    def _find_candidates(self, tokens: Sequence[Token], lowered: Sequence[str]) -> list[tuple[PatternRule, int]]:
+        """(rule, anchor token) pairs of one sentence where an anchor word occurs, a word of each of the rule's
+        required elements occurs in the sentence, and the tokens at fixed distances from the anchor fit."""
+        index = self._index
+        hits = [(position, index[word]) for position, word in enumerate(lowered) if word in index]
+        if not hits:
+            return []
+        present = set(lowered)
+        verdicts: dict[int, bool] = {}  # rule number -> its other required words occur (decided once a sentence)
         found = []
-        present: set[str] | None = None
-        for position, token in enumerate(sentence.tokens):
-            for rule in self._index.get(token.text.lower(), ()):
-                if not enabled(rule.id):
-                    continue
-                if present is None:
-                    present = {t.text.lower() for t in sentence.tokens}
-                if all(words & present for words in rule.pattern.required_words):
+        for position, indexed in hits:
+            for number, rule, others in indexed:
+                ok = verdicts.get(number)
+                if ok is None:
+                    ok = verdicts[number] = not others or all(not words.isdisjoint(present) for words in others)
+                if ok and rule.pattern.may_match_at(tokens, lowered, position):
                     found.append((rule, position))
         return found
 
@@ -423,7 +505,7 @@ class RuleSet:
         for every family in one batch before the checks run (one spaCy batch costs less than a call per sentence)."""
         needed = []
         for sentence in doc.sentences:
-            for rule, position in self._candidates(sentence, enabled):
+            for rule, position in self._candidates(doc, sentence, enabled):
                 if rule.needs_tags and next(self._lexical_matches(rule, sentence.tokens, position), None):
                     needed.append(sentence)
                     break

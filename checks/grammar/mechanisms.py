@@ -26,6 +26,7 @@ VOWEL, CONSONANT = "vowel", "consonant"
 _LETTER_VOWEL_SOUND = frozenset("AEFHILMNORSX")  # letter names that start with a vowel sound: "an F", "an MP"
 _NUMBER_RE = re.compile(r"\d+")
 _ARTICLE_FORMS = frozenset(("a", "an", "A", "An"))
+_LOWER_ARTICLES = frozenset(("a", "an"))  # the article forms in lower case: a cheap first sieve over a sentence
 # Words starting with "u" that clearly start with a vowel sound ("an unusual", "an upper", "an usher").
 _U_VOWEL_RE = re.compile(r"u(?:n|p|l|m|g|sh|tt|r[^aeiou])")
 
@@ -161,7 +162,8 @@ def article_flags(doc: Document, sentence: Sentence) -> list[Flag]:
     flags = []
     tokens = sentence.tokens
     shouting = None
-    for i in range(len(tokens) - 1):
+    lowered = doc.lower_texts(sentence)
+    for i in [k for k in range(len(tokens) - 1) if lowered[k] in _LOWER_ARTICLES]:
         if tokens[i].text not in _ARTICLE_FORMS or not _is_article(tokens, i):
             continue
         article, following = tokens[i], tokens[i + 1]
@@ -199,8 +201,11 @@ def article_flags(doc: Document, sentence: Sentence) -> list[Flag]:
 
 
 def repeated_word_flags(doc: Document, sentence: Sentence) -> list[Flag]:
-    flags = []
+    flags: list[Flag] = []
     tokens = sentence.tokens
+    lowered = doc.lower_texts(sentence)
+    if not any(map(str.__eq__, lowered, lowered[1:])):
+        return flags  # no two neighbours alike in lower case, so none the same word (see _same_word)
     allowed = word_lists().repeat_allowed
     i = 0
     while i < len(tokens) - 1:

@@ -213,7 +213,7 @@ def passive_flags(doc: Document, use_tagger: bool = False) -> list[Flag]:
     lists = word_lists()
     candidates = [
         c
-        for s, lower in zip(doc.sentences, _lower_words(doc), strict=True)
+        for s, lower in zip(doc.sentences, doc.lower_tokens, strict=True)
         for c in _passive_candidates(s, lists, lower)
         if c.clear or use_tagger
     ]
@@ -262,7 +262,7 @@ def adverb_flags(doc: Document, threshold: int, use_tagger: bool = False) -> lis
     """Sentences carrying `threshold` or more -ly adverbs (tagged RB): most can go or become a stronger verb."""
     lists = word_lists()
     flags = []
-    for sentence, lower in zip(doc.sentences, _lower_words(doc), strict=True):
+    for sentence, lower in zip(doc.sentences, doc.lower_tokens, strict=True):
         if sentence.text.lower().count("ly") < threshold:  # the common case: too few words can end in -ly
             continue
         positions = [
@@ -304,11 +304,3 @@ def wordy_rules() -> RuleSet:
 
 def wordy_flags(doc: Document, config: Config) -> list[Flag]:
     return wordy_rules().check(doc, config.rule_enabled)
-
-
-def _lower_words(doc: Document) -> list[tuple[str, ...]]:
-    """Each sentence's tokens in lower case, computed once per document for the lexical tests."""
-    cached = doc.cache.get("readability:lower")
-    if cached is None:
-        cached = doc.cache["readability:lower"] = [tuple([t.text.lower() for t in s.tokens]) for s in doc.sentences]
-    return cached

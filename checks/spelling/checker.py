@@ -192,17 +192,17 @@ def findings(doc: Document, config: Config) -> tuple[list[Found], str]:
     mixed = mixed_forms(doc) if settings.consistent and config.rule_enabled(RULE_MIXED) else {}
     known = lexicon().zipf
     watched = _watched(settings, mixed)  # the known words that may still be flagged: the other dialect's forms
-    for sentence in doc.sentences:
+    for sentence, lowered in zip(doc.sentences, doc.lower_tokens, strict=True):
         tokens = sentence.tokens
         pending = [
             i
-            for i, t in enumerate(tokens)
-            if t.text[:1].isalpha()
-            and (not (t.text in known or t.text.lower() in known) or (watched and t.text.lower() in watched))
+            for i, (t, lower) in enumerate(zip(tokens, lowered, strict=True))
+            if (not (t.text in known or lower in known) or (watched and lower in watched)) and t.text[:1].isalpha()
         ]
         if not pending:
             continue
         words = [t for t in tokens if t.text[:1].isalpha()]
+        word_number = {t.start: k for k, t in enumerate(words)}  # a token's place among the words, found once
         foreign = _foreign_passage(words, settings.user_words)
         joined: set[int | None] = set()
         for i in pending:
@@ -222,7 +222,8 @@ def findings(doc: Document, config: Config) -> tuple[list[Found], str]:
                     continue  # a hyphenated word in the user's dictionary
                 parts = [(p, s) for p, s in parts if len(p) >= 4]  # wi-fi, sci-fi, pre-war: short parts pass
             for index, (part, start) in enumerate(parts):
-                context = _Context(doc, sentence, token, words, index == 0 and _is_opening(tokens, i), mixed)
+                opening = index == 0 and _is_opening(tokens, i)
+                context = _Context(doc, sentence, token, words, word_number[token.start], opening, mixed)
                 one = _check_word(context, part, start, settings, config)
                 if one is not None and (len(parts) == 1 or one.flag.rule != RULE_TYPO or _is_slip(part, one.flag)):
                     found.append(one)
@@ -326,6 +327,7 @@ class _Context:
     sentence: Sentence
     token: Token
     words: list
+    word_index: int  # the token's index in `words`
     at_opening: bool
     mixed: dict[str, str]  # word spelt both ways: its rarer form -> the form to keep ([spelling] consistent)
 
@@ -346,7 +348,7 @@ def _check_word(ctx: _Context, part: str, start: int, settings: Settings, config
         return None  # Congrès, Tillabéri: a foreign word or name
     if not config.rule_enabled(RULE_TYPO) and not config.rule_enabled(RULE_UNKNOWN):
         return None
-    before, after = _neighbours(ctx.words, ctx.token)
+    before, after = _neighbours(ctx.words, ctx.word_index)
     if part[:1].isupper():
         if ctx.at_opening:
             return _check_opening(ctx, part, start, folded, after, settings, config)
@@ -367,8 +369,8 @@ def _repeated_slip(ranked: list[Scored]) -> bool:
     )
 
 
-def _neighbours(words: list[Token], token: Token) -> tuple[tuple[str, ...], str | None]:
-    i = next(k for k, w in enumerate(words) if w.start == token.start)
+def _neighbours(words: list[Token], i: int) -> tuple[tuple[str, ...], str | None]:
+    """The two words before words[i] and the one after it, folded."""
     before = tuple(_fold(w.text) for w in words[max(0, i - 2) : i])
     after = _fold(words[i + 1].text) if i + 1 < len(words) else None
     return before, after
@@ -381,7 +383,7 @@ def _is_name(ctx: _Context, part: str, folded: str) -> bool:
         return True  # the document uses it again
     if looks_like_name(part):
         return True
-    i = next(k for k, w in enumerate(ctx.words) if w.start == ctx.token.start)
+    i = ctx.word_index
     neighbours = ctx.words[max(0, i - 1) : i] if not ctx.at_opening else []
     if neighbours and i - 1 == 0 and lexicon().freq(_fold(neighbours[0].text)) >= 5.0:
         neighbours = []  # "The Brittish embassy": a common word opening the sentence is not part of a name
