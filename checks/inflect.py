@@ -14,11 +14,13 @@ both files against lemminflect):
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from importlib import resources
 
 TABLE = "inflections.tsv"
 # Template transforms: name -> Penn tags to try, in order.
+_ASCII_DIGITS_RE = re.compile(r"[0-9]+")
 TRANSFORMS = {
     "ing": ("VBG",),
     "base": ("VB",),
@@ -134,6 +136,8 @@ def inflect(word: str, transform: str) -> str:
         return word.lower()
     if transform == "title":
         return word[:1].upper() + word[1:]
+    if transform == "thousands":  # 15000 -> 15,000 (ASCII digits only: int() would also read other scripts' digits)
+        return f"{int(word):,}" if _ASCII_DIGITS_RE.fullmatch(word) else word
     if transform not in TRANSFORMS:
         raise ValueError(f"unknown template transform {transform!r}")
     lemma = _lemma(word.lower())

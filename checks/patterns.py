@@ -414,7 +414,7 @@ def _check_templates(templates: Iterable[str], elements: int) -> None:
     """Fail at load time on a malformed template or one naming an element the pattern does not have."""
     from checks.inflect import TRANSFORMS
 
-    transforms = {*TRANSFORMS, "lower", "title"}
+    transforms = {*TRANSFORMS, "lower", "title", "thousands"}
     for template in templates:
         for found in _TEMPLATE_LIKE_RE.finditer(template):
             m = _TEMPLATE_RE.fullmatch(found.group())

@@ -77,3 +77,10 @@ def test_dictionary_words_are_inflected_without_importing_lemminflect() -> None:
         [sys.executable, "-c", script], cwd=root, capture_output=True, text=True, timeout=60, check=True
     )
     assert result.stdout.split() == ["pressuring", "gone", "child", "attends", "founded", "False"]
+
+
+def test_thousands_groups_ascii_digits_only():
+    assert inflect.inflect("64847", "thousands") == "64,847"
+    assert inflect.inflect("150000", "thousands") == "150,000"
+    assert inflect.inflect("١٢٣٤٥", "thousands") == "١٢٣٤٥"  # Arabic-Indic digits stay as written
+    assert inflect.inflect("12a45", "thousands") == "12a45"
