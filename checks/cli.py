@@ -161,7 +161,8 @@ def build_parser() -> argparse.ArgumentParser:
     _common(build)
 
     regen = sub.add_parser(
-        "regenerate-data", help="rewrite generated data (inflections, docs/rules.md, samples/copydesk.toml, siblings)"
+        "regenerate-data",
+        help="rewrite generated data (inflections, docs/rules.md, samples/copydesk.toml, siblings, tagger weights)",
     )
     _common(regen)
 
