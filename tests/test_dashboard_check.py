@@ -158,6 +158,81 @@ def test_a_new_draft_does_not_replace_the_editors_work_without_asking(house_styl
     assert text_of(at) == "A new story about the floods."
 
 
+def kept_copy(at: AppTest, typed: str | None = None) -> dict:
+    """What the editor keeps in localStorage from its last render (index.html, copies()), as JSON carries it."""
+    args = editor_args(at)
+    kept = {"v": 1, "saved": 1, "tab": "t1", "doc": args["doc"], "text": args["text"], **args["saved"]}
+    if typed is not None:
+        kept["typed"] = typed
+    return json.loads(json.dumps(kept))
+
+
+def restore(at: AppTest, kept: dict, client: str = "browser-2") -> AppTest:
+    """The editor's Restore: sent from an empty editor (doc None) with the session's token."""
+    event = {"seq": 1, "doc": None, "action": "restore", "copy": kept, "session": editor_args(at)["session"]}
+    at.session_state["cd_editor"] = {"client": client, "events": [event]}
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_a_reload_restores_the_kept_copy_with_its_fix_marks_history_and_typing(house_style):
+    text = "\U0001f642 " + (DRAFTS / "port-strike.txt").read_text("utf-8")  # an emoji before every offset
+    at = check(text)
+    (flag,) = issues(at, "keen-fire")
+    send(at, accept_event(text, flag))
+    edited = text_of(at).rstrip("\n") + " The goverment was silent.\n"
+    send(at, {"action": "edit", "text": edited})
+    before = editor_args(at)
+    typed = edited.replace("Sunday", "Sunday \U0001f4f0 morning")  # typed after the last render, before the reload
+
+    fresh = AppTest.from_file(APP, default_timeout=60).run()  # a reload: a new session, an empty editor
+    assert editor_args(fresh)["doc"] is None and editor_args(fresh)["saved"] is None
+    restore(fresh, kept_copy(at, typed))
+    copy = fresh.session_state["draft"]["copy"]
+    assert copy.text == typed and copy.original == text and copy.accepted_count() == 1
+    (fix,) = copy.current.accepted
+    assert copy.text[fix.start : fix.end] == "live fire"  # code points, past the emoji
+    after = editor_args(fresh)
+    assert after["doc"] not in (None, before["doc"]) and after["text"] == typed
+    assert ["del", "keen"] in after["changes"] and ["ins", "live"] in after["changes"]
+    assert "1 fix accepted" in after["status"] and after["can_undo"]
+    assert fresh.session_state["draft"]["checked"] == typed  # checked again
+    assert "goverment" in [f.text for f in issues(fresh, "spelling")]
+    assert any("Restored your draft" in i.value for i in fresh.info)
+    send(fresh, {"action": "undo", "text": typed}, {"action": "undo", "text": edited})  # the history came back too
+    assert text_of(fresh) == text.replace("keen fire", "live fire")
+    fresh.run()  # the same Restore again (a rerun): not restored twice
+    assert text_of(fresh) == text.replace("keen fire", "live fire")
+
+
+def test_a_restore_never_replaces_changed_work_without_asking_and_a_bad_copy_is_refused(house_style):
+    text = (DRAFTS / "port-strike.txt").read_text("utf-8")
+    at = check(text)
+    (flag,) = issues(at, "keen-fire")
+    send(at, accept_event(text, flag))
+    kept = kept_copy(at)
+    other = check("A new story about the floods.")
+    send(other, {"action": "edit", "text": "A new story about the floods today."})
+    restore(other, kept)
+    assert text_of(other) == "A new story about the floods today."  # asked first
+    assert any("Restoring the saved draft" in w.value for w in other.warning)
+    other.button(key="replace_yes").click().run()
+    assert text_of(other) == text.replace("keen fire", "live fire")
+
+    stale = AppTest.from_file(APP, default_timeout=60).run()
+    event = {"seq": 1, "doc": None, "action": "restore", "copy": kept, "session": "an older session"}
+    stale.session_state["cd_editor"] = {"client": "b", "events": [event]}
+    stale.run()
+    assert "draft" not in stale.session_state  # a Restore sent before a server restart is not replayed
+
+    broken = AppTest.from_file(APP, default_timeout=60).run()
+    restore(broken, {**kept, "steps": [{"d": None, "accepted": [["r", "x", "y", 0, 10**9]]}], "at": 0})
+    assert "draft" not in broken.session_state
+    assert any("could not be restored" in i.value for i in broken.info)
+    assert editor_args(broken)["ack"] == {"client": "browser-2", "seq": 1}  # the editor stops waiting
+
+
 def test_document_level_flags_have_no_passage_and_clarity_is_a_second_layer(house_style):
     at = check((DRAFTS / "port-strike.txt").read_text("utf-8"))
     flags = editor_args(at)["flags"]
@@ -426,3 +501,31 @@ def test_change_marks_and_marked_text():
     assert working_copy.marked_text(marks) == "They opened [-keen-]{+live+} fire{+ today+}."
     assert working_copy.inserted_spans(marks) == [(12, 16, "keen"), (21, 27, "")]
     assert working_copy.changes("same", "same") == [working_copy.Change("same", "same")]
+
+
+def test_the_kept_copy_round_trips_in_code_points_and_its_history_is_bounded():
+    text = "\U0001f642 They opened keen fire. The goverment said so."
+    copy = WorkingCopy.start(text)
+    start = text.index("keen fire")
+    copy.accept("m.keen", start, start + 9, "live fire")
+    typo = copy.text.index("goverment")
+    copy.ignore("s.typo", typo, typo + 9)
+    copy.edit(copy.text + " \U0001f4f0 More.")
+    copy.undo()  # a redo step is kept too
+    kept = {**json.loads(json.dumps(working_copy.saved_form(copy))), "text": copy.text}
+    again = working_copy.from_saved(kept, 10_000)
+    assert (again.original, again.steps, again.at) == (copy.original, copy.steps, copy.at)
+    assert kept["steps"][0]["d"] == [start, len(copy.text) - start - 4, "keen"]  # a difference, not a copy
+
+    long = WorkingCopy.start("word " * 2000)
+    for i in range(150):
+        long.edit(long.text[: i * 5] + "W" + long.text[i * 5 + 1 :])
+    saved = working_copy.saved_form(long)
+    assert len(saved["steps"]) == working_copy.HISTORY_STEPS and saved["at"] == working_copy.HISTORY_STEPS - 1
+    again = working_copy.from_saved({**saved, "text": long.text}, 10_000)
+    assert again.text == long.text and again.steps == long.steps[-working_copy.HISTORY_STEPS :]
+
+    for bad in (None, {"v": 2}, {**kept, "at": 5}, {**kept, "text": "x" * 10_001}, {**kept, "original": 3}):
+        with pytest.raises(ValueError):
+            working_copy.from_saved(bad, 10_000)
+    assert working_copy.common_ends("a\U0001f642bc", "a\U0001f642xbc") == (2, 2)

@@ -1,6 +1,8 @@
 """The draft editor component (editor/index.html): Python's side of it, what it is sent and what it sends back.
 
 The component is declared once per process with `path=`: Streamlit serves the folder as it is, no build step.
+It keeps the working copy in the browser's localStorage (`saved`, working_copy.saved_form) and offers it back
+after a reload, a closed tab or a server restart; a Restore comes back as an event (check_draft.take_restore).
 """
 
 from __future__ import annotations

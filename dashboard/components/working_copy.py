@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import cached_property
+from typing import Any
 
 from checks.flags import Flag
 
@@ -116,6 +118,28 @@ class WorkingCopy:
         return len(self.current.accepted)
 
 
+def common_ends(old: str, new: str) -> tuple[int, int]:
+    """(length of the common prefix, length of the common suffix after it). Found by halving, each test comparing
+    only the stretch not yet known, so slices compare at C speed and a long draft costs about two passes over it."""
+    limit = min(len(old), len(new))
+    prefix = _longest(lambda low, high: old[low:high] == new[low:high], limit)
+    o, n = len(old), len(new)
+    suffix = _longest(lambda low, high: old[o - high : o - low] == new[n - high : n - low], limit - prefix)
+    return prefix, suffix
+
+
+def _longest(same: Callable[[int, int], bool], limit: int) -> int:
+    """The largest length <= limit whose stretch agrees, where same(low, high) tells whether [low, high) agrees."""
+    low, high = 0, limit  # [0, low) agrees; the answer is at most high
+    while low < high:
+        middle = (low + high + 1) // 2
+        if same(low, middle):
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
 @dataclass(frozen=True)
 class Shift:
     """Where the text between an old and a new version changed: one stretch (common prefix and suffix kept)."""
@@ -126,14 +150,7 @@ class Shift:
     @cached_property
     def bounds(self) -> tuple[int, int, int]:
         """(changed start, changed end in the old text, length difference)."""
-        limit = min(len(self.old), len(self.new))
-        prefix = 0
-        while prefix < limit and self.old[prefix] == self.new[prefix]:
-            prefix += 1
-        limit = min(len(self.old), len(self.new)) - prefix
-        suffix = 0
-        while suffix < limit and self.old[-1 - suffix] == self.new[-1 - suffix]:
-            suffix += 1
+        prefix, suffix = common_ends(self.old, self.new)
         return prefix, len(self.old) - suffix, len(self.new) - len(self.old)
 
     def span(self, start: int, end: int) -> tuple[int, int] | None:
@@ -150,6 +167,136 @@ class Shift:
             return fix
         moved = self.span(fix.start, fix.end)
         return replace(fix, start=moved[0] if moved else None, end=moved[1] if moved else None)
+
+
+# ---------------------------------------------------------------------------------- the copy kept in the browser
+# The editor keeps the working copy in the browser's localStorage, so a reload, a closed tab or a server restart
+# loses nothing: the current step's text (the editor has it already), the original, and the undo history as each
+# step's difference from its neighbour towards the current step (an edit costs its own few characters, not a copy
+# of the draft). History is bounded; past the browser's quota the editor drops it and keeps the text.
+
+SAVED_VERSION = 1
+HISTORY_STEPS = 100  # undo and redo steps kept in the browser
+HISTORY_CHARS = 500_000  # characters those steps' differences may hold together (the browser keeps ~5 MB a site)
+
+Delta = tuple[int, int, str]  # (common prefix, common suffix, the middle): a text rebuilt from its neighbour's
+
+
+def delta(reference: str, text: str) -> Delta:
+    if reference is text:  # an ignore or an accepted-fix step keeps the text object it had
+        return len(text), 0, ""
+    prefix, suffix = common_ends(reference, text)
+    return prefix, suffix, text[prefix : len(text) - suffix]
+
+
+def apply_delta(reference: str, change: Delta) -> str:
+    prefix, suffix, middle = change
+    if prefix + suffix > len(reference):
+        raise ValueError("a saved step does not fit the text beside it")
+    return reference[:prefix] + middle + reference[len(reference) - suffix :]
+
+
+def saved_form(copy: WorkingCopy) -> dict[str, Any]:
+    """The working copy as the browser keeps it, less the current text (sent beside it): steps nearest the current
+    one first, as many as HISTORY_STEPS and HISTORY_CHARS allow."""
+    at = copy.at
+    kept: dict[int, dict[str, Any]] = {at: _step_form(copy.current, None)}
+    budget = HISTORY_CHARS
+    for index, neighbour in [(i, i + 1) for i in range(at - 1, -1, -1)] + [
+        (i, i - 1) for i in range(at + 1, len(copy.steps))
+    ]:
+        if len(kept) >= HISTORY_STEPS or neighbour not in kept:
+            continue
+        change = delta(copy.steps[neighbour].text, copy.steps[index].text)
+        budget -= len(change[2])
+        if budget < 0:
+            continue
+        kept[index] = _step_form(copy.steps[index], change)
+    first = min(kept)
+    return {
+        "v": SAVED_VERSION,
+        "original": None if copy.original == copy.text else copy.original,
+        "at": at - first,
+        "steps": [kept[i] for i in sorted(kept)],
+    }
+
+
+def _step_form(step: Step, change: Delta | None) -> dict[str, Any]:
+    return {
+        "d": list(change) if change is not None else None,
+        "ignored": [list(span) for span in sorted(step.ignored)],
+        "accepted": [[a.rule, a.text, a.replacement, a.start, a.end] for a in step.accepted],
+        "label": step.label,
+    }
+
+
+def from_saved(saved: Any, max_chars: int) -> WorkingCopy:
+    """A working copy again from what the browser kept (untrusted: it may be old, edited or cut short); ValueError
+    says what is wrong with it. `typed`, the text on screen when it was saved, is kept as the editor's last edit."""
+    if not isinstance(saved, dict) or saved.get("v") != SAVED_VERSION:
+        raise ValueError("it was saved by another version of Copydesk")
+    text, steps, at = saved.get("text"), saved.get("steps"), saved.get("at", -1)
+    if not isinstance(text, str) or not isinstance(steps, list) or not steps:
+        raise ValueError("it has no text")
+    if not isinstance(at, int) or isinstance(at, bool):
+        raise ValueError("its history is not in order")
+    if not 0 <= at < len(steps) or not all(isinstance(s, dict) for s in steps) or steps[at].get("d") is not None:
+        raise ValueError("its history is not in order")
+    texts: dict[int, str] = {at: text}
+    for index in [*range(at - 1, -1, -1), *range(at + 1, len(steps))]:
+        neighbour = index + 1 if index < at else index - 1
+        texts[index] = apply_delta(texts[neighbour], _delta(steps[index].get("d")))
+    original = saved.get("original")
+    original = text if original is None else original
+    typed = saved.get("typed")
+    if not isinstance(original, str) or not (typed is None or isinstance(typed, str)):
+        raise ValueError("its original is not text")
+    if max(len(t) for t in [original, typed or "", *texts.values()]) > max_chars:
+        raise ValueError(f"it is longer than the limit of {max_chars:,} characters")
+    copy = WorkingCopy(original, [_step(texts[i], steps[i]) for i in range(len(steps))], at)
+    if typed is not None:
+        copy.edit(typed)
+    return copy
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _delta(value: Any) -> Delta:
+    if not (isinstance(value, list) and len(value) == 3 and _is_int(value[0]) and _is_int(value[1])):
+        raise ValueError("a step of its history is unreadable")
+    prefix, suffix, middle = value
+    if prefix < 0 or suffix < 0 or not isinstance(middle, str):
+        raise ValueError("a step of its history is unreadable")
+    return prefix, suffix, middle
+
+
+def _step(text: str, saved: dict[str, Any]) -> Step:
+    ignored, accepted, label = saved.get("ignored", []), saved.get("accepted", []), saved.get("label", "restored")
+    if not isinstance(ignored, list) or not isinstance(accepted, list) or not isinstance(label, str):
+        raise ValueError("a step of its history is unreadable")
+    return Step(text, frozenset(_span(s, text) for s in ignored), tuple(_accepted(a, text) for a in accepted), label)
+
+
+def _span(value: Any, text: str) -> Span:
+    if not (isinstance(value, list) and len(value) == 3 and isinstance(value[0], str)):
+        raise ValueError("an ignored flag is unreadable")
+    rule, start, end = value
+    if not (_is_int(start) and _is_int(end) and 0 <= start <= end <= len(text)):
+        raise ValueError("an ignored flag lies outside the text")
+    return rule, start, end
+
+
+def _accepted(value: Any, text: str) -> Accepted:
+    if not (isinstance(value, list) and len(value) == 5 and all(isinstance(v, str) for v in value[:3])):
+        raise ValueError("an accepted fix is unreadable")
+    rule, was, replacement, start, end = value
+    if start is None or end is None:
+        return Accepted(rule, was, replacement, None, None)
+    if not (_is_int(start) and _is_int(end) and 0 <= start <= end <= len(text)):
+        raise ValueError("an accepted fix lies outside the text")
+    return Accepted(rule, was, replacement, start, end)
 
 
 # ---------------------------------------------------------------------------------------------- change marks

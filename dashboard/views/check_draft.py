@@ -1,6 +1,7 @@
 """Page 1, Check a draft: paste or upload, then work in one text: the draft edited in place with its flags
 highlighted (the editor component, dashboard/components/editor), fixes accepted from a card, re-checked on every
-pause, undo and redo, downloads of the clean text or the text with its changes marked."""
+pause, undo and redo, downloads of the clean text or the text with its changes marked. The editor keeps the working
+copy in the browser, so after a reload, a closed tab or a server restart the page offers it back (take_restore)."""
 
 from __future__ import annotations
 
@@ -25,6 +26,8 @@ from dashboard.components.draft_editor import editor, flag_payload
 STATE = "draft"  # st.session_state[STATE]: the draft's working copy, its latest check and the editor's decisions
 INPUT_BOX = "draft_input_boxes"  # paste and upload boxes drawn so far: each new draft closes the box
 EDITOR_KEY = "cd_editor"  # the editor component's value: {"client", "events": [...]} not yet acknowledged
+SESSION = "cd_session"  # this session's token (session_token)
+RESTORED = "cd_restored"  # the editor's last Restore answered: {"client", "seq"} (also its acknowledgement)
 JUDGE_DELAY_SECONDS = 0.4  # the pause before the model judge reads an edited text (the editor may go on typing)
 DIALECT_NAMES = {
     "auto": "auto (follow the draft)",
@@ -113,9 +116,7 @@ def run_check(
     if still_checking(text, source):  # the same work is not started again
         st.session_state["draft_notice"] = "This draft is still being checked: its results are added when it is done."
         return
-    current = st.session_state.get(STATE)
-    if current and current["copy"].changed and not confirmed:
-        st.session_state["draft_replace"] = {"text": text, "source": source, "guessed": guessed}
+    if would_lose_work({"text": text, "source": source, "guessed": guessed}, confirmed):
         return
     st.session_state.pop("draft_replace", None)
     common.warm_up(wait=True)
@@ -130,6 +131,16 @@ def run_check(
     st.session_state["close_input"] = True  # one copy of the text on the page: the box closes, the editor has it
 
 
+def would_lose_work(waiting: dict, confirmed: bool) -> bool:
+    """Whether starting on `waiting` (a new text, or a copy to restore) would lose the editor's changes: if so it
+    waits for confirm_replace to ask."""
+    current = st.session_state.get(STATE)
+    if current and current["copy"].changed and not confirmed:
+        st.session_state["draft_replace"] = waiting
+        return True
+    return False
+
+
 def confirm_replace(config, limits: desk.DeskLimits) -> None:
     """Starting over would lose the editor's work: ask first."""
     waiting = st.session_state.get("draft_replace")
@@ -141,12 +152,16 @@ def confirm_replace(config, limits: desk.DeskLimits) -> None:
         st.warning(
             "The draft you are working on has changes: "
             f"{plural(copy.accepted_count(), 'fix', 'fixes')} accepted, "
-            f"{plural(len(copy.current.ignored), 'flag')} ignored, and your edits. Checking the new text "
+            f"{plural(len(copy.current.ignored), 'flag')} ignored, and your edits. "
+            f"{'Restoring the saved draft' if 'restore' in waiting else 'Checking the new text'} "
             "replaces it: download it first if you need it."
         )
         left, right = st.columns(2)
         if left.button("Replace it with the new text", key="replace_yes"):
-            run_check(waiting["text"], waiting["source"], config, limits, waiting["guessed"], confirmed=True)
+            if "restore" in waiting:
+                restore_saved(waiting["restore"], config, limits, confirmed=True)
+            else:
+                run_check(waiting["text"], waiting["source"], config, limits, waiting["guessed"], confirmed=True)
             st.rerun()
         if right.button("Keep working on this draft", key="replace_no"):
             st.session_state.pop("draft_replace", None)
@@ -238,8 +253,59 @@ def take_inputs(config, limits: desk.DeskLimits) -> None:
     if uploaded is not None and st.session_state.get("draft_upload_id") != uploaded.file_id:
         st.session_state["draft_upload_id"] = uploaded.file_id
         read_upload(uploaded, config, limits)
+    take_restore(config, limits)
     if STATE not in st.session_state:
         start_from_editor(config, limits)
+
+
+def take_restore(config, limits: desk.DeskLimits) -> None:
+    """The editor offered the copy it kept in the browser (after a reload, a closed tab or a server restart) and the
+    editor chose Restore: the same text, history and change marks, checked again."""
+    value = st.session_state.get(EDITOR_KEY)
+    if not isinstance(value, dict):
+        return
+    asked = [
+        e
+        for e in value.get("events") or []
+        if isinstance(e, dict) and e.get("action") == "restore" and e.get("session") == session_token()
+    ]
+    if not asked:
+        return
+    stamp = {"client": value.get("client"), "seq": asked[-1].get("seq")}
+    if st.session_state.get(RESTORED) == stamp:
+        return
+    st.session_state[RESTORED] = stamp  # before restoring: a rerun never restores twice
+    restore_saved(asked[-1].get("copy"), config, limits)
+
+
+def session_token() -> str:
+    """This session's name, sent to the editor and back with a Restore: a Restore answered before a server restart
+    (which the browser may send again) is not replayed in the new session."""
+    return st.session_state.setdefault(SESSION, uuid.uuid4().hex)
+
+
+def restore_saved(saved, config, limits: desk.DeskLimits, confirmed: bool = False) -> None:
+    try:
+        copy = working_copy.from_saved(saved, limits.max_paste_chars)
+    except ValueError as exc:
+        st.session_state["draft_notice"] = render.esc(f"The draft kept in this browser could not be restored: {exc}.")
+        return
+    if would_lose_work({"restore": saved}, confirmed):
+        return
+    st.session_state.pop("draft_replace", None)
+    source = saved.get("source")
+    source = source[:200] if isinstance(source, str) and source else "restored draft"
+    common.warm_up(wait=True)
+    draft = new_draft(copy.original, source, None, None, 0.0)
+    draft["copy"] = copy
+    with st.spinner("Checking…"):
+        check_into(draft, config, limits)
+    st.session_state[STATE] = draft
+    st.session_state["close_input"] = True
+    st.session_state["draft_notice"] = render.esc(
+        f"Restored your draft from this browser: {plural(len(copy.text.split()), 'word')}, "
+        f"{plural(copy.accepted_count(), 'fix', 'fixes')} accepted."
+    )
 
 
 def read_upload(uploaded, config, limits: desk.DeskLimits) -> None:
@@ -426,6 +492,8 @@ def editor_section(draft: dict) -> None:
         colours=render.CATEGORY_COLOURS,
         labels=render.CATEGORY_LABELS,
         status=status_line(draft),
+        saved={**working_copy.saved_form(copy), "source": draft["source"]},  # kept in the browser by the editor
+        session=session_token(),
     )
 
 
@@ -535,9 +603,14 @@ def notes(draft: dict) -> None:
             st.warning(render.esc(part))
     for name, problem in report.status.get("failed_checks", {}).items():
         st.warning(render.esc(f"The {name} checks failed on this draft and are missing from the results: {problem}"))
-    notice = st.session_state.pop("draft_notice", None)
-    if notice:
-        st.info(notice)
+    notice()
+
+
+def notice() -> None:
+    """The page's last word on what the editor did (escaped where it is set)."""
+    said = st.session_state.pop("draft_notice", None)
+    if said:
+        st.info(said)
 
 
 def start_from_editor(config, limits: desk.DeskLimits) -> None:
@@ -565,7 +638,7 @@ def empty_editor() -> None:
         doc=None,
         text="",
         flags=[],
-        ack=None,
+        ack=st.session_state.get(RESTORED),  # a Restore that failed (its notice says why) is not waited for
         can_undo=False,
         can_redo=False,
         inserted=[],
@@ -573,6 +646,8 @@ def empty_editor() -> None:
         colours=render.CATEGORY_COLOURS,
         labels=render.CATEGORY_LABELS,
         status="Paste or type a draft here, or upload a file above",
+        saved=None,
+        session=session_token(),
     )
 
 
@@ -603,6 +678,8 @@ def main() -> None:
             st.fragment(judged_flags_follow, run_every=0.5)(draft)
         if draft:
             notes(draft)
+        else:
+            notice()  # e.g. a kept copy that could not be restored
     style_section(config)
     if draft:
         editor_section(draft)

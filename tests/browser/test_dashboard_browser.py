@@ -20,6 +20,7 @@ def paste_and_check(page, url: str, text: str):
     """Paste a draft, check it, and return the editor component's frame once its highlights are drawn."""
     page.goto(url)  # the default page lives at the root
     area = page.locator(".st-key-draft_input textarea")
+    area.wait_for(timeout=90_000)  # the first run of a fresh server loads the checks' resources
     area.fill(text)
     area.press("Control+Enter")  # commit the value before the click
     page.get_by_role("button", name="Check draft").click()
@@ -89,6 +90,108 @@ def test_paste_accept_from_the_card_edit_recheck_the_fix_stays_and_download(page
     chart.wait_for()
     chart.scroll_into_view_if_needed()
     screenshot(page, "check-6-clarity-and-charts")
+
+
+def test_a_reload_offers_the_kept_draft_restore_brings_it_back_and_discard_empties_the_editor(page, server, workdir):
+    text = "\U0001f642 " + (DRAFTS / "port-strike.txt").read_text("utf-8")  # offsets past an astral character
+    url = server.start()
+    editor = paste_and_check(page, url, text)
+    editor.locator(".hl", has_text="keen fire").first.click()
+    editor.locator(".card").get_by_role("button", name="keen fire \u2192 live fire").click()
+    settled(editor)
+    body = editor.locator("#text")
+    body.click()
+    body.press("Control+End")
+    body.press_sequentially(" The goverment did not answer.")
+    settled(editor)
+    body.press_sequentially(" Yes.")  # typed and not yet sent when the page goes: kept all the same
+    expected = text.replace("keen fire", "live fire")[:-1] + " The goverment did not answer. Yes.\n"
+    assert "Kept in this browser" in editor.locator("#saved").inner_text()
+    screenshot(page, "restore-1-before-reload")
+
+    page.reload()
+    editor = page.frame_locator(EDITOR)
+    offer = editor.locator("#offer")
+    offer.wait_for(timeout=60_000)
+    words = len(expected.split())
+    assert f"{words} words, 1 fix accepted?" in offer.inner_text()
+    assert editor.locator("#text").inner_text().strip() == ""  # offered, never restored silently
+    screenshot(page, "restore-2-offered")
+    offer.get_by_role("button", name="Restore").click()
+    editor.locator(".ins", has_text="live").first.wait_for(timeout=60_000)
+    settled(editor)
+    body = editor.locator("#text")
+    assert body.inner_text() == expected and offer.is_hidden()
+    assert "1 fix accepted" in editor.locator("#status").inner_text()
+    editor.locator(".hl", has_text="goverment").wait_for()  # checked again
+    screenshot(page, "restore-3-restored")
+    assert download(page, workdir, "Download corrected text") == expected
+    marked = download(page, workdir, "Download with changes marked")
+    assert "opened [-keen-]{+live+} fire" in marked
+
+    page.reload()
+    editor = page.frame_locator(EDITOR)
+    editor.locator("#offer").get_by_role("button", name="Discard").click()  # asks no more
+    assert editor.locator("#offer").is_hidden() and editor.locator("#text").inner_text().strip() == ""
+    screenshot(page, "restore-4-discarded")
+    page.reload()
+    editor = page.frame_locator(EDITOR)
+    editor.locator('body[data-state="idle"]').wait_for()
+    assert editor.locator("#offer").is_hidden() and editor.locator("#text").inner_text().strip() == ""
+
+
+def test_a_second_tab_that_saves_over_the_first_tabs_copy_is_seen_by_the_first(page, server):
+    url = server.start()
+    editor = paste_and_check(page, url, "The goverment met on Monday.")
+    assert "Kept in this browser" in editor.locator("#saved").inner_text()
+    second = page.context.new_page()
+    other = paste_and_check(second, url, "A second story about the floods.")
+    assert "Discard" in other.locator("#offer").inner_text()  # the first tab's copy is offered, not overwritten
+    assert "Not kept in this browser until you answer" in other.locator("#saved").inner_text()
+    other.locator("#offer").get_by_role("button", name="Discard").click()
+    other.locator("#saved", has_text="Kept in this browser").wait_for()
+    sign = editor.locator("#other")
+    sign.wait_for()  # last writer wins, and the first tab is told
+    assert "Another tab kept its draft" in sign.inner_text()
+    screenshot(page, "restore-5-other-tab")
+    sign.get_by_role("button", name="Keep this tab's draft instead").click()
+    assert sign.is_hidden() and "over another tab's draft" in editor.locator("#saved").inner_text()
+    second.close()
+
+
+def test_past_the_browsers_quota_the_kept_copy_loses_history_then_marks_and_saving_never_throws(page, server):
+    page.add_init_script(  # the browser's storage refuses what the test names, as a full storage refuses
+        """(() => {
+          const setItem = Storage.prototype.setItem;
+          Storage.prototype.setItem = function (key, value) {
+            const refuse = window.top.refuseToKeep;
+            if (key.startsWith("copydesk.draft") && refuse && new RegExp(refuse).test(value)) {
+              throw new DOMException("The quota has been exceeded.", "QuotaExceededError");
+            }
+            return setItem.call(this, key, value);
+          };
+        })();"""
+    )
+    text = (DRAFTS / "port-strike.txt").read_text("utf-8")
+    editor = paste_and_check(page, server.start(), text)
+    saved = editor.locator("#saved")
+    for refused, said in (
+        ('"d":\\[', "without undo history"),  # a step of history: the copy without it is kept
+        ('"original":"', "without change marks"),  # the original too: the text alone is kept
+        (".", "Not kept in this browser"),  # nothing fits: said, and the editor goes on
+    ):
+        page.evaluate("refused => { window.refuseToKeep = refused; }", refused)
+        editor.locator(".hl").first.click()
+        card = editor.locator(".card")
+        fix = card.locator("button.fix")
+        (fix if fix.count() else card.get_by_role("button", name="Ignore")).first.click()
+        settled(editor)
+        saved.filter(has_text=said).wait_for()
+    screenshot(page, "restore-6-storage-full")
+    page.reload()  # still refused as the page goes
+    offer = page.frame_locator(EDITOR).locator("#offer")
+    offer.wait_for(timeout=60_000)  # the last copy that fitted (the text alone, no fixes recorded) is offered
+    assert "0 fixes accepted" in offer.inner_text()
 
 
 def test_click_a_highlight_opens_its_card_and_the_keyboard_decides(page, server):
