@@ -26,10 +26,9 @@ if TYPE_CHECKING:
 ENV_VAR = "COPYDESK_CONFIG"
 
 # A dialect (`--dialect`, the server's `language`) onto the house style's [spelling] variant, the one dialect setting
-# the checks have (US or UK forms, or both accepted). Australian spelling follows the UK forms; Canadian mixes them
-# (colour, centre, but organize, tire), and with no Canadian word list both are accepted rather than raise false
-# alarms. auto (and plain "en"): the house style's own.
-DIALECT_VARIANTS = {"en-US": "us", "en-GB": "uk", "en-AU": "uk", "en-CA": "both", "auto": None}
+# the checks have. Australian and Canadian spelling follow their own SCOWL lists (checks/data/spelling_dialects.tsv):
+# au mostly UK forms but program, ca colour and centre but organize, tire. auto (and plain "en"): the house style's.
+DIALECT_VARIANTS = {"en-US": "us", "en-GB": "uk", "en-AU": "au", "en-CA": "ca", "auto": None}
 
 
 class ConfigError(ValueError):

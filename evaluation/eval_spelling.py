@@ -1,4 +1,4 @@
-"""Evaluate the spelling check: python evaluation/eval_spelling.py [--full] [--fast] [--calibrate]
+"""Evaluate the spelling check: python evaluation/eval_spelling.py [--full] [--fast] [--calibrate] [--dialects]
 
 Prints, on ../shared/eval/spelling (Norvig set 1, Holbrook, Birkbeck): non-word detection recall, top-1 and top-5
 correction accuracy and the false-alarm rate on the correct forms; on DEMETR's planted misspellings in machine
@@ -6,8 +6,9 @@ translations: detection, top-1 with and without context, and false alarms on the
 learner sentences: top-1 and top-5 where an annotator replaced the flagged word; on news text with names (our
 samples/spelling drafts, the seed article, OneStopEnglish articles): false alarms per 1,000 words, and on our
 labelled drafts precision, recall and top-1. On every OneStopEnglish text, under each dialect (auto, en-GB, en-US,
-both, and with [spelling] consistent): flags per 1,000 words, how many a fluent editor accepts (the hand verdicts
-in evaluation/spelling_ose_verdicts.tsv) and the other dialect's spellings flagged.
+en-AU, en-CA, both, and with [spelling] consistent): flags per 1,000 words, how many a fluent editor accepts (the
+hand verdicts in evaluation/spelling_ose_verdicts.tsv) and the other dialect's spellings flagged, with the
+commonest of them for en-AU and en-CA. `--dialects` prints only those OneStopEnglish figures.
 
 Those first figures are with the model judge off (the candidate model's order, as before the judge). A line
 "judge off / on" follows each set with top-1 and top-5 both ways (the spelling check run on the same text with the
@@ -31,6 +32,7 @@ import re
 import sys
 import time
 import zlib
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -526,7 +528,9 @@ DIALECTS: tuple[tuple[str, dict], ...] = (  # name, [spelling] table: how a news
     ("en-GB (uk)", {"variant": "uk"}),
     ("en-GB, Oxford -ize", {"variant": "uk", "oxford_ize": True}),
     ("en-US (us)", {"variant": "us"}),
-    ("en-CA (both)", {"variant": "both"}),
+    ("en-AU (au)", {"variant": "au"}),
+    ("en-CA (ca)", {"variant": "ca"}),
+    ("both", {"variant": "both"}),
     ("auto + consistent", {"consistent": True}),
 )
 
@@ -568,10 +572,18 @@ def onestopenglish_by_dialect(texts: list[tuple[str, str]]) -> None:
         )
         if not listed:
             listed = judged_flags
+        if table.get("variant") in ("au", "ca"):
+            print_dialect_forms(dialect)
     for name, flag in listed:
         verdict, why = verdicts.get((name, flag.text), ("unjudged", ""))
         suggested = list(flag.suggestions[:2])
         print(f"      {verdict:<8} {flag.severity:<7} {name[:32]:<32} {flag.text!r} -> {suggested} {why}")
+
+
+def print_dialect_forms(dialect: list[Flag], show: int = 12) -> None:
+    """The commonest other-dialect flags of an Australian or Canadian run, word -> fix, to judge them by."""
+    forms = Counter(f"{f.text.lower()}->{f.suggestions[0].lower()}" for f in dialect)
+    print(f"      {len(forms)} forms; commonest: " + ", ".join(f"{w} {n}" for w, n in forms.most_common(show)))
 
 
 def read_latin(path: Path) -> str:
@@ -582,9 +594,18 @@ def read_latin(path: Path) -> str:
         return data.decode("cp1252", errors="replace")
 
 
+def onestopenglish_texts() -> list[tuple[str, str]]:
+    """Every OneStopEnglish text (path, text), or none where the set is not on disk."""
+    ose = EVAL / "onestopenglish" / "texts"
+    return [(str(p), read_latin(p)) for p in sorted(ose.glob("*/*.txt"))] if ose.is_dir() else []
+
+
 def main(argv: list[str]) -> None:
     if "--calibrate" in argv:
         calibrate()
+        return
+    if "--dialects" in argv:  # only the OneStopEnglish figures by dialect
+        onestopenglish_by_dialect(onestopenglish_texts())
         return
     full = "--full" in argv
     judged = "--fast" not in argv  # --fast: today's figures only, no judge lines (no model calls)
@@ -624,9 +645,8 @@ def main(argv: list[str]) -> None:
             harper_comparison(news, "samples")
     else:
         print("seed article not found: skipped")
-    ose = EVAL / "onestopenglish" / "texts"
-    if ose.is_dir():
-        texts = [(str(p), read_latin(p)) for p in sorted(ose.glob("*/*.txt"))]
+    texts = onestopenglish_texts()
+    if texts:
         adv = [(s, t) for s, t in texts if Path(s).parent.name == "adv"]
         false_alarm_rate("OneStopEnglish adv", adv, judged, show=0)  # judge off / on on the hardest level
         onestopenglish_by_dialect(texts)

@@ -15,6 +15,8 @@ from checks.names.grouping import (
     Spelling,
     _spellings,
     different_people,
+    full_name_variants,
+    h_only_variants,
     unintroduced_variants,
     variant_groups,
 )
@@ -170,6 +172,8 @@ def check(doc: Document, config: Config) -> Result:
             flags.extend(_flags_for_group(doc, group, canonical, particle, RULE_VARIANT, None))
         chosen.update(dict.fromkeys(idents, (canonical, particle)))
     unintroduced = _not_places(doc, spellings, unintroduced_variants(spellings, groups))
+    unintroduced.update(h_only_variants(spellings, set(chosen) | set(unintroduced)))
+    unintroduced.update(full_name_variants(spellings, set(chosen) | set(unintroduced)))
     for ident, entry in spellings.items():
         if ident in chosen:
             continue

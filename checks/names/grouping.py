@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from functools import lru_cache
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import NamedTuple
@@ -247,6 +248,125 @@ def unintroduced_variants(spellings: dict[str, Spelling], groups: list[list[str]
         if len({person.get(m.ident, m.ident) for m in matches}) == 1:
             found[ident] = matches[0]
     return found
+
+
+H_ONLY_MIN_WORDS = 3  # words of a full name in which a word written with or without an h is one name
+
+
+def h_only_variants(spellings: dict[str, Spelling], taken: set[str]) -> dict[str, Introduced]:
+    """Spellings not in `taken` that differ from a name introduced earlier only by an h, in full names of three
+    words or more written otherwise the very same way ("Yong Il Sin ... Yong Il Shin", "Tun Aung Myint ... Htun Aung
+    Myint", "Said Ahmad Sungkar ... Sahid Ahmad Sungkar"): id -> the introduced spelling.
+
+    Korean, Burmese and Indonesian romanisations add and drop an h freely (Shin/Sin, Htun/Tun), but in short words
+    an h alone also makes another name (Sin/Shin are two Chinese surnames, Said/Sahid two Arabic names), so the
+    rest of the name must vouch for it: every other word written alike, and the spelling used only so."""
+    index: dict[tuple, list[str]] = defaultdict(list)  # full name with the word's h-less fold in place -> spellings
+    for ident, entry in spellings.items():
+        for words, at in _fullest(entry.contexts) if entry.contexts else ():
+            if len(words) >= H_ONLY_MIN_WORDS:
+                index[_h_less_name(words, at)].append(ident)
+    found: dict[str, Introduced] = {}
+    for ident, entry in spellings.items():
+        if ident in taken or any(context is None or len(context[0]) < H_ONLY_MIN_WORDS for _, context in entry.placed):
+            continue
+        matches = {
+            other
+            for words, at in entry.contexts
+            for other in index[_h_less_name(words, at)]
+            if other != ident and fold(spellings[other].core) != fold(entry.core)
+        }
+        intro = spellings[next(iter(matches))] if len(matches) == 1 else None
+        if intro is not None and intro.units[0].start < entry.units[0].start and not intro.sentences & entry.sentences:
+            found[ident] = Introduced(next(iter(matches)))
+    return found
+
+
+def _h_less_name(words: tuple[str, ...], at: int) -> tuple:
+    return (
+        tuple(w.casefold() for w in words[:at]),
+        fold(words[at]).replace("h", ""),
+        tuple(w.casefold() for w in words[at + 1 :]),
+    )
+
+
+VOWEL_ALIKE = 80  # rapidfuzz ratio of the folded words, for two words of a full name alike but in vowels and glides
+_GLIDES = frozenset("hwy")
+
+
+def full_name_variants(spellings: dict[str, Spelling], taken: set[str]) -> dict[str, Introduced]:
+    """Spellings not in `taken` used only in full names that each read, word for word, as one full name introduced
+    earlier, no word the very same perhaps: every pair of words a romanisation variant (`same_name_word`) or written
+    alike but in vowels, h, w and y (`_vowel_alike`: "Tuniyazi"/"Tuniyaz", "Haroun"/"Aroun"), one other pair at
+    least the same word or a variant by the rules ("Erken Tuniyaz ... Aierken Tuniyazi", "Haroun Gaye ... Aroun
+    Geye", "Aleksandr Karaman ... Aleksandru Caraman"). A consonant changed makes another person
+    ("Mohammed Qasim", "Mohammad Qasir"), and so does a given name only one side lists as a distinct name: id -> the
+    introduced spelling in the same place. As in `different_people`, an introduced spelling is known by its fullest
+    names: "Abdur Rehman" is not "Atiyah Abd al-Rahman" though it reads as the "Abd al-Rahman" used for short."""
+    blocks: dict[tuple[int, int, str], list[tuple[Context, str]]] = defaultdict(list)  # see `_blocks`
+    for ident, entry in spellings.items():
+        for words, at in _fullest(entry.contexts) if entry.contexts else ():  # a person is known by the fullest
+            blocks[_blocks(words, at)].append(((words, at), ident))
+    found: dict[str, Introduced] = {}
+    for ident, entry in spellings.items():
+        if ident in taken or not entry.contexts or any(context is None for _, context in entry.placed):
+            continue
+        targets = set()
+        for words, at in entry.contexts:
+            here = {
+                other
+                for (intro_words, _), other in blocks[_blocks(words, at)]
+                if other != ident and _reads_as(words, intro_words, at)
+            }
+            targets.add(frozenset(here))
+        if len(targets) != 1 or len(target := next(iter(targets))) != 1:
+            continue  # every full name must point at the same one introduced spelling
+        intro = spellings[next(iter(target))]
+        if intro.units[0].start < entry.units[0].start and not intro.sentences & entry.sentences:
+            found[ident] = Introduced(next(iter(target)))
+    return found
+
+
+def _blocks(words: tuple[str, ...], at: int) -> tuple[int, int, str]:
+    """Where a full name is filed for `full_name_variants`: its length, the place of the word under test and that
+    word's consonants less h, w and y, so only full names with a plausible word there are ever compared. (A word that
+    is a romanisation variant with other consonants, Kazemi/Kadhimi, is left to `variant_groups`; where the person
+    test kept it apart, the vowel-alike word that made it do so is the one filed and flagged.)"""
+    return len(words), at, _skeleton(words[at])
+
+
+def _reads_as(words: tuple[str, ...], intro: tuple[str, ...], at: int) -> bool:
+    """`words` can be `intro` written another way, word `at` included (see `full_name_variants`)."""
+    if words[at].casefold() == intro[at].casefold():
+        return False
+    strong = False
+    for i, (x, y) in enumerate(zip(words, intro, strict=True)):
+        if x.casefold() == y.casefold() or same_name_word(x, y):
+            strong = strong or i != at
+        elif not _vowel_alike(x, y):
+            return False
+    return strong
+
+
+def _vowel_alike(a: str, b: str) -> bool:
+    """Two name words of four letters or more, neither common English nor both listed given names, with the same
+    consonants once h, w and y are left out, folded ratio VOWEL_ALIKE or more: "Tuniyazi"/"Tuniyaz",
+    "Aleksandru"/"Aleksandr", "Aroun"/"Haroun"; not "Qasim"/"Qasir", "Amar"/"Omar", nor a short name with an ending
+    added ("Rahim"/"Rahima")."""
+    fa, fb = fold(a), fold(b)
+    if min(len(fa), len(fb)) < MIN_LETTERS or is_common_word(a) or is_common_word(b):
+        return False
+    if (is_given_name(a) and is_given_name(b)) or frozenset((fa, fb)) in name_data().distinct:
+        return False
+    short, long = sorted((fa, fb), key=len)
+    if long.startswith(short) and len(short) < DERIVED_IN_FULL_NAME:
+        return False  # an ending on a short name makes another name: Rahim/Rahima, Said/Saida
+    return _skeleton(a) == _skeleton(b) and fuzz.ratio(fa, fb) >= VOWEL_ALIKE
+
+
+@lru_cache(maxsize=65536)
+def _skeleton(word: str) -> str:
+    return "".join(c for c in fine(word) if c not in VOWELS and c not in _GLIDES)
 
 
 # rapidfuzz ratio (0-100) of two fine forms, for a spelling the text never introduces: one letter in five may

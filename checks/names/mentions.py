@@ -65,12 +65,20 @@ def _candidates(sentence: Sentence, particles: frozenset[str]) -> list[int]:
 
 
 def _is_name_word(
-    text: str, initial: bool, doc: Document, following: str | None = None, after_particle: bool = False
+    text: str,
+    initial: bool,
+    doc: Document,
+    following: str | None = None,
+    after_particle: bool = False,
+    after_name: bool = False,
 ) -> bool:
     data = name_data()
     lower = text.lower()
-    if not text[:1].isupper() or lower in data.stopwords or (lower in data.titles and not after_particle):
-        return False  # a title after a particle is a name word: "el Sayed", "bin Sultan"
+    # a title after a particle is a name word ("el Sayed", "bin Sultan"), and so is one that is also a given name
+    # after a name word ("Nawfal Hamadi Sultan", "Hamid Sayed"): a title stands before the name it goes with
+    title = lower in data.titles and not after_particle and not (after_name and lower in data.given)
+    if not text[:1].isupper() or lower in data.stopwords or title:
+        return False
     if len(text) > 1 and text.isupper():  # acronyms (NATO, UN) and shouted headlines
         return False
     if _CONTRACTION_RE.match(lower):  # "We've", "There’ll", "Don't" at a sentence start
@@ -148,7 +156,12 @@ def _sentence_mentions(sentence: Sentence, doc: Document, candidates: list[int])
                     run_initial = initial
             continue
         elif head.isupper() and _is_name_word(
-            text, initial, doc, tokens[i + 1].text if initial and i + 1 < len(tokens) else None, particle_start >= 0
+            text,
+            initial,
+            doc,
+            tokens[i + 1].text if initial and i + 1 < len(tokens) else None,
+            particle_start >= 0,
+            bool(run) and particle_start < 0,
         ):
             core, core_start = text, token.start
         else:

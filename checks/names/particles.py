@@ -9,13 +9,14 @@ from checks.names.keys import name_data
 
 _HYPHENS = "-‐‑"
 _HYPHEN_SPLIT_RE = re.compile(rf"[{_HYPHENS}]")
-_HYPHEN_PARTICLE_RE = re.compile(rf"^((?:[^\W\d_]{{1,4}}[{_HYPHENS}])+)([^\W\d_].*)$")
+# the name word after the particles may open with an ayn mark: "Bin-'Abdullah", "al-‘Ali"
+_HYPHEN_PARTICLE_RE = re.compile(rf"^((?:[^\W\d_]{{1,4}}[{_HYPHENS}])+)(['‘’`ʿ]?[^\W\d_].*)$")
 
 
 def _split_hyphen_particle(word: str) -> tuple[str, str] | None:
     """("al-", "Kadhimi") for "al-Kadhimi", ("Abu-al-", "Khayr") for "Abu-al-Khayr"; None for "Iran-backed"."""
     match = _HYPHEN_PARTICLE_RE.match(word)
-    if not match or not match.group(2)[:1].isupper():
+    if not match or not match.group(2).lstrip("'‘’`ʿ")[:1].isupper():
         return None
     if any(part[:1].islower() for part in _HYPHEN_SPLIT_RE.split(match.group(2))):
         return None  # "al-Qaeda-linked" is an adjective

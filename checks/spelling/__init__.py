@@ -24,7 +24,8 @@ words that real text uses, frequent words no far more frequent word is one edit 
 (horsemeat, smokefree); a word codespell records as a common misspelling (Wikipedia's list) stays a typo however
 frequent on the web (thier, untill). `error` needs strong evidence: a rare dictionary word beside a common one
 (plinks) or a word frequent in use is at most `info`. US and UK forms (dialect.py): `[spelling] variant = "auto"`
-(the default) follows the document's own spelling and flags the other dialect's forms as `info`; `[spelling]
+(the default) follows the document's own spelling and flags the other dialect's forms as `info`; "au" and "ca"
+follow SCOWL's Australian and Canadian lists (spelling_dialects.tsv, dialect_regeneration.py); `[spelling]
 consistent = true` flags a word spelt both ways in one text.
 
 Corrections are ranked by a weighted Damerau-Levenshtein cost (cheap: transposed, doubled or vowel letters), the
@@ -103,8 +104,9 @@ def rules() -> list[RuleInfo]:
         RuleInfo(
             RULE_VARIANT,
             "spelling",
-            "A UK spelling in US house style or the reverse ([spelling] variant; with auto, the other dialect "
-            "than the document's own).",
+            "A spelling the house dialect does not use: UK in US house style or the reverse, or a form SCOWL's "
+            "Australian or Canadian list lacks where it has the other ([spelling] variant; with auto, the other "
+            "dialect than the document's own).",
             "the colour of => the color of",
             "info",
             source,
@@ -127,10 +129,12 @@ SECTION = Section(
         Setting(
             "variant",
             DEFAULT_VARIANT,
-            'US or UK spelling: "auto" follows the document\'s own spelling (colour, centre: UK; color, center: '
-            'US; the status line says which; neither clearly: both accepted); "both" accepts either; "us" '
-            'flags UK forms (colour -> color); "uk" flags US forms (color -> colour). The other dialect\'s forms are '
-            "info flags, never errors.",
+            "The house dialect's spelling: \"auto\" follows the document's own spelling, US or UK (colour, centre: "
+            'UK; color, center: US; the status line says which; neither clearly: both accepted); "both" accepts '
+            'either; "us" flags UK forms (colour -> color); "uk" flags US forms (color -> colour); "au" and "ca" '
+            "follow SCOWL's Australian and Canadian lists: au takes colour, organise, program (programme -> "
+            "program); ca takes colour, centre, organize, tire, curb (organise -> organize, tyre -> tire). The "
+            "other forms are info flags, never errors.",
         ),
         Setting(
             "consistent",
@@ -141,7 +145,7 @@ SECTION = Section(
         Setting(
             "oxford_ize",
             False,
-            'With variant = "uk": accept -ize as Oxford spelling (organize) instead of flagging it for -ise.',
+            'With variant = "uk" or "au": accept -ize as Oxford spelling (organize) instead of flagging it for -ise.',
         ),
         Setting(
             "context",

@@ -10,7 +10,7 @@ from checks.config import Config
 from checks.document import OPENERS, Document, Sentence, Token
 from checks.flags import Flag, make_flag
 from checks.registry import Result
-from checks.spelling.dialect import Dialect, choose, mixed_forms, other_form
+from checks.spelling.dialect import VARIANT_NAMES, Dialect, choose, flagged_forms, mixed_forms, other_form, spelling_of
 from checks.spelling.lexicon import (
     _APOSTROPHES,
     _CHECKABLE,
@@ -18,6 +18,7 @@ from checks.spelling.lexicon import (
     _edits1,
     _fold,
     _particles,
+    accepted_words,
     is_known,
     language_model,
     lexicon,
@@ -33,7 +34,7 @@ RULE_TYPO = "spelling.typo"
 RULE_UNKNOWN = "spelling.unknown-word"
 RULE_VARIANT = "spelling.variant"
 RULE_MIXED = "spelling.mixed-variants"
-VARIANTS = ("auto", "both", "us", "uk")
+VARIANTS = ("auto", "both", "us", "uk", "au", "ca")
 DEFAULT_VARIANT = "auto"  # [spelling] variant when the house style does not say
 
 _HYPHENS = re.compile(r"[-‐]")
@@ -46,9 +47,9 @@ _DIALECT_STATUS = "spelling.dialect"  # doc.cache key: what [spelling] variant =
 
 @dataclass(frozen=True)
 class Settings:
-    variant: str = DEFAULT_VARIANT  # auto | both | us | uk
+    variant: str = DEFAULT_VARIANT  # auto | both | us | uk | au | ca
     consistent: bool = False  # flag a word spelt both ways in one text (organisation ... organization)
-    oxford_ize: bool = False  # with variant = "uk": accept -ize (organize) as Oxford spelling
+    oxford_ize: bool = False  # with variant = "uk" or "au": accept -ize (organize) as Oxford spelling
     flag_unknown: bool = False  # also flag (as info) unknown lower-case words with no close correction
     context: bool = True  # rank corrections with the n-gram model
     user_words: frozenset[str] = frozenset()
@@ -61,14 +62,16 @@ class Settings:
         if variant not in VARIANTS:
             from checks.config import ConfigError
 
-            raise ConfigError(f"{config.path or 'house style'}: [spelling] variant must be auto, both, us or uk")
+            raise ConfigError(
+                f"{config.path or 'house style'}: [spelling] variant must be auto, both, us, uk, au or ca"
+            )
         return cls(
             variant=variant,
             consistent=bool(section.get("consistent", False)),
             oxford_ize=bool(section.get("oxford_ize", False)),
             flag_unknown=bool(section.get("flag_unknown", False)),
             context=bool(section.get("context", True)),
-            user_words=config.user_words,
+            user_words=accepted_words(config.user_words, variant),  # with au, ca: the dialect's own words too
         )
 
 
@@ -289,8 +292,7 @@ def _split_word(doc: Document, tokens: tuple[Token, ...], i: int, settings: Sett
 
 def _watched(settings: Settings, mixed: dict[str, str]):
     """The known words a variant or consistency flag may fall on; every other known word needs no further look."""
-    table = variants()
-    forms = {"us": table.uk_to_us, "uk": table.us_to_uk}.get(settings.variant, {})
+    forms = {} if settings.variant == "both" else flagged_forms(variants(), settings.variant)  # both: none
     return forms.keys() | mixed.keys() if mixed else forms
 
 
@@ -518,11 +520,12 @@ def _variant_flag(text, part, start, folded, settings, config) -> Flag | None:
     """The other dialect's spelling: a suggestion (info), never an error, since both are English."""
     if settings.variant == "both" or not config.rule_enabled(RULE_VARIANT):
         return None
-    other = other_form(variants(), folded, settings.variant, settings.oxford_ize)
+    table = variants()
+    other = other_form(table, folded, settings.variant, settings.oxford_ize)
     if not other:
         return None
-    house = settings.variant.upper()
-    wrong = "UK" if house == "US" else "US"
+    house = VARIANT_NAMES[settings.variant]
+    wrong = spelling_of(table, folded)
     suggestion = _match_case(part, other)
     whose = "this text otherwise uses" if settings.detected else "the house style is"
     return make_flag(

@@ -15,15 +15,19 @@ from collections import Counter
 from dataclasses import dataclass
 
 from checks.document import Document
-from checks.spelling.lexicon import Variants, variants
+from checks.spelling.lexicon import Variants, dialect_forms, variants
 
 MAJORITY = 3.0  # the chosen dialect's evidence must be at least this many times the other's
 _IZE = re.compile(r"i[zs](?:e|es|ed|ing|er|ers|ation|ations|able)$")
 
 
+# A house-style variant's name in messages: "'color' is the US spelling; the house style is Australian spelling".
+VARIANT_NAMES = {"us": "US", "uk": "UK", "au": "Australian", "ca": "Canadian"}
+
+
 @dataclass(frozen=True)
 class Dialect:
-    variant: str  # both | us | uk: the forms of the other are flagged
+    variant: str  # both | us | uk (auto decides between these only): the forms of the other are flagged
     oxford_ize: bool = False  # with uk: -ize accepted (the text does not prefer -ise)
     uk: int = 0  # the document's evidence: UK and US forms other than -ise/-ize ...
     us: int = 0
@@ -95,12 +99,23 @@ def mixed_forms(doc: Document) -> dict[str, str]:
 
 
 def other_form(table: Variants, folded: str, variant: str, oxford_ize: bool) -> str | None:
-    """The house dialect's form of a word spelt the other way, or None."""
+    """The house dialect's form of a word spelt another way, or None. au and ca follow their own word lists
+    (spelling_dialects.tsv): color -> colour in both, organize -> organise in au, organise -> organize in ca."""
+    other = flagged_forms(table, variant).get(folded)
+    if other and oxford_ize and "iz" in folded and other.replace("is", "iz") == folded:
+        return None  # Oxford spelling: -ize accepted where the dialect writes -ise
+    return other
+
+
+def flagged_forms(table: Variants, variant: str) -> dict[str, str]:
+    """Every form a variant flags -> its form in that variant (oxford_ize then lets -ize forms pass)."""
     if variant == "us":
-        return table.uk_to_us.get(folded)
+        return table.uk_to_us
     if variant == "uk":
-        other = table.us_to_uk.get(folded)
-        if other and oxford_ize and "iz" in folded and other.replace("is", "iz") == folded:
-            return None
-        return other
-    return None
+        return table.us_to_uk
+    return dialect_forms().get(variant, {})  # au, ca; both: none
+
+
+def spelling_of(table: Variants, folded: str) -> str:
+    """Whose spelling a flagged form is, for the message: UK or US (the pair table's side)."""
+    return "UK" if folded in table.uk_to_us else "US"

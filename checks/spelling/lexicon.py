@@ -14,6 +14,8 @@ from checks.resources import sphinx_language_model
 
 WORDS_FILE = "spelling_words.tsv"
 VARIANTS_FILE = "spelling_variants.tsv"
+DIALECTS_FILE = "spelling_dialects.tsv"  # which form of each UK/US pair Australian and Canadian spelling take
+DIALECT_WORDS_FILE = "spelling_dialect_words.tsv"  # their own words (esky, yogourt), accepted under that dialect only
 RARE_FILE = "spelling_rare.tsv"
 LISTS_FILE = "spelling.toml"
 
@@ -94,6 +96,42 @@ def variants() -> Variants:
         if both == "1":
             us_to_uk[us] = uk
     return Variants(uk_to_us, us_to_uk)
+
+
+@lru_cache(maxsize=1)
+def dialect_forms() -> dict[str, dict[str, str]]:
+    """For each dialect with its own column in spelling_dialects.tsv (au, ca): the forms it does not take -> the
+    form it does (color -> colour in both; organise -> organize in ca; programme -> program in au)."""
+    lines = [
+        line
+        for line in resources.files("checks.data").joinpath(DIALECTS_FILE).read_text("utf-8").splitlines()
+        if line and line[0] != "#"
+    ]
+    dialects = lines[0].split("\t")[2:]
+    out: dict[str, dict[str, str]] = {dialect: {} for dialect in dialects}
+    for line in lines[1:]:
+        uk, us, *takes = line.split("\t")
+        for dialect, form in zip(dialects, takes, strict=True):
+            if form == "uk":
+                out[dialect][us] = uk
+            elif form == "us":
+                out[dialect][uk] = us
+    return out
+
+
+@lru_cache(maxsize=1)
+def dialect_words() -> dict[str, frozenset[str]]:
+    """Each dialect's own words (au: esky, rorting; ca: yogourt), in neither the British nor the American list."""
+    text = resources.files("checks.data").joinpath(DIALECT_WORDS_FILE).read_text("utf-8")
+    rows = (line.split("\t") for line in text.splitlines() if line and line[0] != "#")
+    return {dialect: frozenset(words.split()) for dialect, words in rows}
+
+
+@lru_cache(maxsize=16)
+def accepted_words(user_words: frozenset[str], variant: str) -> frozenset[str]:
+    """The user's dictionary with the house dialect's own words, one object per pair (is_known's cache key)."""
+    own = dialect_words().get(variant) if variant in ("au", "ca") else None
+    return user_words | own if own else user_words
 
 
 @lru_cache(maxsize=1)

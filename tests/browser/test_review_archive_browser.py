@@ -121,7 +121,8 @@ def test_two_quick_decisions_land_on_their_own_passages(page, server, scored_run
     wait_for_caption(page, "3 decided in this archive")
     assert decisions(workdir)["assisted at"] == ("skip", None, "ana")
     remaining = page.locator(CARDS)
-    expect(remaining).to_have_count(1)  # the cards of the run before go once the page is redrawn
+    expect(page.locator(CARDS, has_text="assisted at")).to_have_count(0)  # the decided card goes once redrawn
+    expect(remaining).to_have_count(1)
     assert "<b>bold</b>" in remaining.inner_text()
     expect(remaining.get_by_role("button").filter(has_text="→")).to_have_count(0)  # no fix, so no accept
     shot(page, "review-3-key-and-no-fix")
