@@ -479,13 +479,22 @@ def test_shift_moves_spans_after_the_change_and_drops_those_it_touched():
     assert Shift("ab", "ab").span(0, 2) == (0, 2)
 
 
-def test_working_copy_keeps_fixes_and_ignores_through_edits_with_astral_characters():
-    text = "\U0001f642 They opened keen fire. The goverment said so."
+ASTRAL_DRAFT = "\U0001f642 They opened keen fire. The goverment said so."
+
+
+def fixed_and_ignored(text: str) -> tuple[WorkingCopy, int]:
+    """A working copy of `text` with "keen fire" fixed and the typo ignored; and where the typo starts."""
     copy = WorkingCopy.start(text)
     start = text.index("keen fire")
     copy.accept("m.keen", start, start + 9, "live fire")
     typo = copy.text.index("goverment")
     copy.ignore("s.typo", typo, typo + 9)
+    return copy, typo
+
+
+def test_working_copy_keeps_fixes_and_ignores_through_edits_with_astral_characters():
+    text = ASTRAL_DRAFT
+    copy, typo = fixed_and_ignored(text)
     copy.edit("\U0001f4f0 " + copy.text)
     assert copy.text == "\U0001f4f0 \U0001f642 They opened live fire. The goverment said so."
     assert ("s.typo", typo + 2, typo + 11) in copy.current.ignored  # code points: an emoji is one
@@ -504,12 +513,9 @@ def test_change_marks_and_marked_text():
 
 
 def test_the_kept_copy_round_trips_in_code_points_and_its_history_is_bounded():
-    text = "\U0001f642 They opened keen fire. The goverment said so."
-    copy = WorkingCopy.start(text)
+    text = ASTRAL_DRAFT
+    copy, typo = fixed_and_ignored(text)
     start = text.index("keen fire")
-    copy.accept("m.keen", start, start + 9, "live fire")
-    typo = copy.text.index("goverment")
-    copy.ignore("s.typo", typo, typo + 9)
     copy.edit(copy.text + " \U0001f4f0 More.")
     copy.undo()  # a redo step is kept too
     kept = {**json.loads(json.dumps(working_copy.saved_form(copy))), "text": copy.text}

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from functools import lru_cache
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import NamedTuple
 
 from rapidfuzz import fuzz, process
@@ -305,11 +305,15 @@ def full_name_variants(spellings: dict[str, Spelling], taken: set[str]) -> dict[
     names: "Abdur Rehman" is not "Atiyah Abd al-Rahman" though it reads as the "Abd al-Rahman" used for short."""
     blocks: dict[tuple[int, int, str], list[tuple[Context, str]]] = defaultdict(list)  # see `_blocks`
     for ident, entry in spellings.items():
-        for words, at in _fullest(entry.contexts) if entry.contexts else ():  # a person is known by the fullest
+        if not entry.contexts or not _loose_candidate(entry.core):
+            continue  # short and common words are never vowel-alike
+        for words, at in _fullest(entry.contexts):  # a person is known by the fullest name
             blocks[_blocks(words, at)].append(((words, at), ident))
     found: dict[str, Introduced] = {}
     for ident, entry in spellings.items():
         if ident in taken or not entry.contexts or any(context is None for _, context in entry.placed):
+            continue
+        if not _loose_candidate(entry.core):
             continue
         targets = set()
         for words, at in entry.contexts:
