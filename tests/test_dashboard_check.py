@@ -514,7 +514,7 @@ def test_change_marks_and_marked_text():
 
 def test_the_kept_copy_round_trips_in_code_points_and_its_history_is_bounded():
     text = ASTRAL_DRAFT
-    copy, typo = fixed_and_ignored(text)
+    copy, _ = fixed_and_ignored(text)
     start = text.index("keen fire")
     copy.edit(copy.text + " \U0001f4f0 More.")
     copy.undo()  # a redo step is kept too
