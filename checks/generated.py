@@ -3,7 +3,8 @@
 spaCy's en_core_web_sm, where spaCy and the model are installed), docs/rules.md, the sample house
 style samples/copydesk.toml (from the house-style tables the code declares) and, where their sources are
 installed, the model judge's WordNet siblings (checks/judge_data.py; Debian's wordnet-base) and the spelling word
-lists (checks/spelling/regeneration.py; Debian's wbritish-huge and wamerican-huge, and codespell).
+lists and the Australian and Canadian spellings (checks/spelling/regeneration.py, dialect_regeneration.py; Debian's
+wbritish-huge, wamerican-huge, wcanadian-huge, hunspell-en-au and hunspell-en-ca, and codespell).
 
 `python -m checks regenerate-data` rewrites them; tests fail when one is out of date.
 """
@@ -212,8 +213,9 @@ def _tagger_data(folder: Path) -> list[Path]:
 
 
 def _spelling_lists() -> list[Path]:
-    """The spelling word lists, where their sources are installed (Debian's wbritish-huge and wamerican-huge,
-    codespell from requirements-dev.txt); without them the shipped lists are kept, and this says why."""
+    """The spelling word lists and dialect tables, where their sources are installed (Debian's wbritish-huge,
+    wamerican-huge, wcanadian-huge, hunspell-en-au and hunspell-en-ca, codespell from requirements-dev.txt); without
+    them the shipped lists are kept, and this says why."""
     from checks.spelling.regeneration import MissingSource, regenerate
 
     try:

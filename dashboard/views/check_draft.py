@@ -422,7 +422,7 @@ def style_section(config) -> None:
     dialects: list[str] = list(DIALECT_NAMES)
     chosen = st.session_state.get("cd_dialect")
     if chosen is None or DIALECT_VARIANTS.get(chosen) != (None if variant == "auto" else variant):
-        chosen = {"us": "en-US", "uk": "en-GB", "both": "en-CA"}.get(variant, "auto")
+        chosen = {v: d for d, v in DIALECT_VARIANTS.items() if v}.get(variant, "auto")
     left, right, _ = st.columns([1, 1, 2])
     left.selectbox(
         "Dialect",
