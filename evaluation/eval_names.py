@@ -19,7 +19,8 @@
    the labelled sample's own precision (the clusters the code found when it was labelled) for comparison.
 
 Usage: python evaluation/eval_names.py [--limit N] [--show K] [--show-misses]
-(--show-misses lists every missed OFAC variant with the two folded spellings, for studying what is not accepted.)
+(--show-misses lists every missed OFAC variant of the tune half with the two folded spellings, for studying what is
+not accepted; --show and --show-misses print only the tune half's items, never the report half's.)
 """
 
 from __future__ import annotations
@@ -367,6 +368,8 @@ def evaluate_ofac(limit: int, show: int, show_misses: bool = False) -> dict | No
             right += (core == want_core and (want_particle is None or (particle or "").lower() == want_particle)) or (
                 fold(suggestion) in item["pairs"]
             )
+        elif not in_half(item["entity"], "tune"):
+            continue  # the report half's items are never printed: nothing is tuned on them
         elif show_misses:
             print(
                 f"  missed: {fold(item['planted']):>18} ~ {fold(item['canonical'][1]):<18} "

@@ -14,7 +14,10 @@ Nobody has to list the variants in advance. The family
    position needs ("Al-Khadimi" -> "Al-Kadhimi" at a sentence start);
 5. flags, with lower confidence and a rule of its own, a spelling the text never introduces in full that looks
    like exactly one name it did introduce earlier, beyond what the romanisation rules reach ("Somchai Udomdet ...
-   Udomdech", "Wilber Varela ... Wilmer Varela", "Ali Sedaghat ... Sedaghati"; `unintroduced_variants`);
+   Udomdech", "Wilber Varela ... Wilmer Varela", "Ali Sedaghat ... Sedaghati"; `unintroduced_variants`), and a word
+   of a later full name that reads as an introduced one with an h added or dropped, every other word the very same
+   ("Yong Il Sin ... Yong Il Shin"; `h_only_variants`), or alike but in vowels, h, w and y where another word is
+   the same or a romanisation variant ("Erken Tuniyaz ... Aierken Tuniyazi"; `full_name_variants`);
 6. flags a full name that writes two words as one where the text first wrote them as two, or the reverse
    ("Mohammad Bagher Zolghadr ... Mohammadbagher Zolghadr"; `checks.names.joined`).
 In an archive (`archive_clusters`) the same tests run, and a pair of spellings from different documents also needs

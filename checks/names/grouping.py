@@ -300,9 +300,10 @@ def full_name_variants(spellings: dict[str, Spelling], taken: set[str]) -> dict[
     alike but in vowels, h, w and y (`_vowel_alike`: "Tuniyazi"/"Tuniyaz", "Haroun"/"Aroun"), one other pair at
     least the same word or a variant by the rules ("Erken Tuniyaz ... Aierken Tuniyazi", "Haroun Gaye ... Aroun
     Geye", "Aleksandr Karaman ... Aleksandru Caraman"). A consonant changed makes another person
-    ("Mohammed Qasim", "Mohammad Qasir"), and so does a given name only one side lists as a distinct name: id -> the
-    introduced spelling in the same place. As in `different_people`, an introduced spelling is known by its fullest
-    names: "Abdur Rehman" is not "Atiyah Abd al-Rahman" though it reads as the "Abd al-Rahman" used for short."""
+    ("Mohammed Qasim", "Mohammad Qasir"), and so do two listed given names ("Salah", "Saleh") or a listed distinct
+    pair: id -> the introduced spelling in the same place. As in `different_people`, an introduced spelling is known
+    by its fullest names: "Abdur Rehman" is not "Atiyah Abd al-Rahman" though it reads as the "Abd al-Rahman" used
+    for short."""
     blocks: dict[tuple[int, int, str], list[tuple[Context, str]]] = defaultdict(list)  # see `_blocks`
     for ident, entry in spellings.items():
         if not entry.contexts or not _loose_candidate(entry.core):

@@ -68,7 +68,7 @@ def _is_name_word(
     text: str,
     initial: bool,
     doc: Document,
-    following: str | None = None,
+    following: tuple[str, ...] | None = None,
     after_particle: bool = False,
     after_name: bool = False,
 ) -> bool:
@@ -86,7 +86,7 @@ def _is_name_word(
     if any(part[:1].islower() and not _is_syllable(part) for part in _HYPHEN_SPLIT_RE.split(text)[1:]):
         return False  # Iran-backed, Iranian-leaning; but Jong-un, Sol-ju, Jae-in are names
     if initial and lower in data.common_words:
-        return lower in _capitalised_elsewhere(doc) or (following is not None and _starts_name(following, doc))
+        return lower in _capitalised_elsewhere(doc) or (following is not None and _name_follows(following, doc))
     return True
 
 
@@ -101,10 +101,32 @@ _KOREAN_SYLLABLE_RE = re.compile(
 def _is_syllable(part: str) -> bool:
     """A lower-case syllable of a Korean given name ("un" in "Jong-un", "gwang" in "Su-gwang") rather than the tail
     of an English compound ("backed", "led", "run"): one to four letters, not ending in -ed, not a listed compound
-    tail; or five letters shaped like a Korean syllable."""
+    tail; or five letters shaped like a Korean syllable. An apostrophe inside stands for a McCune-Reischauer breve
+    ("hyo'k" in "Kyo'ng-hyo'k" is hyŏk) and is not counted."""
+    if "'" in part[1:] or "’" in part[1:]:
+        part = part[:1] + part[1:].replace("'", "").replace("’", "")
     if len(part) == 5:
         return bool(_KOREAN_SYLLABLE_RE.fullmatch(part))
     return 0 < len(part) <= 4 and part.isalpha() and not part.endswith("ed") and part not in name_data().compound_tails
+
+
+def _name_follows(following: tuple[str, ...], doc: Document) -> bool:
+    """After a sentence-initial common word, the next word starts a name, or the next is capitalised too (a common
+    word or not) and the one after starts a name: "Won Uk Pae", "Lin Na Wei", where "Uk" and "Na" are words too."""
+    if not following:
+        return False
+    if _starts_name(following[0], doc):
+        return True
+    data = name_data()
+    second = following[0]
+    return (
+        len(following) > 1
+        and second[:1].isupper()
+        and not second.isupper()
+        and second.lower() not in data.stopwords
+        and second.lower() not in data.titles
+        and _starts_name(following[1], doc)
+    )
 
 
 def _starts_name(text: str, doc: Document) -> bool:
@@ -159,7 +181,7 @@ def _sentence_mentions(sentence: Sentence, doc: Document, candidates: list[int])
             text,
             initial,
             doc,
-            tokens[i + 1].text if initial and i + 1 < len(tokens) else None,
+            tuple(t.text for t in tokens[i + 1 : i + 3]) if initial else None,
             particle_start >= 0,
             bool(run) and particle_start < 0,
         ):
