@@ -116,7 +116,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--enable",
         action="append",
         metavar="IDS",
-        help="comma-separated rule ids to switch back on where the house style's [rules] disabled lists them",
+        help="comma-separated rule ids to switch on: back on where the house style's [rules] disabled lists them, "
+        "or a rule that is off by default",
     )
     check.add_argument("--categories", help=f"comma-separated categories to report: {', '.join(CATEGORIES)}")
     _dialect(check)
@@ -202,6 +203,8 @@ def _house_style(args):
         rules = data.setdefault("rules", {})
         kept = [r for r in rules.get("disabled", []) if r not in enable]
         rules["disabled"] = kept + [r for r in disable if r not in kept]
+        switched_on = [r for r in rules.get("enabled", []) if r not in disable]
+        rules["enabled"] = switched_on + [r for r in enable if r not in switched_on]
     if variant is not None:
         data.setdefault("spelling", {})["variant"] = variant
     return Config(data, config.path, config.offline, config.fast)
@@ -399,9 +402,10 @@ def worked_examples() -> dict[str, WorkedExample]:
     from checks.fixes import apply_fixes
     from checks.patterns import split_example
     from checks.pipeline import check_text
-    from checks.registry import families
+    from checks.registry import all_rules, families
 
-    config = Config(offline=True, fast=True)
+    switched_on = [r.id for r in all_rules() if r.off_by_default]  # every rule shows its example
+    config = Config({"rules": {"enabled": switched_on}}, offline=True, fast=True)
     found = {}
     for fam in families():
         for rule in fam.rules():
@@ -439,7 +443,8 @@ def cmd_rules(args) -> int:
         shown = f'  e.g. "{example.text}"' if example else (f"  e.g. {r.example}" if r.example else "")
         if example and example.fixed:
             shown += f' → "{example.fixed}"'
-        fields = (r.id, r.category, _readable_description(r, example) + shown)
+        off = "(off by default) " if r.off_by_default else ""
+        fields = (r.id, r.category, off + _readable_description(r, example) + shown)
         print("\t".join(escape_controls(field) for field in fields))
     return EXIT_OK
 
@@ -453,6 +458,7 @@ def _rule_json(rule, example: WorkedExample | None) -> dict:
         "description": rule.description,
         "example": rule.example,
         "source": rule.defined_in,
+        "off_by_default": rule.off_by_default,
         "example_message": example.message if example else "",
         "example_fixed": example.fixed if example else "",
     }

@@ -72,6 +72,12 @@ ENGINE_SECTIONS = (
                 'rules as "LT:<RULE_ID>".',
             ),
             Setting(
+                "enabled",
+                [],
+                "Rules that are off by default to switch on: style preferences no reading makes wrong, such as the "
+                "comma after an opening 'However' (docs/rules.md marks them).",
+            ),
+            Setting(
                 "disabled_categories",
                 [],
                 "Whole categories to switch off: readability, spelling, grammar, mistranslation, names, style.",
@@ -134,6 +140,11 @@ class Config:
     @cached_property
     def disabled_categories(self) -> frozenset[str]:
         return frozenset(self.get("rules", "disabled_categories", []))
+
+    @cached_property
+    def enabled_rules(self) -> frozenset[str]:
+        """Rules that are off by default, switched on by the house style."""
+        return frozenset(self.get("rules", "enabled", []))
 
     def rule_enabled(self, rule_id: str) -> bool:
         return rule_id not in self.disabled_rules

@@ -92,3 +92,4 @@ class RuleInfo:
     extra: dict = field(default_factory=dict)
     source: str = ""  # the usage guide or style book the rule follows (a citation), as proselint's checks name theirs
     link: str = ""  # a URL that explains the rule further, as Vale's `link`
+    off_by_default: bool = False  # a preference that runs only where the house style's [rules] enabled names it

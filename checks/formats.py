@@ -260,7 +260,7 @@ def rules_markdown(rules) -> str:
         cells = [
             f"`{r.id}`",
             r.category,
-            r.severity,
+            f"{r.severity}, off by default" if r.off_by_default else r.severity,
             r.description,
             r.example,
             f"`{r.defined_in}`" if r.defined_in else "",

@@ -294,7 +294,7 @@ def _statistical_candidates(doc: Document, chosen: Settings) -> list:
 
 
 def tag_requests(doc: Document, config: Config):
-    sentences = lexicon().sentences_needing_tags(doc, config.rule_enabled)
+    sentences = lexicon().sentences_needing_tags(doc, config.rule_enabled, config.enabled_rules)
     chosen = settings(config)
     if chosen.statistical and config.rule_enabled(STATISTICAL_RULE):
         sentences += [c.sentence for c in _statistical_candidates(doc, chosen)]
@@ -302,7 +302,7 @@ def tag_requests(doc: Document, config: Config):
 
 
 def check(doc: Document, config: Config) -> Result:
-    flags = lexicon().check(doc, config.rule_enabled)
+    flags = lexicon().check(doc, config.rule_enabled, config.enabled_rules)
     chosen = judge.settings(config)
     judged: list[Flag] | None = None
     status = "judge: off ([judge] enabled = false, or --fast)"

@@ -74,7 +74,7 @@ from __future__ import annotations
 import itertools
 import re
 import tomllib
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass
 from functools import cached_property
 from importlib import resources
@@ -359,6 +359,7 @@ class PatternRule:
     defined_in: str = ""  # the rule file
     source: str = ""  # a citation: the usage guide or style book the rule follows
     link: str = ""  # a URL that explains the rule
+    off_by_default: bool = False  # a preference: only where the house style's [rules] enabled names it
 
     @cached_property
     def lexical_unless(self) -> tuple[Pattern, ...]:
@@ -388,6 +389,7 @@ class PatternRule:
             self.defined_in,
             source=self.source,
             link=self.link,
+            off_by_default=self.off_by_default,
         )
 
 
@@ -459,17 +461,20 @@ class RuleSet:
     def infos(self) -> list[RuleInfo]:
         return [rule.info() for rule in self.rules]
 
-    def check(self, doc: Document, enabled: Callable[[str], bool] = lambda rule_id: True) -> list[Flag]:
+    def check(
+        self, doc: Document, enabled: Callable[[str], bool] = lambda rule_id: True, switched_on: Set[str] = frozenset()
+    ) -> list[Flag]:
+        """Flags of the rules `enabled` accepts; a rule that is off by default also needs its id in `switched_on`."""
         flags: list[Flag] = []
         for sentence in doc.sentences:
-            candidates = self._candidates(doc, sentence, enabled)
+            candidates = self._candidates(doc, sentence, enabled, switched_on)
             for rule, position in candidates:
                 flag = self._try(rule, doc, sentence, position)
                 if flag is not None:
                     flags.append(flag)
         return _unique(flags)
 
-    def _candidates(self, doc: Document, sentence: Sentence, enabled) -> list[tuple[PatternRule, int]]:
+    def _candidates(self, doc: Document, sentence: Sentence, enabled, switched_on) -> list[tuple[PatternRule, int]]:
         """(rule, anchor token) pairs worth a full match, in token order (see `_find_candidates`), of the enabled
         rules. Found once per document: the pipeline asks before tagging and again when checking."""
         found = doc.cache.get(self._cache_key)
@@ -478,7 +483,11 @@ class RuleSet:
                 self._find_candidates(sentence.tokens, lowered)
                 for sentence, lowered in zip(doc.sentences, doc.lower_tokens, strict=True)
             ]
-        return [(rule, position) for rule, position in found[sentence.index] if enabled(rule.id)]
+        return [
+            (rule, position)
+            for rule, position in found[sentence.index]
+            if enabled(rule.id) and (not rule.off_by_default or rule.id in switched_on)
+        ]
 
     def _find_candidates(self, tokens: Sequence[Token], lowered: Sequence[str]) -> list[tuple[PatternRule, int]]:
         """(rule, anchor token) pairs of one sentence where an anchor word occurs, a word of each of the rule's
@@ -499,13 +508,15 @@ class RuleSet:
                     found.append((rule, position))
         return found
 
-    def sentences_needing_tags(self, doc: Document, enabled: Callable[[str], bool] = lambda rule_id: True):
+    def sentences_needing_tags(
+        self, doc: Document, enabled: Callable[[str], bool] = lambda rule_id: True, switched_on: Set[str] = frozenset()
+    ):
         """Sentences where a rule matches on words alone and only the tagger can decide whether it fires (or, for
         {N>lemma} templates, how its suggestions are inflected). The pipeline tags these
         for every family in one batch before the checks run (one spaCy batch costs less than a call per sentence)."""
         needed = []
         for sentence in doc.sentences:
-            for rule, position in self._candidates(doc, sentence, enabled):
+            for rule, position in self._candidates(doc, sentence, enabled, switched_on):
                 if rule.needs_tags and next(self._lexical_matches(rule, sentence.tokens, position), None):
                     needed.append(sentence)
                     break
@@ -662,6 +673,7 @@ def parse_rules(
         "description",
         "source",
         "link",
+        "off_by_default",
     }
     for entry in data.get("rule", []):
         rule_id = entry.get("id", "?")
@@ -691,11 +703,19 @@ def parse_rules(
                     defined_in=defined_in,
                     source=_reference(entry, "source"),
                     link=_reference(entry, "link"),
+                    off_by_default=_flag(entry, "off_by_default"),
                 )
             )
         except (RuleError, re.error, KeyError, TypeError, ValueError) as exc:
             raise RuleError(f"{defined_in}: rule {rule_id}: {exc}") from exc
     return rules
+
+
+def _flag(entry: Mapping, key: str) -> bool:
+    value = entry.get(key, False)
+    if not isinstance(value, bool):
+        raise RuleError(f"{key} must be true or false")
+    return value
 
 
 def load_rule_file(name: str) -> RuleSet:

@@ -68,7 +68,7 @@ def furniture_line_flags(text: str) -> list[Flag]:
 
 def check(doc: Document, config: Config) -> Result:
     disabled = config.disabled_rules
-    flags = rule_set().check(doc, lambda rule_id: rule_id not in disabled)
+    flags = rule_set().check(doc, lambda rule_id: rule_id not in disabled, config.enabled_rules)
     if FURNITURE_LINE not in disabled:
         covered = {(f.start, f.end) for f in flags}
         flags += [f for f in furniture_line_flags(doc.text) if (f.start, f.end) not in covered]
@@ -89,7 +89,7 @@ def rules() -> list[RuleInfo]:
 
 
 def tag_requests(doc: Document, config: Config):
-    return rule_set().sentences_needing_tags(doc, config.rule_enabled)
+    return rule_set().sentences_needing_tags(doc, config.rule_enabled, config.enabled_rules)
 
 
 FAMILY = Family(name="style", category="style", check=check, rules=rules, tag_requests=tag_requests)

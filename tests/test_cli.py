@@ -454,3 +454,14 @@ def test_fix_takes_the_dialect(capsys, tmp_path):
     assert code == 0 and out == "The color of the flag."
     _, out, _ = run(capsys, "fix", "--offline", "--fast", str(path))
     assert out == "The colour of the flag."
+
+
+def test_enable_switches_on_a_rule_that_is_off_by_default(capsys, tmp_path):
+    path = tmp_path / "draft.txt"
+    path.write_text("However the talks collapsed on Monday.", "utf-8")
+    rule = "style.comma-after-linking-adverb"
+    assert rule not in {i["rule"] for i in json_issues(capsys, str(path))}
+    assert [i["text"] for i in json_issues(capsys, "--enable", rule, str(path)) if i["rule"] == rule] == ["However"]
+    main(["rules", "--format", "json"])
+    listed = {r["id"]: r for r in json.loads(capsys.readouterr().out)}
+    assert listed[rule]["off_by_default"] is True and listed["style.page-furniture"]["off_by_default"] is False

@@ -36,8 +36,12 @@ def labelled_rows():
             yield pytest.param(rule, flagged, fix, sentence, id=sentence[:40])
 
 
+# The punctuation preferences are off by default; these tests switch every style rule on.
+STYLE_ON = Config({"rules": {"enabled": [r.id for r in family("style").rules()]}})
+
+
 def style_flags(text: str):
-    return style.check(Document(text), Config()).flags
+    return style.check(Document(text), STYLE_ON).flags
 
 
 # A labelled row names its rule; a style rule (a punctuation preference, not an error) is checked by its own family,

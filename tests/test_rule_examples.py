@@ -37,14 +37,37 @@ def test_rule_has_examples_both_ways(rule):
 @pytest.mark.parametrize("rule", RULES, ids=lambda r: r.id)
 def test_rule_examples(rule):
     ruleset = RuleSet([rule])
+    on = {rule.id}  # a rule that is off by default is tested switched on
     for example in rule.fire:
         text, fixed = split_example(example)
-        flags = ruleset.check(Document(text))
+        flags = ruleset.check(Document(text), switched_on=on)
         assert flags, f"{rule.id} should fire on: {text!r}"
         for flag in flags:
             assert text[flag.start : flag.end] == flag.text
         if fixed is not None:
             assert apply_fixes(text, flags) == fixed, f"{rule.id}: first suggestion on {text!r}"
     for text in rule.quiet:
-        flags = ruleset.check(Document(text))
+        flags = ruleset.check(Document(text), switched_on=on)
         assert not flags, f"{rule.id} should not fire on {text!r}: {[f.text for f in flags]}"
+
+
+def test_a_rule_off_by_default_runs_only_where_the_house_style_switches_it_on(tmp_path):
+    from checks.config import Config
+    from checks.pipeline import check_text
+
+    text = "However the talks collapsed on Monday."
+    assert not [f for f in check_text(text, config=Config(offline=True, fast=True)).issues if f.category == "style"]
+    on = Config({"rules": {"enabled": ["style.comma-after-linking-adverb"]}}, offline=True, fast=True)
+    (flag,) = [f for f in check_text(text, config=on).issues if f.category == "style"]
+    assert (flag.rule, flag.text, flag.suggestions[0], flag.severity) == (
+        "style.comma-after-linking-adverb",
+        "However",
+        "However,",
+        "info",
+    )
+    both = Config(
+        {"rules": {"enabled": ["style.comma-after-linking-adverb"], "disabled": ["style.comma-after-linking-adverb"]}},
+        offline=True,
+        fast=True,
+    )
+    assert not [f for f in check_text(text, config=both).issues if f.category == "style"]  # disabled wins

@@ -136,6 +136,15 @@ def test_disabled_rules_and_categories_leave_those_matches_out(url):
     assert {m["rule"]["category"]["id"] for m in only["matches"]} == {"MISTRANSLATION"}
 
 
+def test_enabled_rules_switch_on_a_rule_that_is_off_by_default(url):
+    text = "However the talks collapsed on Monday."
+    rule = "style.comma-after-linking-adverb"  # a preference, off by default, at info (so picky shows it)
+    plain = post(url, text=text, language="en-US", level="picky").json()
+    assert rule not in {m["rule"]["id"] for m in plain["matches"]}
+    asked = post(url, text=text, language="en-US", level="picky", enabledRules=rule).json()
+    assert [m["offset"] for m in asked["matches"] if m["rule"]["id"] == rule] == [0]
+
+
 def test_picky_adds_the_info_level(url):
     hard = (
         "The committee, which had been convened in order to consider the numerous and frequently contradictory "

@@ -42,7 +42,7 @@ __all__ = [
 
 def check(doc: Document, config: Config) -> Result:
     disabled = config.disabled_rules  # read once: the rule set asks for every candidate
-    flags = rule_set().check(doc, lambda rule_id: rule_id not in disabled)
+    flags = rule_set().check(doc, lambda rule_id: rule_id not in disabled, config.enabled_rules)
     flags.extend(mechanism_flags(doc, disabled))
     more, status = judged.check(doc, config, flags)
     return Result(flags + more, status)
@@ -53,7 +53,7 @@ def rules() -> list[RuleInfo]:
 
 
 def tag_requests(doc: Document, config: Config):
-    return rule_set().sentences_needing_tags(doc, config.rule_enabled)
+    return rule_set().sentences_needing_tags(doc, config.rule_enabled, config.enabled_rules)
 
 
 FAMILY = Family(

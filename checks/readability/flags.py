@@ -303,4 +303,4 @@ def wordy_rules() -> RuleSet:
 
 
 def wordy_flags(doc: Document, config: Config) -> list[Flag]:
-    return wordy_rules().check(doc, config.rule_enabled)
+    return wordy_rules().check(doc, config.rule_enabled, config.enabled_rules)

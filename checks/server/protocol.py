@@ -214,11 +214,13 @@ def _categories(value: str | None) -> frozenset[str]:
 
 
 def request_config(base: Config, request: CheckRequest) -> Config:
-    """The house style with the request's choices: its language's spelling variant, and its disabled rules and
-    categories added (a request can switch checks off; what the house style switched off stays off)."""
+    """The house style with the request's choices: its language's spelling variant, its disabled rules and
+    categories added (a request can switch checks off; what the house style switched off stays off), and its
+    enabled rules switched on where they are off by default (as LanguageTool's enabledRules does)."""
     data = {name: dict(table) for name, table in base.data.items()}
     rules = data.setdefault("rules", {})
     rules["disabled"] = sorted({*rules.get("disabled", []), *request.disabled_rules})
+    rules["enabled"] = sorted({*rules.get("enabled", []), *request.enabled_rules})
     rules["disabled_categories"] = sorted({*rules.get("disabled_categories", []), *request.disabled_categories})
     variant = DIALECT_VARIANTS.get(request.language)
     if variant is not None:
