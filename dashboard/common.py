@@ -46,15 +46,21 @@ def house_style_path(config: Config) -> Path:
 
 
 def _warm_up() -> float:
-    """Run the default checks once so heavy resources (tagger, word lists, statistics) load once per process."""
+    """Load the heavy resources once per process: the fast checks run once (tagger, word lists, statistics) and the
+    judge's model is loaded. The model's own work waits for a real draft: a first check waits for this, and the
+    judge's flags follow the fast ones anyway (on a busy machine, judging a whole sample took over a minute)."""
+    import contextlib
     import time
 
+    from checks import lm
     from checks.pipeline import check_text
 
     started = time.perf_counter()
     sample = Path(__file__).resolve().parents[1] / "samples" / "drafts" / "port-strike.txt"
     text = sample.read_text("utf-8") if sample.is_file() else WARM_UP_TEXT  # flags of every kind load everything
-    check_text(text, "<warm-up>", Config(offline=True))  # offline: a slow server must not block this
+    check_text(text, "<warm-up>", Config(offline=True, fast=True))  # offline: a slow server must not block this
+    with contextlib.suppress(lm.Unavailable):  # a missing model is said by each check's status
+        lm.scorer()
     return time.perf_counter() - started
 
 
