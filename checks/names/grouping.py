@@ -277,7 +277,7 @@ def h_only_variants(spellings: dict[str, Spelling], taken: set[str]) -> dict[str
             if other != ident and fold(spellings[other].core) != fold(entry.core)
         }
         intro = spellings[next(iter(matches))] if len(matches) == 1 else None
-        if intro is not None and intro.units[0].start < entry.units[0].start and not intro.sentences & entry.sentences:
+        if intro is not None and _first_and_apart(intro, entry):
             found[ident] = Introduced(next(iter(matches)))
     return found
 
@@ -327,7 +327,7 @@ def full_name_variants(spellings: dict[str, Spelling], taken: set[str]) -> dict[
         if len(targets) != 1 or len(target := next(iter(targets))) != 1:
             continue  # every full name must point at the same one introduced spelling
         intro = spellings[next(iter(target))]
-        if intro.units[0].start < entry.units[0].start and not intro.sentences & entry.sentences:
+        if _first_and_apart(intro, entry):
             found[ident] = Introduced(next(iter(target)))
     return found
 
@@ -403,11 +403,16 @@ def _loose_candidate(core: str) -> bool:
     return len(fold(core)) >= MIN_LETTERS and not is_common_word(core)
 
 
+def _first_and_apart(intro: Spelling, later: Spelling) -> bool:
+    """`intro` is used before `later` and never in a sentence with it (where two spellings are two names)."""
+    return intro.units[0].start < later.units[0].start and not intro.sentences & later.sentences
+
+
 def _introduces(intro: Spelling, later: Spelling) -> bool:
     """Can `later` be an unintroduced misspelling of the introduced `intro`: it comes after intro's first use, is not
     in a sentence with it nor a word derived from it, and either stands alone everywhere or only in full names no
     longer than intro's that, with intro's spelling put in its place, can be the person intro names."""
-    if intro.units[0].start > later.units[0].start or intro.sentences & later.sentences:
+    if not _first_and_apart(intro, later):
         return False  # two spellings in one sentence are two names ("Samer Foz and Amer Foz")
     if is_given_name(intro.core) and is_given_name(later.core):
         return False
