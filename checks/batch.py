@@ -22,7 +22,9 @@ Outputs in DIR (the columns and the quality score are documented in checks/scori
                      score is 0-100 (100: no costly flag; below 50 reads like raw machine translation), from flags
                      weighted by severity, category (mistranslation and names 5x) and confidence per 1,000 words;
                      checks/scoring.py gives the formula, and checks.scoring.score_breakdown(flags, words) what
-                     each category and rule cost a document (the points sum to 100 minus its score)
+                     each category and rule cost a document (the points sum to 100 minus its score). 100 means
+                     no check found a costly fault, not that a translation is faithful: a fluent translation whose
+                     errors are of meaning can score like edited copy
   issues.parquet     one row per flag, exactly as `check --format json` gives them, with the sentence around it
   names.parquet      archive-wide clusters of name spellings (checks.names.archive_clusters); each family with an
                      archive table (checks.registry.ArchiveTable) writes one such table

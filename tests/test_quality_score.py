@@ -1,11 +1,13 @@
 """The archive quality score (checks.scoring.quality_score): the documented formula, its per-rule breakdown, that
-more or worse flags never raise it, and that it ranks real broken copy below the same copy corrected."""
+more or worse flags never raise it, that it ranks real broken copy below the same copy corrected, and the n-gram
+fluency measure that evaluation/eval_quality_score.py reports beside it."""
 
 from __future__ import annotations
 
 import math
 from pathlib import Path
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -15,8 +17,11 @@ from checks.flags import CATEGORIES, SEVERITIES, Flag
 from checks.pipeline import check_document
 from checks.scoring import quality_score, score_breakdown
 from evaluation.common import planted_sample
+from evaluation.eval_quality_score import FLUENCY_PAIR_COST, Fluency
+from tests.conftest import EVAL
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
+ONESTOP = EVAL / "onestopenglish" / "texts"
 FAST = Config(offline=True, fast=True)
 RULES = (
     "spelling.typo",
@@ -116,3 +121,35 @@ def test_a_clean_article_scores_above_a_translated_draft():
     clean = check((SAMPLES / "readability" / "school-meals-plain.txt").read_text("utf-8"))
     translated = check((SAMPLES / "drafts" / "river-floods.txt").read_text("utf-8"))
     assert clean >= 90.0 and translated < 50.0
+
+
+def checked(text: str) -> tuple[list[Flag], int]:
+    doc = Document(text, "<sample>")
+    return list(check_document(doc, FAST).issues), len(doc.words)
+
+
+@pytest.mark.skipif(not ONESTOP.is_dir(), reason="../shared/eval/onestopenglish absent")
+def test_the_translated_seed_scores_below_the_boundary_and_an_edited_article_above_it_at_every_level(seed_text):
+    seed = quality_score(*checked(seed_text))
+    for level in ("ele", "int", "adv"):
+        edited = quality_score(*checked((ONESTOP / level / f"Denmark-{level}.txt").read_text("utf-8")))
+        assert edited >= 50.0 > seed, level  # score 50: the documented boundary
+
+
+def test_a_real_articles_breakdown_sums_to_its_score_and_names_what_cost_it(seed_text):
+    flags, words = checked(seed_text)
+    breakdown = score_breakdown(flags, words)
+    assert math.isclose(100.0 - sum(breakdown.values()), quality_score(flags, words), abs_tol=0.05)
+    assert {"mistranslation", "names"} <= {category for category, _ in breakdown}  # "keen fire", name variants
+    assert list(breakdown.values()) == sorted(breakdown.values(), reverse=True)  # the costliest first
+
+
+def test_the_fluency_measure_counts_only_pairs_of_ordinary_words_and_sees_unidiomatic_ones():
+    fluency = Fluency(FAST)
+    assert fluency("Mohammadbagher Qalibaf met Xi Jinping in 2021 in Tehran.") == [(0, 0)]  # names and numbers
+    pairs = fluency("He said “the government is playing its part” today.")
+    assert pairs[0][0] == 7  # a quotation mark does not break a pair ("He" is capitalised)
+    translated = "The scene screen reported by the news agency showed thick smoke."
+    edited = "Footage from the news agency showed thick smoke."
+    assert fluency.unseen_share(translated) > fluency.unseen_share(edited)
+    assert fluency.penalty(edited) == 0.0 < fluency.penalty(translated) <= FLUENCY_PAIR_COST * 4
