@@ -1,6 +1,7 @@
 """Evaluate the grammar family: precision and recall of flagged errors, beside harper-py and proselint.
 
     python evaluation/eval_grammar.py [--limit N] [--tools copydesk,copydesk+judge,copydesk+spelling,harper,proselint]
+    python evaluation/eval_grammar.py --tools copydesk,copydesk+judge --skip-mqm --report-half-only [--sets demetr]
     python evaluation/eval_grammar.py --calibrate      # the model-judged layer's thresholds, on the tune halves
 
 Data (each part is skipped with a clear line when absent):
@@ -19,8 +20,8 @@ the model judge (`--fast`); "copydesk+judge" adds its model-judged layer (checks
 JFLEG and DEMETR are split in two halves by a stable hash of the sentence (DEMETR: of the machine translation, so that
 every variant of one sentence falls in the same half). The model-judged layer's thresholds were tuned on the "tune"
 halves (`--calibrate`); each set is reported whole (comparable with earlier figures, but half of it is tuning data)
-and on its "report" half alone, the honest figure. OneStopEnglish (clean news) is never tuned on: every flag on it is
-listed.
+and on its "report" half alone, the honest figure. OneStopEnglish (clean news, all three levels with the model-judged
+layer) is never tuned on: every flag on it is listed.
 """
 
 from __future__ import annotations
@@ -382,15 +383,20 @@ def evaluate_labelled() -> None:
     )
 
 
-def clean_news() -> list[Document]:
-    """OneStopEnglish's advanced articles: long clean news (never tuned on)."""
+LEVELS = ("adv", "int", "ele")  # OneStopEnglish's advanced, intermediate and elementary versions of each article
+
+
+def clean_news(levels: tuple[str, ...] = LEVELS[:1]) -> list[Document]:
+    """OneStopEnglish's articles at these levels (the advanced ones by default): long clean news (never tuned on);
+    each document's source is "level/file"."""
     docs = []
-    for path in sorted((EVAL / "onestopenglish" / "texts" / "adv").glob("*.txt")):
-        raw = path.read_bytes()
-        try:
-            docs.append(Document(raw.decode("utf-8"), path.name))
-        except UnicodeDecodeError:
-            docs.append(Document(raw.decode("cp1252"), path.name))
+    for level in levels:
+        for path in sorted((EVAL / "onestopenglish" / "texts" / level).glob("*.txt")):
+            raw = path.read_bytes()
+            try:
+                docs.append(Document(raw.decode("utf-8"), f"{level}/{path.name}"))
+            except UnicodeDecodeError:
+                docs.append(Document(raw.decode("cp1252"), f"{level}/{path.name}"))
     return docs
 
 
@@ -417,11 +423,11 @@ def measure_speed() -> None:
 
 
 def clean_news_with_judge() -> None:
-    """The model-judged layer on the same clean articles, with its default budget: every flag listed (each is a
-    false alarm unless the source has a slip), and its cost on top of the rules."""
+    """The model-judged layer on every level of the clean articles, with its default budget: every flag listed (each
+    is a false alarm unless the source has a slip), and its cost on top of the rules."""
     from checks import grammar
 
-    docs = clean_news()
+    docs = clean_news(LEVELS)
     if not docs:
         return
     grammar.check(Document("She is interested on politics and wants to studied law."), WITH_JUDGE)  # load the model
@@ -433,7 +439,8 @@ def clean_news_with_judge() -> None:
     left = sum(int(m.group(1)) for r in results for m in [re.search(r"(\d+) more left", r.status)] if m)
     flags = [(d, f) for d, r in zip(docs, results, strict=True) for f in r.flags if f.rule.startswith(MODEL_RULES)]
     print(
-        f"Model-judged layer on the same {len(docs)} clean articles: {len(flags)} flags, {judged} passages judged "
+        f"Model-judged layer on all {len(docs)} clean articles ({', '.join(LEVELS)}; {words} words): {len(flags)} "
+        f"flags, {judged} passages judged "
         f"({judged / words * 1000:.1f} per 1,000 words), {left} left unjudged by the budget; the grammar family with "
         f"it costs {elapsed / words * 1e6:.0f} ms wall ({cpu / words * 1e6:.0f} ms CPU) per 1,000 words "
         f"(COPYDESK_JUDGE_THREADS={os.environ.get('COPYDESK_JUDGE_THREADS', 'unset')})"
@@ -449,6 +456,7 @@ def clean_news_with_judge() -> None:
 MODEL_RULES = "grammar.model-judged-"
 BUDGET_PER_SENTENCE = 1  # checks.grammar.judged.MIN_PASSAGES: each calibration sentence is a document
 PREFILTERS = (0.5, 1.0, 1.5, 2.0, 3.0)
+CONTEXTS = (0.0, 2.0, 4.0, 6.0, 8.0)  # the context test's bits tried (judged.gains_without_context)
 BITS = tuple(range(0, 31))
 TARGET = 0.9
 MAX_CLEAN_PER_1000 = 0.05  # false alarms per 1,000 words of clean text: the rules give none on clean news
@@ -502,7 +510,41 @@ def collect_readings(items: list[Item]) -> list[dict]:
             print(f"  ... {fresh} texts judged, {time.perf_counter() - started:.0f} s", file=sys.stderr)
             _save_cache(version, cache)
     _save_cache(version, cache)
+    add_readings_without_context(items, cache)
+    _save_cache(version, cache)
     return [{**cache[i.text], "group": i.group, "gold": i.gold, "erroneous": i.erroneous} for i in items]
+
+
+CONTRAST_FROM = 6  # bits: rewrites gaining less are below every threshold tried, so their contrast is never needed
+
+
+def add_readings_without_context(items: list[Item], cache: dict[str, dict]) -> None:
+    """For every rewrite the model gave at least CONTRAST_FROM bits: its gain without the words before the passage
+    (judged.gains_without_context), stored beside the reading as "alone" (None where not needed)."""
+    from checks.grammar import judged
+
+    for item in items:
+        row = cache[item.text]
+        missing = [r for r in row["readings"] if "alone" not in r]
+        if not missing:
+            continue
+        doc = Document(item.text)
+        for reading in missing:
+            wanted = [r for r, _, b in reading["rewrites"] if b is not None and b >= CONTRAST_FROM]
+            alone = dict(zip(wanted, judged.gains_without_context(doc, _passage(doc, reading), wanted), strict=True))
+            reading["alone"] = [alone.get(r) for r, _, _ in reading["rewrites"]]
+
+
+def _passage(doc: Document, reading: dict):
+    """The judge.Passage of a stored reading (its rewrites as stored), found again by its span."""
+    from checks import judge
+
+    start, end = reading["span"]
+    sentence = doc.sentence_at(start)
+    assert sentence is not None
+    first = next(i for i, t in enumerate(sentence.tokens) if t.start == start)
+    last = next(i for i, t in enumerate(sentence.tokens) if t.end == end)
+    return judge.Passage(sentence, first, last, tuple(r for r, _, _ in reading["rewrites"]))
 
 
 def _save_cache(version: str, cache: dict[str, dict]) -> None:
@@ -523,12 +565,20 @@ def _proposals_version() -> str:
     return hashlib.sha256(b"".join(parts)).hexdigest()[:16]
 
 
-def _flags_at(row: dict, kind: str, prefilter: float, bits: float, budget: int | None) -> list[tuple[int, int]]:
+def _flags_at(
+    row: dict, kind: str, prefilter: float, bits: float, budget: int | None, context: float | None = None
+) -> list[tuple[int, int]]:
     """The spans the layer flags in one calibration text of one kind at these settings (`budget`: passages judged
-    per document, the surest by the reference first, without overlaps)."""
+    per document, the surest by the reference first, without overlaps; `context`: the least gain owed to the words
+    before the passage, None for no such test)."""
     passages = []
     for reading in row["readings"]:
-        kept = [(r, g, b) for r, g, b in reading["rewrites"] if g >= prefilter and b is not None]
+        alone = reading.get("alone") or [None] * len(reading["rewrites"])
+        kept = [
+            (r, g, _owed(b, a, bits, context))
+            for (r, g, b), a in zip(reading["rewrites"], alone, strict=True)
+            if g >= prefilter and b is not None
+        ]
         if kept:
             passages.append((max(g for _, g, _ in kept), tuple(reading["span"]), reading["kind"], kept))
     passages.sort(key=lambda p: (-p[0], p[1]))
@@ -539,6 +589,15 @@ def _flags_at(row: dict, kind: str, prefilter: float, bits: float, budget: int |
     if budget is not None:
         chosen = chosen[:budget]
     return [span for _, span, k, kept in chosen if k == kind and max(b for _, _, b in kept) >= bits]
+
+
+def _owed(gain: float, alone: float | None, bits: float, context: float | None) -> float:
+    """The model's gain as the layer counts it: -inf when it clears `bits` but not the context test."""
+    if context is None or gain < bits:
+        return gain
+    if alone is None:  # below CONTRAST_FROM: only asked of a threshold under it
+        raise ValueError(f"no reading without context for a gain of {gain} bits")
+    return gain if gain - alone >= context else float("-inf")
 
 
 SOURCES = ("DEMETR perturbed", "JFLEG", "MQM news", "clean")
@@ -561,21 +620,26 @@ class Tally:
         return sum(self.right.values()) / total if total else float("nan")
 
 
-def tally(rows: list[dict], kind: str, prefilter: float, bits: float, budget: int) -> Tally:
+def tally(
+    rows: list[dict], kind: str, prefilter: float, bits: float, budget: int, context: float | None = None
+) -> Tally:
     found = Tally()
     for row in rows:
-        for span in _flags_at(row, kind, prefilter, bits, budget):
+        for span in _flags_at(row, kind, prefilter, bits, budget, context):
             found.flags[_source(row)] += 1
             found.right[_source(row)] += any(_touches(span, g) for g in row["gold"])
     return found
 
 
-def lowest_safe(rows: list[dict], kind: str, prefilter: float, budget: int, clean_words: int) -> float | None:
+def lowest_safe(
+    rows: list[dict], kind: str, prefilter: float, budget: int, clean_words: int, context: float | None = None
+) -> float | None:
     """The lowest threshold from which, at it and at every higher one, the flags reach TARGET precision and the
-    clean texts get at most MAX_CLEAN_PER_1000 false alarms per 1,000 words."""
+    clean texts get at most MAX_CLEAN_PER_1000 false alarms per 1,000 words (with the context test: from
+    CONTRAST_FROM bits up)."""
     safe = None
-    for bits in reversed(BITS):
-        found = tally(rows, kind, prefilter, bits, budget)
+    for bits in reversed([b for b in BITS if context is None or b >= CONTRAST_FROM]):
+        found = tally(rows, kind, prefilter, bits, budget, context)
         if found.flags["clean"] > MAX_CLEAN_PER_1000 * clean_words / 1000 or found.precision < TARGET:
             break
         safe = bits
@@ -598,35 +662,57 @@ def calibrate() -> None:
     rows = collect_readings(items)
     chosen = judged.settings(Config())
     for kind in judged.KINDS:
-        print(f"\n{kind} at prefilter {chosen.prefilter}: right / flags per source, and pooled precision")
-        for bits in BITS[6:25:2]:
-            found = tally(rows, kind, chosen.prefilter, bits, BUDGET_PER_SENTENCE)
-            cells = "  ".join(f"{src} {found.right[src]:>3}/{found.flags[src]:<3}" for src in SOURCES)
-            print(f"  {bits:>2} bits: {cells}  precision {_pct(found.precision)}")
-        for prefilter in PREFILTERS:
-            safe = lowest_safe(rows, kind, prefilter, BUDGET_PER_SENTENCE, words)
-            found = tally(rows, kind, prefilter, safe, BUDGET_PER_SENTENCE) if safe is not None else Tally()
-            print(
-                f"  prefilter {prefilter}: lowest safe threshold {safe} bits "
-                f"({sum(found.right.values())} right of {sum(found.flags.values())} flags)"
-            )
-    print(f"\nHouse-style defaults now: prefilter {chosen.prefilter}, bits {chosen.bits}")
+        tested = kind in judged.CONTEXT_TESTED
+        for context in (None, chosen.context_bits) if tested else (None,):
+            test = "no context test" if context is None else f"context test {context} bits"
+            print(f"\n{kind} at prefilter {chosen.prefilter}, {test}: right / flags per source, pooled precision")
+            for bits in BITS[6:25:2]:
+                found = tally(rows, kind, chosen.prefilter, bits, BUDGET_PER_SENTENCE, context)
+                cells = "  ".join(f"{src} {found.right[src]:>3}/{found.flags[src]:<3}" for src in SOURCES)
+                print(f"  {bits:>2} bits: {cells}  precision {_pct(found.precision)}")
+        for context in (None, *CONTEXTS) if tested else (None,):
+            for prefilter in PREFILTERS:
+                safe = lowest_safe(rows, kind, prefilter, BUDGET_PER_SENTENCE, words, context)
+                found = Tally() if safe is None else tally(rows, kind, prefilter, safe, BUDGET_PER_SENTENCE, context)
+                print(
+                    f"  context test {context}, prefilter {prefilter}: lowest safe threshold {safe} bits "
+                    f"({sum(found.right.values())} right of {sum(found.flags.values())} flags, "
+                    f"{found.flags['clean']} on clean text)"
+                )
+    print(
+        f"\nHouse-style defaults now: prefilter {chosen.prefilter}, context test {chosen.context_bits}, "
+        f"bits {chosen.bits}"
+    )
 
 
-def public_sets(limit: int, skip_mqm: bool) -> list[tuple[str, list[Item], bool]]:
-    """(title, items, whether it is split into halves) for each public set found."""
+def public_sets(limit: int, skip_mqm: bool, only: set[str] | None = None) -> list[tuple[str, list[Item], bool]]:
+    """(title, items, whether it is split into halves) for each public set found (`only`: these names, if given)."""
     sets: list[tuple[str, list[Item], bool]] = []
     loaders = [
-        ("JFLEG dev, detokenised (recall: a flag on an edited token; precision: flags on edited tokens)", jfleg_items),
-        ("WMT 2021 news zh-en MQM (mt-errors), Fluency/Grammar + Fluency/Spelling vs clean sentences", mt_news_items),
+        (
+            "jfleg",
+            "JFLEG dev, detokenised (recall: a flag on an edited token; precision: flags on edited tokens)",
+            jfleg_items,
+        ),
+        (
+            "news",
+            "WMT 2021 news zh-en MQM (mt-errors), Fluency/Grammar + Fluency/Spelling vs clean sentences",
+            mt_news_items,
+        ),
     ]
     if not skip_mqm:
-        loaders.append(("WMT-MQM TED zh-en, Fluency/Grammar + Fluency/Spelling spans vs clean segments", mqm_items))
-    for title, loader in loaders:
+        loaders.append(
+            ("ted", "WMT-MQM TED zh-en, Fluency/Grammar + Fluency/Spelling spans vs clean segments", mqm_items)
+        )
+    for name, title, loader in loaders:
+        if only and name not in only:
+            continue
         try:
             sets.append((title, loader(limit), loader is not mqm_items))
         except FileNotFoundError as exc:
             print(f"{title}: skipped ({exc.filename} not found)")
+    if only and "demetr" not in only:
+        return sets
     try:
         demetr = demetr_items(limit)
     except FileNotFoundError as exc:
@@ -645,6 +731,13 @@ def main(argv=None) -> int:
     parser.add_argument("--tools", default=",".join(SYSTEMS), help="comma-separated: " + ", ".join(SYSTEMS))
     parser.add_argument("--skip-mqm", action="store_true", help="leave out WMT-MQM TED (2,294 segments)")
     parser.add_argument("--calibrate", action="store_true", help="tune the model-judged layer on the tune halves")
+    parser.add_argument(
+        "--report-half-only",
+        action="store_true",
+        help="show the split sets on their report halves only (about half the model's work with copydesk+judge)",
+    )
+    parser.add_argument("--no-clean-news", action="store_true", help="skip OneStopEnglish (speed and judged flags)")
+    parser.add_argument("--sets", default="", help="comma-separated: only these public sets (jfleg, news, ted, demetr)")
     args = parser.parse_args(argv)
     if args.calibrate:
         calibrate()
@@ -653,10 +746,11 @@ def main(argv=None) -> int:
     if not EVAL.is_dir():
         print(f"Evaluation data not found at {EVAL} (set COPYDESK_EVAL_DIR); skipping the public sets.")
         return 0
-    measure_speed()
     names = [n.strip() for n in args.tools.split(",") if n.strip()]
-    if "copydesk+judge" in names:
-        clean_news_with_judge()
+    if not args.no_clean_news:
+        measure_speed()
+        if "copydesk+judge" in names:
+            clean_news_with_judge()
     systems = {}
     for name in names:
         try:
@@ -667,16 +761,16 @@ def main(argv=None) -> int:
     def words_of(text: str) -> int:
         return len(re.findall(r"[^\W\d_]+", text))
 
-    sets = public_sets(args.limit, args.skip_mqm)
+    sets = public_sets(args.limit, args.skip_mqm, {n.strip() for n in args.sets.split(",") if n.strip()})
     memos: dict[str, dict[int, Output]] = {name: {} for name in systems}
     for title, items, split in sets:
-        views = [("", items)]
+        views = [] if split and args.report_half_only else [("", items)]
         if split:
             views.append((f"  {REPORT} half, never tuned on: ", [i for i in items if i.half == REPORT]))
         for prefix, chosen in views:
             erroneous = sum(i.erroneous for i in chosen)
             heading = f"{prefix}{len(chosen)} texts, {erroneous} with an error, {len(chosen) - erroneous} clean"
-            print(f"\n{title}: {heading}" if not prefix else heading)
+            print(f"\n{title}: {heading}" if views[0][0] == prefix else heading)
             scores = {name: score(chosen, run_system(chosen, r, memos[name]), words_of) for name, r in systems.items()}
             for name, found in scores.items():
                 print(found.line(name))

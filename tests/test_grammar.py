@@ -397,12 +397,12 @@ def test_the_model_confirms_slips_the_rules_miss(model, text, rule, flagged, fix
         "The new law will enter into force at the beginning of next year.",
         "The bridge was opened to traffic after three years of work.",
         "Rescue teams searched through the rubble for survivors throughout the night.",
-        pytest.param(
-            "The report calls for open debate on policy toward the Middle East.",
-            marks=pytest.mark.xfail(
-                strict=True, reason="a known false alarm ('toward' -> 'in', 13.3 bits): why the layer is off by default"
-            ),
-        ),
+        # the model prefers the commoner phrase even with nothing before it: the context test stops these
+        "The report calls for open debate on policy toward the Middle East.",
+        "The oil solution is pumped towards a heat tank containing molten sands.",
+        # prepositions with a meaning of their own are not judged (clean news, OneStopEnglish, once flagged)
+        "Martha Wood lives beside a loud bar that hosts live music.",
+        "The cuts come despite studies showing that the state saves money.",
         "The talks will resume at the end of the month in the capital.",
         "Police said the suspect was arrested within hours of the attack.",
         "Under the agreement, the troops will leave by the end of the year.",
@@ -410,6 +410,37 @@ def test_the_model_confirms_slips_the_rules_miss(model, text, rule, flagged, fix
 )
 def test_the_model_leaves_correct_news_alone(model, text):
     assert judged_flags(text) == []
+
+
+def test_the_context_test_keeps_slips_and_drops_the_merely_commoner_phrase(model):
+    """The rewrite must gain clearly more in its sentence than with the words before the passage left out."""
+    slip = Document("Comets may have been the source about the water on Earth.")
+    usual = Document("The report calls for open debate on policy toward the Middle East.")
+    for doc, word, rewrite, kept in ((slip, "about", "of", True), (usual, "toward", "in", False)):
+        sentence = doc.sentences[0]
+        i = next(k for k, t in enumerate(sentence.tokens) if t.text == word)
+        passage = judge.Passage(sentence, i, i, (rewrite,))
+        (verdict,) = judge.judge(doc, [passage])
+        assert verdict.above(judged.settings(Config()).bits[judged.PREPOSITION])  # the model alone would flag both
+        context_bits = judged.settings(Config()).context_bits
+        assert bool(judged.owed_to_context(doc, passage, verdict.gains, context_bits)) is kept
+
+
+def test_the_layer_runs_by_default_with_the_judge_and_never_with_fast(model):
+    text = "The government wants to building a new airport near the capital."
+    (flag,) = [f for f in grammar.check(Document(text), Config()).flags if f.rule == VERB_RULE]
+    assert flag.text == "building"
+    assert [f for f in grammar.check(Document(text), Config().with_fast(True)).flags if f.rule == VERB_RULE] == []
+
+
+def test_prepositions_with_a_meaning_of_their_own_are_not_judged():
+    ref = load_reference(None)
+    doc = Document("Martha Wood lives beside a loud bar, despite the noise, within walking distance of work.")
+    assert [
+        p
+        for p in judged.proposals(doc, ref, -100.0, set())
+        if p.kind == judged.PREPOSITION and doc.text[p.passage.start : p.passage.end] != "of"
+    ] == []
 
 
 def test_tokens_a_rule_flagged_are_left_to_the_rule(model):
@@ -442,7 +473,7 @@ def test_fast_or_a_disabled_judge_never_calls_the_model(monkeypatch):
     text = "Comets may have been the source about the water on Earth."
     for config in (JUDGED.with_fast(True), Config({"grammar": {"judge": True}, "judge": {"enabled": False}})):
         result = grammar.check(Document(text), config)
-        assert result.flags == [] and result.status.startswith("judge: off (")
+        assert (result.flags, result.status) == ([], "")  # the judge's own status line says it is off
     layer_off = grammar.check(Document(text), Config({"grammar": {"judge": False}}))
     assert (layer_off.flags, layer_off.status) == ([], "")
 
@@ -492,6 +523,7 @@ def test_articles_are_proposed_for_common_nouns_not_names_or_subjects():
     [
         ({"judge": "yes"}, "judge must be true or false"),
         ({"judge_preposition_bits": "high"}, "judge_preposition_bits must be a number"),
+        ({"judge_context_bits": "some"}, "judge_context_bits must be a number"),
         ({"judge_passages_per_1000_words": True}, "judge_passages_per_1000_words must be a number"),
     ],
 )
