@@ -2,9 +2,10 @@
 (checks/inflect.py; lemminflect), the part-of-speech tagger's weights and tokenizer rules (checks/postag_export.py;
 spaCy's en_core_web_sm, where spaCy and the model are installed), docs/rules.md, the sample house
 style samples/copydesk.toml (from the house-style tables the code declares) and, where their sources are
-installed, the model judge's WordNet siblings (checks/judge_data.py; Debian's wordnet-base) and the spelling word
-lists and the Australian and Canadian spellings (checks/spelling/regeneration.py, dialect_regeneration.py; Debian's
-wbritish-huge, wamerican-huge, wcanadian-huge, hunspell-en-au and hunspell-en-ca, and codespell).
+installed, the model judge's WordNet and translation siblings (checks/judge_data.py; Debian's wordnet-base and
+dict-freedict-*) and the spelling word lists and the Australian and Canadian spellings
+(checks/spelling/regeneration.py, dialect_regeneration.py; Debian's wbritish-huge, wamerican-huge, wcanadian-huge,
+hunspell-en-au and hunspell-en-ca, and codespell).
 
 `python -m checks regenerate-data` rewrites them; tests fail when one is out of date.
 """

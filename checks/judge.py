@@ -7,9 +7,10 @@ as written with rewrites that a cheap cascade proposes:
 1. Proposal (lexical tests and n-gram look-ups, every sentence). The mistranslation family proposes its statistical
    layer's candidates: a word from a sense set (data/mistranslation-senses.toml: the renderings of one ambiguous
    source word, "keen" and "live" for German "scharf") whose sibling the n-gram reference strongly prefers; with
-   `[judge] propose`, also the WordNet siblings of other words (data/judge_siblings.tsv, see `propose`) that the
-   reference finds at least `prefilter` (log10) likelier in the slot. Other families (spelling, grammar) propose
-   their own rewrites.
+   `[judge] propose`, also the siblings of other words that the reference finds at least `prefilter` (log10)
+   likelier in the slot (see `siblings`): translation siblings from bilingual dictionaries (data/judge_translations.tsv:
+   the English words one foreign headword translates to) and WordNet's (data/judge_siblings.tsv). Other families
+   (spelling, grammar) propose their own rewrites.
 2. Budget: at most `passages_per_1000_words` passages per document, the surest kinds first, then the most
    promising; what is left unjudged is said in the status line (the statistical layer's flags left unread stand on
    the n-gram reference alone).
@@ -20,8 +21,8 @@ as written with rewrites that a cheap cascade proposes:
 
 A rewrite counts when it makes the sentence at least so many bits more probable (2^bits times): `veto_bits` for the
 statistical layer's own flags (the n-gram reference already strongly prefers the sibling; below it the model vetoes
-the flag), `sibling_bits` for WordNet siblings. Both were calibrated by evaluation/calibrate_judge.py on data the
-reported figures never use.
+the flag), `sibling_bits` for the siblings of `propose`. Both were calibrated by evaluation/calibrate_judge.py on
+data the reported figures never use.
 
 Deterministic: llama.cpp's scores do not depend on the thread count, windows are scored in text order, and gains are
 compared after rounding to 0.01 bit.
@@ -37,7 +38,7 @@ from importlib import resources
 from checks.config import Config, ConfigError, Section, Setting
 from checks.document import Document, Sentence, Token
 
-SIBLINGS = "judge_siblings.tsv"
+TABLES = ("judge_translations.tsv", "judge_siblings.tsv")  # candidate rewrites, stronger source first
 CONTEXT_WORDS = 20  # words before a passage the model reads (the sentence start, when it is nearer)
 AFTER_WORDS = 6  # words after it: the words after a wrong word pay for it too
 MAX_WINDOW_WORDS = 60  # passages of one sentence share a window up to this size
@@ -63,23 +64,24 @@ SECTION = Section(
         Setting(
             "propose",
             False,
-            "Also judge WordNet siblings of words no sense set lists (rule mistranslation.model-judged). Off by "
-            "default: on real machine translation (the even half of ../shared/eval/mt-errors) fewer than half of "
-            "its flags fall on a marked error at any threshold (evaluation/calibrate_judge.py), below the "
-            "precision the default checks keep.",
+            "Also judge the translation and WordNet siblings of words no sense set lists (rule "
+            "mistranslation.model-judged). Off by default: on real machine translation (the even half of "
+            "../shared/eval/mt-errors) fewer than half of its flags fall on a marked error at any threshold, and "
+            "neither the n-gram reference's preference nor the model's gain without the sentence around the word "
+            "separates them better (evaluation/calibrate_judge.py), below the precision the default checks keep.",
         ),
         Setting(
             "sibling_bits",
-            14.0,
-            "With propose: a WordNet sibling is suggested when it makes the sentence at least this many bits "
-            "more probable. Higher than veto_bits: a near-synonym is often just likelier, not a fix. No threshold "
-            "reaches precision 0.7 on real machine translation (evaluation/calibrate_judge.py); from 14 bits on, "
-            "our calibration sentences keep at most one flag per 100 clean sentences.",
+            18.0,
+            "With propose: a sibling is suggested when it makes the sentence at least this many bits more "
+            "probable. Higher than veto_bits: a near-synonym is often just likelier, not a fix. No threshold reaches "
+            "precision 0.7 on real machine translation alone (evaluation/calibrate_judge.py); pooled with our "
+            "calibration sentences, 18 bits is the lowest that does, with at most one flag per 100 clean sentences.",
         ),
         Setting(
             "prefilter",
             0.0,
-            "With propose, the cheap filter before the model: the n-gram reference must find the WordNet sibling at "
+            "With propose, the cheap filter before the model: the n-gram reference must find the sibling at "
             "least this much (log10) likelier in the slot than the word as written.",
         ),
         Setting(
@@ -125,13 +127,15 @@ def settings(config: Config) -> Settings:
 
 @lru_cache(maxsize=1)
 def siblings() -> dict[str, tuple[str, ...]]:
-    """word form -> its WordNet siblings, most frequent first (data/judge_siblings.tsv)."""
+    """word form -> the words a translation engine confuses it with: its translation siblings
+    (data/judge_translations.tsv, from bilingual dictionaries), then its WordNet siblings (data/judge_siblings.tsv)."""
     table: dict[str, tuple[str, ...]] = {}
-    text = resources.files("checks.data").joinpath(SIBLINGS).read_text("utf-8")
-    for line in text.splitlines():
-        if line and not line.startswith("#"):
-            word, _, rest = line.partition("\t")
-            table[word] = tuple(rest.split(","))
+    for name in TABLES:
+        text = resources.files("checks.data").joinpath(name).read_text("utf-8")
+        for line in text.splitlines():
+            if line and not line.startswith("#"):
+                word, _, rest = line.partition("\t")
+                table[word] = tuple(dict.fromkeys((*table.get(word, ()), *rest.split(","))))
     return table
 
 
@@ -250,7 +254,7 @@ def select(passages: Sequence[Passage], limit: int) -> tuple[list[Passage], int]
 
 
 def propose(doc: Document, ref, chosen: Settings, skip: set[tuple[int, int]], priority: int = 1) -> list[Passage]:
-    """Lower-case words with WordNet siblings that the n-gram reference finds likelier in their slot; `skip` holds
+    """Lower-case words with siblings (`siblings`) that the n-gram reference finds likelier in their slot; `skip` holds
     (sentence index, token index) pairs that other layers already cover."""
     from checks.mistranslation import window_lp, word_context
 

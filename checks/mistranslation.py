@@ -13,9 +13,9 @@ Two layers:
 
 The model judge (`checks.judge`, on unless `--fast` or `[judge] enabled = false`) then reads each of the statistical
 layer's candidates in its sentence: the flag stands only when the language model also prefers the sibling by
-`[judge] veto_bits`, and its suggestions come in the model's order. With `[judge] propose` it also judges WordNet
-siblings of other words (rule mistranslation.model-judged). Without the model, the n-gram decision stands alone and
-the status line says why.
+`[judge] veto_bits`, and its suggestions come in the model's order. With `[judge] propose` it also judges the
+translation and WordNet siblings of other words (rule mistranslation.model-judged). Without the model, the n-gram
+decision stands alone and the status line says why.
 
 House style `[mistranslation]`: `statistical` (true), `threshold` (1.0: the sibling must make the words around the
 slot at least 10 times more likely), `seen_threshold` (2.5: the same when the model has seen the word with its
@@ -321,7 +321,7 @@ def check(doc: Document, config: Config) -> Result:
 class Reading:
     """One passage the model read, and the statistical layer's candidate behind it: a "sense" reading, that layer's
     own flag, which the model vetoes unless it prefers the sibling too (veto_bits); or None, a "sibling" reading, a
-    WordNet sibling of another word ([judge] propose, sibling_bits)."""
+    translation or WordNet sibling of another word ([judge] propose, sibling_bits)."""
 
     verdict: judge.Verdict
     candidate: Candidate | None
@@ -346,7 +346,7 @@ class Judged:
 
 
 def judged(doc: Document, config: Config, chosen: judge.Settings, lexicon_flags: list[Flag]) -> Judged:
-    """The model's gains for the statistical layer's candidates and, with propose, for WordNet siblings of other
+    """The model's gains for the statistical layer's candidates and, with propose, for the siblings of other
     words, within the budget (raises checks.lm.Unavailable). Words the lexicon flagged are left to it."""
     from checks.reference import load_reference
 
@@ -450,7 +450,8 @@ def rules() -> list[RuleInfo]:
     judged = RuleInfo(
         JUDGED_RULE,
         "mistranslation",
-        "A word whose sibling (a near-synonym a translation engine confuses it with, data/judge_siblings.tsv) a "
+        "A word whose sibling (a word a translation engine confuses it with: data/judge_translations.tsv, from "
+        "bilingual dictionaries, and data/judge_siblings.tsv, from WordNet) a "
         "neural language model finds far more probable in its context (checks/judge.py).",
         "The army answered with keen fire. (→ live fire)",
         "warning",

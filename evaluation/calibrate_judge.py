@@ -7,16 +7,17 @@ sibling clearly likelier. "Clearly" is set on samples/mistranslation/judge-calib
 fixes and 32 correct sentences with an equivalent or worse sibling swapped in: of the thresholds that keep at least
 90% of the calque fixes and let at most 10% of the swaps of correct words through, the highest (precision first).
 
-sibling_bits (the judge's own proposals, `[judge] propose`): the lowest threshold at which its flags on real machine
-translation (the EVEN half, crc32 of the id, of ../shared/eval/mt-errors; eval_mistranslation.py reports the odd
-half) and on our calibration sentences, pooled, reach precision 0.7 with at most one flag per 100 clean sentences.
+sibling_bits (the judge's own proposals, `[judge] propose`: translation and WordNet siblings): the lowest threshold
+at which its flags on real machine translation (the EVEN half, crc32 of the id, of ../shared/eval/mt-errors;
+eval_mistranslation.py reports the odd half) and on our calibration sentences, pooled, reach precision 0.7 with at
+most one flag per 100 clean sentences.
 
 For both, the judge is also run exactly as `python -m checks check` runs it, thresholds open and no budget, and the
 flags each threshold would give are printed: on our calibration sentences (positives: the labelled spans of
 translationese.tsv, variants.tsv and judge-calibration.tsv's calques; negatives: clean.tsv and judge-calibration.tsv's
 correct sentences; heldout-style.tsv and clean-2.tsv are never read here) and on the even half of mt-errors
 (precision per flag: it falls on a marked error; lexical-choice spans found; flags per 100 clean sentences). The
-statistical layer's candidates are judged on every even row, WordNet siblings on `--mt-rows` rows per set.
+statistical layer's candidates are judged on every even row, the siblings of `propose` on `--mt-rows` rows per set.
 The house-style defaults are set from the printed choices by hand.
 """
 
@@ -62,7 +63,7 @@ class Judged:
 
 def judged_spans(text: str, propose: bool = True) -> list[tuple[int, int, str, float, float]]:
     """(start, end, kind, best gain, n-gram promise) of every passage the judge looks at in `text` (with `propose`:
-    WordNet siblings too)."""
+    the siblings of `propose` too)."""
     doc = Document(text)
     config = Config({"judge": {**OPEN, "propose": propose}})
     found = mistranslation.judged(doc, config, judge.settings(config), [])
@@ -121,7 +122,7 @@ def mt_errors(rows_per_set: int) -> tuple[list[Judged], Counter]:
         rows = [r for r in rows if in_half(r["id"], "even")]
         random.Random(0).shuffle(rows)
         for number, row in enumerate(rows):
-            sampled = number < rows_per_set  # WordNet siblings are judged on a sample: they are many
+            sampled = number < rows_per_set  # the siblings of `propose` are judged on a sample: they are many
             totals["rows"] += 1
             totals["clean"] += bool(row["clean"])
             totals["sampled"] += sampled
@@ -182,8 +183,8 @@ def choose_veto() -> int | None:
         fixes = sum(g >= threshold for g in gains["calque"]) / len(gains["calque"])
         swaps = sum(g >= threshold for g in gains["control"]) / len(gains["control"])
         ok = fixes >= KEEP_FIXES and swaps <= LET_SWAPS
-        if ok and chosen is None:
-            chosen = threshold
+        if ok:
+            chosen = threshold  # the highest that is good enough on both: precision first
         mark = "  ok" if ok else ""
         print(f"  >= {threshold:2d} bits: calque fixes kept {fixes:.2f}, swaps let through {swaps:.2f}{mark}")
     return chosen
@@ -193,7 +194,7 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mt-rows", type=int, default=300, help="rows per mt-errors set (even half)")
     parser.add_argument("--save", help="also write the judged passages to this pickle file")
-    parser.add_argument("--no-siblings", action="store_true", help="skip the WordNet siblings (the slow part)")
+    parser.add_argument("--no-siblings", action="store_true", help="skip the siblings of `propose` (the slow part)")
     args = parser.parse_args(argv)
     own = ours(propose=not args.no_siblings)
     own_clean = len(read_tsv(SAMPLES / "clean.tsv")) + sum(

@@ -149,3 +149,35 @@ def test_the_same_text_gets_the_same_flags_every_time(model):
     first = check_text(text, "a", Config())
     second = check_text(text, "a", Config())
     assert first.to_dict() == second.to_dict()
+
+
+def test_translation_siblings_come_from_bilingual_dictionaries():
+    """data/judge_translations.tsv: English words that one foreign headword translates to (French "réaliser":
+    realize, carry out, achieve; German "verwirklichen"), inflected like the word, joined to WordNet's siblings."""
+    table = judge.siblings()
+    from_dictionaries = {"implement", "achieve", "accomplish"}
+    assert from_dictionaries <= set(table["realize"])
+    assert not from_dictionaries & set(_wordnet_siblings()["realize"])
+    assert {"implemented", "achieved"} <= set(table["realized"])
+    assert "released" in table["liberated"]  # WordNet's, kept
+
+
+def _wordnet_siblings() -> dict[str, list[str]]:
+    from importlib import resources
+
+    text = resources.files("checks.data").joinpath("judge_siblings.tsv").read_text("utf-8")
+    rows = (line.split("\t") for line in text.splitlines() if line and not line.startswith("#"))
+    return {word: rest.split(",") for word, rest in rows}
+
+
+def test_propose_judges_a_translation_sibling_in_its_context(model):
+    """A court "liberates" a suspect only in translation ("libérer", "liberar": release); an army liberates a city."""
+    config = Config({"judge": {"propose": True, "sibling_bits": 10.0}})
+    flags = mistranslation.check(Document("The court liberated the suspect on bail."), config).flags
+    assert [(f.rule, f.suggestions[0]) for f in flags] == [(mistranslation.JUDGED_RULE, "released")]
+    assert mistranslation.check(Document("The army liberated the city in 1944."), config).flags == []
+
+
+def test_propose_is_off_by_default(model):
+    """Its flags on real machine translation are right less than half the time (evaluation/calibrate_judge.py)."""
+    assert mistranslation.check(Document("The court liberated the suspect on bail."), Config({})).flags == []
