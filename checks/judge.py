@@ -187,7 +187,7 @@ def judge(doc: Document, passages: Sequence[Passage]) -> list[Verdict]:
         try:
             gains = model.rewrite_gains(doc.text[offset : tokens[hi].end], edits)
         except ValueError:  # over the model's context (text of many tokens per word): judged alone, closer in
-            gains = [_alone(model, doc, p) for p in window]
+            gains = [_alone(doc, p) for p in window]
         for passage, row in zip(window, gains, strict=True):
             ranked = sorted(((r, round(g, 2)) for r, g in zip(passage.rewrites, row, strict=False)), key=_best_first)
             found[id(passage)] = Verdict(passage, tuple(ranked))
@@ -204,16 +204,32 @@ def _edit(passage: Passage, offset: int):
     return Edit(passage.start - offset, passage.end - offset, passage.rewrites)
 
 
-def _alone(model, doc: Document, passage: Passage) -> tuple[float, ...]:
+def _alone(doc: Document, passage: Passage) -> tuple[float, ...]:
     """A passage whose window is too long for the model, judged with three words either side, or not at all (no
     gains: a text of very many tokens per word)."""
-    tokens = passage.sentence.tokens
-    start = tokens[max(0, passage.first - 3)].start
-    end = tokens[min(len(tokens) - 1, passage.last + 3)].end
     try:
-        return model.rewrite_gains(doc.text[start:end], [_edit(passage, start)])[0]
+        return gains_near(doc, passage, passage.rewrites, before=3, after=3)
     except ValueError:
         return ()
+
+
+def gains_near(doc: Document, passage: Passage, rewrites: Sequence[str], before: int, after: int) -> tuple[float, ...]:
+    """The model's gain for each rewrite when it reads only the passage with `before` words before it and `after`
+    words after it, within its sentence (raises ValueError when even that is over the model's context, and
+    checks.lm.Unavailable)."""
+    from checks.lm import Edit, scorer
+
+    tokens = passage.sentence.tokens
+    start = tokens[max(0, passage.first - before)].start
+    end = tokens[min(len(tokens) - 1, passage.last + after)].end
+    edit = Edit(passage.start - start, passage.end - start, tuple(rewrites))
+    return scorer().rewrite_gains(doc.text[start:end], [edit])[0]
+
+
+def times(bits: float) -> str:
+    """2^bits for a message: "about 1,024 times more probable"."""
+    value = 2**bits
+    return f"{value:,.0f}" if value < 1e6 else f"{value:.0e}"
 
 
 def _windows(passages: Sequence[Passage]) -> list[list[Passage]]:

@@ -241,7 +241,7 @@ def _flag(doc: Document, candidate: Candidate, judged: bool = False) -> Flag:
     if judged:
         message = (
             f"'{phrase}': in this context '{replacements[0]}' is far more usual English (a language model finds it "
-            f"about {_times(gain)} times more probable); {why} ({candidate.sense.source})."
+            f"about {judge.times(gain)} times more probable); {why} ({candidate.sense.source})."
         )
         confidence = round(min(0.95, 0.5 + 0.03 * gain), 2)
     else:
@@ -416,7 +416,7 @@ def _judged_flag(doc: Document, passage: judge.Passage, agreed: tuple[tuple[str,
     bits = agreed[0][1]
     message = (
         f"'{token.text}': in this context '{suggestions[0]}' is far more usual English (a language model finds "
-        f"it about {_times(bits)} times more probable here); '{token.text}' may be a mistranslation of a "
+        f"it about {judge.times(bits)} times more probable here); '{token.text}' may be a mistranslation of a "
         f"source word that can mean both. Check the source."
     )
     return make_flag(
@@ -430,11 +430,6 @@ def _judged_flag(doc: Document, passage: judge.Passage, agreed: tuple[tuple[str,
         severity="warning",
         confidence=round(min(0.9, 0.4 + 0.03 * bits), 2),
     )
-
-
-def _times(bits: float) -> str:
-    value = 2**bits
-    return f"{value:,.0f}" if value < 1e6 else f"{value:.0e}"
 
 
 def rules() -> list[RuleInfo]:

@@ -401,13 +401,8 @@ def check(doc: Document, config: Config, rule_flags: Sequence[Flag]) -> tuple[li
 def gains_without_context(doc: Document, passage: judge.Passage, rewrites: Sequence[str]) -> tuple[float, ...]:
     """The model's gain for each rewrite when it reads only the passage and the words after it, nothing before
     (raises checks.lm.Unavailable)."""
-    from checks.lm import Edit, scorer
-
-    tokens = passage.sentence.tokens
-    end = tokens[min(len(tokens) - 1, passage.last + judge.AFTER_WORDS)].end
-    text = doc.text[passage.start : end]
     try:
-        return scorer().rewrite_gains(text, [Edit(0, passage.end - passage.start, tuple(rewrites))])[0]
+        return judge.gains_near(doc, passage, rewrites, before=0, after=judge.AFTER_WORDS)
     except ValueError:  # over the model's context: no contrast to be had, so no flag
         return tuple(float("inf") for _ in rewrites)
 
@@ -424,11 +419,6 @@ def owed_to_context(
 
 
 # ---- flags -----------------------------------------------------------------------------------------------------
-
-
-def _times(bits: float) -> str:
-    value = 2**bits
-    return f"{value:,.0f}" if value < 1e6 else f"{value:.0e}"
 
 
 def _explain(proposal: Proposal, written: str, fix: str) -> str:
@@ -451,7 +441,7 @@ def judged_flag(doc: Document, proposal: Proposal, agreed: tuple[tuple[str, floa
     written = doc.text[passage.start : passage.end]
     fix, bits = agreed[0]
     message = (
-        f"{_explain(proposal, written, fix)} A language model finds the sentence about {_times(bits)} times more "
+        f"{_explain(proposal, written, fix)} A language model finds the sentence about {judge.times(bits)} times more "
         "probable with it; check the meaning."
     )
     return make_flag(
