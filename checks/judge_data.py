@@ -190,6 +190,8 @@ def table_text(related: dict[tuple[str, str], dict[str, int]], header: str) -> s
             form = (getInflection(lemma, tag) or (lemma,))[0] if tag not in ("NN", "VB", "JJ") else lemma
             for rank, other in enumerate(best):
                 inflected = (getInflection(other, tag) or (other,))[0] if tag not in ("NN", "VB", "JJ") else other
+                if (form == lemma) != (inflected == other):
+                    continue  # one inflects and the other does not: "abandon" (no plural) is not "leaves"
                 if _WORD_RE.match(inflected) and inflected != form and not same_word(form, inflected):
                     score = forms[form].get(inflected, -1.0)
                     strength = 10 * others[other] + zipf_frequency(inflected, "en") - 0.01 * rank

@@ -162,6 +162,21 @@ def test_translation_siblings_come_from_bilingual_dictionaries():
     assert "released" in table["liberated"]  # WordNet's, kept
 
 
+def test_siblings_are_inflected_alike_or_not_at_all():
+    """A form is paired only with siblings inflected the same way: "abandon" has no plural, so the plural row of
+    its noun siblings ("leaves") is not its sibling; "leave" (the noun) keeps "abandon", and the verb forms pair."""
+    from checks.judge_data import table_text
+
+    text = table_text({("abandon", "n"): {"leave": 3}, ("abandon", "v"): {"leave": 3}}, "# test\n")
+    rows = dict(line.split("\t") for line in text.splitlines()[1:])
+    assert rows["abandon"] == "leave"
+    assert rows["abandoned"] == "left" and rows["abandons"] == "leaves"
+    assert "leaves" not in rows["abandon"].split(",")
+
+    shipped = judge.siblings()
+    assert "leaves" not in shipped["abandon"] and "leave" in shipped["abandon"]
+
+
 def _wordnet_siblings() -> dict[str, list[str]]:
     from importlib import resources
 
