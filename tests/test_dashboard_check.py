@@ -535,3 +535,15 @@ def test_the_kept_copy_round_trips_in_code_points_and_its_history_is_bounded():
         with pytest.raises(ValueError):
             working_copy.from_saved(bad, 10_000)
     assert working_copy.common_ends("a\U0001f642bc", "a\U0001f642xbc") == (2, 2)
+
+
+def test_the_paste_box_is_never_an_expander_drawn_open(house_style):
+    """A first load shows the paste box on the page (an expander mounted open could stay drawn shut in Chromium);
+    once a draft is checked, the box folds into a closed expander."""
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception
+    assert len(at.expander) == 0 and at.text_area(key="draft_input") is not None
+    at.text_area(key="draft_input").input("The storm caused strong damage to the harbour.")
+    at.button(key="check_paste").click()
+    at.run()
+    assert [e.proto.expanded for e in at.expander] == [False]

@@ -239,6 +239,22 @@ def input_section(limits: desk.DeskLimits) -> None:
         )
 
 
+def input_box(limits: desk.DeskLimits) -> None:
+    """The paste and upload boxes: on the page, open, while there is no draft; then in a closed expander, a new one
+    for each draft (a box keeps its own open state). Never an expander drawn open: one freshly mounted open, its
+    content arriving in several messages, could stay drawn shut (Chromium: the <details> open but 40 px tall, the
+    text area 0x0), and a first load then showed no box to paste in."""
+    if st.session_state.pop("close_input", False):
+        st.session_state[INPUT_BOX] = st.session_state.get(INPUT_BOX, 0) + 1
+    box = f"draft_input_box_{st.session_state.get(INPUT_BOX, 0)}"
+    if STATE in st.session_state:
+        with st.expander("Paste or upload a draft", expanded=False, key=box):
+            input_section(limits)
+    else:
+        with st.container(border=True, key=box):
+            input_section(limits)
+
+
 def request_check() -> None:
     st.session_state["check_request"] = st.session_state.get("draft_input", "")
 
@@ -657,11 +673,7 @@ def main() -> None:
     st.title("Check a draft")
     loading = st.empty()
     take_inputs(config, limits)
-    if st.session_state.pop("close_input", False):  # a new box, drawn closed (a box keeps its own open state)
-        st.session_state[INPUT_BOX] = st.session_state.get(INPUT_BOX, 0) + 1
-    box = f"draft_input_box_{st.session_state.get(INPUT_BOX, 0)}"
-    with st.expander("Paste or upload a draft", expanded=STATE not in st.session_state, key=box):
-        input_section(limits)
+    input_box(limits)
     with st.container():  # every part of the page has its place, so the editor is never drawn again from scratch
         confirm_replace(config, limits)
     draft = st.session_state.get(STATE)
