@@ -36,7 +36,7 @@ from functools import lru_cache
 from importlib import resources
 
 from checks.config import Config, ConfigError, Section, Setting
-from checks.document import Document, Sentence, Token
+from checks.document import Document, Sentence
 
 TABLES = ("judge_translations.tsv", "judge_siblings.tsv")  # candidate rewrites, stronger source first
 CONTEXT_WORDS = 20  # words before a passage the model reads (the sentence start, when it is nearer)
@@ -72,11 +72,11 @@ SECTION = Section(
         ),
         Setting(
             "sibling_bits",
-            18.0,
+            16.0,
             "With propose: a sibling is suggested when it makes the sentence at least this many bits more "
             "probable. Higher than veto_bits: a near-synonym is often just likelier, not a fix. No threshold reaches "
             "precision 0.7 on real machine translation alone (evaluation/calibrate_judge.py); pooled with our "
-            "calibration sentences, 18 bits is the lowest that does, with at most one flag per 100 clean sentences.",
+            "calibration sentences, 16 bits is the lowest that does, with at most one flag per 100 clean sentences.",
         ),
         Setting(
             "prefilter",
@@ -281,7 +281,7 @@ def propose(doc: Document, ref, chosen: Settings, skip: set[tuple[int, int]], pr
         for i in range(1, len(tokens)):
             word = tokens[i].text  # the table is lower case: capitalised words (names, sentence starts) never match
             options = table.get(word)
-            if not options or (sentence.index, i) in skip or not ref.known(word) or not _unseen_pair(ref, tokens, i):
+            if not options or (sentence.index, i) in skip or not ref.known(word):
                 continue
             before, after = word_context(sentence.tokens, i)
             base = window_lp(ref, before, word, after)
@@ -292,15 +292,6 @@ def propose(doc: Document, ref, chosen: Settings, skip: set[tuple[int, int]], pr
             if kept:
                 found.append(Passage(sentence, i, i, tuple(s for _, s in kept), kept[0][0], priority))
     return found
-
-
-def _unseen_pair(ref, tokens: tuple[Token, ...], i: int) -> bool:
-    """The word with the word before it, or with the word after it, is a pair the reference never saw."""
-    word = tokens[i].lower
-    prev = tokens[i - 1]
-    if prev.is_word and not ref.seen(word, prev.lower):
-        return True
-    return i + 1 < len(tokens) and tokens[i + 1].is_word and not ref.seen(tokens[i + 1].lower, word)
 
 
 def status_line(judged: int, flagged: int, vetoed: int, left: int, skipped: int = 0) -> str:
