@@ -291,8 +291,9 @@ def test_seed_article_slips_are_found_and_nothing_else(seed_text):
         ("grammar.aimed-at-bare-verb", "pressure"),
         ("grammar.verb-first-inversion", "Attended the funeral were"),
     }
-    furniture = [f for f in style.check(doc, Config()).flags]
-    assert [f.text for f in furniture] == ["Leave a Comment"]
+    style_flags = [(f.rule, f.text) for f in style.check(doc, Config()).flags]
+    # the furniture, and a real slip: 'this fraud. ”' (a space left inside the closing quotation mark)
+    assert style_flags == [("style.page-furniture", "Leave a Comment"), ("style.space-inside-quotes", " ”")]
 
 
 def _clean_texts():

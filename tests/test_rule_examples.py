@@ -12,6 +12,7 @@ from checks.document import Document
 from checks.fixes import apply_fixes
 from checks.generated import rule_files
 from checks.patterns import RuleSet, parse_rules, split_example
+from checks.style import spacing_flags, spacing_rules
 
 
 def _rules():
@@ -71,3 +72,29 @@ def test_a_rule_off_by_default_runs_only_where_the_house_style_switches_it_on(tm
         fast=True,
     )
     assert not [f for f in check_text(text, config=both).issues if f.category == "style"]  # disabled wins
+
+
+SPACING_RULES = list(spacing_rules())
+
+
+@pytest.mark.parametrize("rule", SPACING_RULES, ids=lambda r: r.id)
+def test_spacing_rule_examples(rule):
+    """The `[[spacing]]` rules of style.toml (regular expressions over characters) are held to their examples too."""
+    assert rule.fire and rule.quiet, f"{rule.id} needs examples both ways"
+    only = lambda rule_id: rule_id == rule.id  # noqa: E731
+    for example in rule.fire:
+        text, fixed = split_example(example)
+        flags = spacing_flags(text, only)
+        assert flags, f"{rule.id} should fire on: {text!r}"
+        for flag in flags:
+            assert text[flag.start : flag.end] == flag.text
+        if fixed is not None:
+            assert apply_fixes(text, flags) == fixed, f"{rule.id}: first suggestion on {text!r}"
+    for text in rule.quiet:
+        flags = spacing_flags(text, only)
+        assert not flags, f"{rule.id} should not fire on {text!r}: {[f.text for f in flags]}"
+
+
+def test_spacing_and_pattern_rule_ids_do_not_collide():
+    ids = [r.id for r in RULES] + [r.id for r in SPACING_RULES]
+    assert len(ids) == len(set(ids))
