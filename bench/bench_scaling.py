@@ -9,9 +9,10 @@ seconds to the previous size's (CPU time, because on a shared machine the wall t
 the process's peak memory and how much the check added to it. For 10 times the input the ratio should stay near 10
 (below at the small sizes, where fixed costs dominate). A run past the limit is killed and reported as "over N s".
 
-Shapes: runs of dots; runs of other terminal punctuation (!, ?, …); many <br>; many sibling <p>; deeply nested
-<div>; one long sentence without full stops; one long line of copy (sentences, no line breaks); a large .docx (its
-size is the characters of its text). Copy is made from our own samples (samples/**/*.txt), never the shared data.
+Shapes: runs of dots; runs of other terminal punctuation (!, ?, …); one line of spaced straight quotes; many <br>;
+many sibling <p>; deeply nested <div>; one long sentence without full stops; one long line of copy (sentences, no
+line breaks); a large .docx (its size is the characters of its text). Copy is made from our own samples
+(samples/**/*.txt), never the shared data.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-SHAPES = ("dots", "punctuation", "br", "p", "div", "sentence", "line", "docx")
+SHAPES = ("dots", "punctuation", "quotes", "br", "p", "div", "sentence", "line", "docx")
 _WARM_UP_SIZE = 1_000
 
 
@@ -45,6 +46,8 @@ def make_input(shape: str, size: int) -> tuple[bytes, str]:
         return ("." * size).encode(), "dots.txt"
     if shape == "punctuation":
         return _repeat("!?…!!??……", size).encode(), "punctuation.txt"
+    if shape == "quotes":  # one line of spaced straight quotes: each one's side is decided from its line's ends
+        return _repeat('" ', size).encode(), "quotes.txt"
     if shape == "br":
         return _repeat("word<br>", size).encode(), "br.html"
     if shape == "p":

@@ -105,6 +105,9 @@ def quote_view(text: str) -> str:
     view = list(text)
     for line in _LINE_RE.finditer(text):
         first, last = line.start(), line.end()
+        words = line.group().strip()
+        first_word = first + line.group().index(words[0]) if words else last
+        last_word = first + line.group().rindex(words[-1]) if words else first
         opened = False
         for quote in re.finditer('"', line.group()):
             at = first + quote.start()
@@ -112,9 +115,9 @@ def quote_view(text: str) -> str:
             space_after = at + 1 == last or text[at + 1].isspace()
             if space_before != space_after:
                 opening = space_before
-            elif space_before and not text[first:at].strip():
+            elif space_before and at == first_word:  # nothing but spaces before it in its line
                 opening = True
-            elif space_before and not text[at + 1 : last].strip():
+            elif space_before and at == last_word:
                 opening = False
             else:
                 opening = not opened
