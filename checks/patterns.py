@@ -360,6 +360,7 @@ class PatternRule:
     source: str = ""  # a citation: the usage guide or style book the rule follows
     link: str = ""  # a URL that explains the rule
     off_by_default: bool = False  # a preference: only where the house style's [rules] enabled names it
+    whole_sentence: bool = False  # the flag spans the match's sentence: page furniture is deleted whole
 
     @cached_property
     def lexical_unless(self) -> tuple[Pattern, ...]:
@@ -551,7 +552,7 @@ class RuleSet:
                         continue
                 if self._silenced(rule.tagged_unless, tokens, tags, chosen):
                     continue
-            return self._flag(rule, doc, tokens, chosen, tags)
+            return self._flag(rule, doc, sentence, chosen, tags)
         return None
 
     @staticmethod
@@ -569,9 +570,12 @@ class RuleSet:
         return False
 
     @staticmethod
-    def _flag(rule: PatternRule, doc: Document, tokens, chosen: list[int], tags) -> Flag:
+    def _flag(rule: PatternRule, doc: Document, sentence: Sentence, chosen: list[int], tags) -> Flag:
+        tokens = sentence.tokens
         marked = [i for e, i in zip(rule.pattern.elements, chosen, strict=True) if e.marked and i >= 0]
         start, end = tokens[marked[0]].start, tokens[marked[-1]].end
+        if rule.whole_sentence:  # with the spaces after it, so that deleting it leaves one space between sentences
+            start, end = sentence.start, _SPACES_AFTER.match(doc.text, sentence.end).end()
         texts = [tokens[i].text if i >= 0 else "" for i in chosen]
         penn = [tags[i].tag if i >= 0 else "" for i in chosen] if rule.inflects else ()
         original = doc.text[start:end]
@@ -591,6 +595,9 @@ class RuleSet:
             severity=rule.severity,
             confidence=rule.confidence,
         )
+
+
+_SPACES_AFTER = re.compile(r"[ \t]*")
 
 
 def _unique(flags: list[Flag]) -> list[Flag]:
@@ -674,6 +681,7 @@ def parse_rules(
         "source",
         "link",
         "off_by_default",
+        "whole_sentence",
     }
     for entry in data.get("rule", []):
         rule_id = entry.get("id", "?")
@@ -704,6 +712,7 @@ def parse_rules(
                     source=_reference(entry, "source"),
                     link=_reference(entry, "link"),
                     off_by_default=_flag(entry, "off_by_default"),
+                    whole_sentence=_flag(entry, "whole_sentence"),
                 )
             )
         except (RuleError, re.error, KeyError, TypeError, ValueError) as exc:

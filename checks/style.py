@@ -95,11 +95,15 @@ def spacing_rules() -> tuple[SpacingRule, ...]:
     return tuple(rules)
 
 
+_AFTER_A_CLOSING_QUOTE = frozenset(".,;:!?)]")  # 'as " Shanghai ")': these mark where a quotation ends
+
+
 def quote_view(text: str) -> str:
     """The text with each straight double quote shown as the curly quote it stands for, so that one rule covers
     both (one character for one: offsets are unchanged). A quote opens where a space or the line's start precedes
-    it and a word follows, and closes the other way round; with spaces on both sides or words on both it opens at
-    the line's start, closes at its end, and otherwise opens when the quotes before it in its line are closed."""
+    it and a word follows, and closes the other way round (a mark such as ")" or "." after it counts as a space);
+    with spaces on both sides or words on both it opens at the line's start, closes at its end, and otherwise opens
+    when the quotes before it in its line are closed."""
     if '"' not in text:
         return text
     view = list(text)
@@ -112,7 +116,7 @@ def quote_view(text: str) -> str:
         for quote in re.finditer('"', line.group()):
             at = first + quote.start()
             space_before = at == first or text[at - 1].isspace()
-            space_after = at + 1 == last or text[at + 1].isspace()
+            space_after = at + 1 == last or text[at + 1].isspace() or text[at + 1] in _AFTER_A_CLOSING_QUOTE
             if space_before != space_after:
                 opening = space_before
             elif space_before and at == first_word:  # nothing but spaces before it in its line
