@@ -575,7 +575,9 @@ class RuleSet:
         marked = [i for e, i in zip(rule.pattern.elements, chosen, strict=True) if e.marked and i >= 0]
         start, end = tokens[marked[0]].start, tokens[marked[-1]].end
         if rule.whole_sentence:  # with the spaces after it, so that deleting it leaves one space between sentences
-            start, end = sentence.start, _SPACES_AFTER.match(doc.text, sentence.end).end()
+            start, end = sentence.start, sentence.end
+            while end < len(doc.text) and doc.text[end] in " \t":
+                end += 1
         texts = [tokens[i].text if i >= 0 else "" for i in chosen]
         penn = [tags[i].tag if i >= 0 else "" for i in chosen] if rule.inflects else ()
         original = doc.text[start:end]
@@ -595,9 +597,6 @@ class RuleSet:
             severity=rule.severity,
             confidence=rule.confidence,
         )
-
-
-_SPACES_AFTER = re.compile(r"[ \t]*")
 
 
 def _unique(flags: list[Flag]) -> list[Flag]:
