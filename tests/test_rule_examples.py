@@ -25,7 +25,7 @@ RULES = list(_rules())
 
 
 def test_rule_ids_are_unique():
-    ids = [r.id for r in RULES]
+    ids = [r.id for r in RULES] + [r.id for r in spacing_rules()]
     assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})
 
 
@@ -35,21 +35,26 @@ def test_rule_has_examples_both_ways(rule):
     assert rule.quiet, f"{rule.id} has no example that must not fire"
 
 
+def _assert_examples(rule_id: str, fire, quiet, run) -> None:
+    """`fire` examples flag (with exact offsets, and the first suggestions give the "=> fixed" text); `quiet` do not."""
+    for example in fire:
+        text, fixed = split_example(example)
+        flags = run(text)
+        assert flags, f"{rule_id} should fire on: {text!r}"
+        for flag in flags:
+            assert text[flag.start : flag.end] == flag.text
+        if fixed is not None:
+            assert apply_fixes(text, flags) == fixed, f"{rule_id}: first suggestion on {text!r}"
+    for text in quiet:
+        flags = run(text)
+        assert not flags, f"{rule_id} should not fire on {text!r}: {[f.text for f in flags]}"
+
+
 @pytest.mark.parametrize("rule", RULES, ids=lambda r: r.id)
 def test_rule_examples(rule):
     ruleset = RuleSet([rule])
     on = {rule.id}  # a rule that is off by default is tested switched on
-    for example in rule.fire:
-        text, fixed = split_example(example)
-        flags = ruleset.check(Document(text), switched_on=on)
-        assert flags, f"{rule.id} should fire on: {text!r}"
-        for flag in flags:
-            assert text[flag.start : flag.end] == flag.text
-        if fixed is not None:
-            assert apply_fixes(text, flags) == fixed, f"{rule.id}: first suggestion on {text!r}"
-    for text in rule.quiet:
-        flags = ruleset.check(Document(text), switched_on=on)
-        assert not flags, f"{rule.id} should not fire on {text!r}: {[f.text for f in flags]}"
+    _assert_examples(rule.id, rule.fire, rule.quiet, lambda text: ruleset.check(Document(text), switched_on=on))
 
 
 def test_a_rule_off_by_default_runs_only_where_the_house_style_switches_it_on(tmp_path):
@@ -81,20 +86,4 @@ SPACING_RULES = list(spacing_rules())
 def test_spacing_rule_examples(rule):
     """The `[[spacing]]` rules of style.toml (regular expressions over characters) are held to their examples too."""
     assert rule.fire and rule.quiet, f"{rule.id} needs examples both ways"
-    only = lambda rule_id: rule_id == rule.id  # noqa: E731
-    for example in rule.fire:
-        text, fixed = split_example(example)
-        flags = spacing_flags(text, only)
-        assert flags, f"{rule.id} should fire on: {text!r}"
-        for flag in flags:
-            assert text[flag.start : flag.end] == flag.text
-        if fixed is not None:
-            assert apply_fixes(text, flags) == fixed, f"{rule.id}: first suggestion on {text!r}"
-    for text in rule.quiet:
-        flags = spacing_flags(text, only)
-        assert not flags, f"{rule.id} should not fire on {text!r}: {[f.text for f in flags]}"
-
-
-def test_spacing_and_pattern_rule_ids_do_not_collide():
-    ids = [r.id for r in RULES] + [r.id for r in SPACING_RULES]
-    assert len(ids) == len(set(ids))
+    _assert_examples(rule.id, rule.fire, rule.quiet, lambda text: spacing_flags(text, lambda i: i == rule.id))
