@@ -10,6 +10,7 @@ them is here too.
 
 from __future__ import annotations
 
+import bisect
 import re
 import tomllib
 from dataclasses import dataclass
@@ -51,6 +52,7 @@ class SpacingRule:
     confidence: float
     fire: tuple[str, ...]
     quiet: tuple[str, ...]
+    unless_line: str = ""  # a match on a line holding this text is left alone (a plain-text table's wide gaps)
 
     def suggestion(self, text: str, match: re.Match) -> str:
         def written(group: re.Match) -> str:
@@ -67,7 +69,7 @@ class SpacingRule:
 
 _GROUP_RE = re.compile(r"\\g<(\w+)>")
 _SPACING_REQUIRED = {"id", "regex", "fix", "message", "fire", "quiet"}
-_SPACING_OPTIONAL = {"severity", "confidence"}
+_SPACING_OPTIONAL = {"severity", "confidence", "unless_line"}
 
 
 @lru_cache(maxsize=1)
@@ -90,6 +92,7 @@ def spacing_rules() -> tuple[SpacingRule, ...]:
                 confidence=float(entry.get("confidence", defaults["confidence"])),
                 fire=tuple(entry["fire"]),
                 quiet=tuple(entry["quiet"]),
+                unless_line=entry.get("unless_line", ""),
             )
         )
     return tuple(rules)
@@ -136,21 +139,36 @@ def spacing_flags(text: str, enabled) -> list[Flag]:
     if not rules:
         return []
     view = quote_view(text)
-    return [
-        make_flag(
-            text,
-            match.start(),
-            match.end(),
-            category="style",
-            rule=rule.id,
-            message=rule.message,
-            suggestions=(rule.suggestion(text, match),),
-            severity=rule.severity,
-            confidence=rule.confidence,
-        )
-        for rule in rules
-        for match in rule.regex.finditer(view)
-    ]
+    flags = []
+    for rule in rules:
+        exempt = _lines_holding(text, rule.unless_line) if rule.unless_line else []
+        for match in rule.regex.finditer(view):
+            if exempt and _on_a_line(exempt, match.start()):
+                continue
+            flags.append(
+                make_flag(
+                    text,
+                    match.start(),
+                    match.end(),
+                    category="style",
+                    rule=rule.id,
+                    message=rule.message,
+                    suggestions=(rule.suggestion(text, match),),
+                    severity=rule.severity,
+                    confidence=rule.confidence,
+                )
+            )
+    return flags
+
+
+def _lines_holding(text: str, needle: str) -> list[tuple[int, int]]:
+    """The (start, end) of every line of `text` that holds `needle`, in order."""
+    return [line.span() for line in _LINE_RE.finditer(text) if needle in line.group()]
+
+
+def _on_a_line(lines: list[tuple[int, int]], at: int) -> bool:
+    index = bisect.bisect_right(lines, at, key=lambda line: line[0]) - 1
+    return index >= 0 and at < lines[index][1]
 
 
 @lru_cache(maxsize=1)
