@@ -32,3 +32,16 @@ def planted_sample(raw: str) -> tuple[str, list[tuple[int, int, str]]]:
         cursor = match.end()
     pieces.append(raw[cursor:])
     return "".join(pieces), gold
+
+
+def read_verdicts(path: Path) -> dict[tuple[str, str], tuple[str, str]]:
+    """A file of hand verdicts on flags (evaluation/*_ose_verdicts.tsv): (file name, flagged text) -> (accept |
+    reject, why); a malformed line stops with its number."""
+    out = {}
+    for number, line in enumerate(path.read_text("utf-8").splitlines(), 1):
+        if line and not line.startswith("#"):
+            cells = line.split("\t")
+            if len(cells) != 4 or cells[2] not in ("accept", "reject"):
+                raise ValueError(f"{path}:{number}: want file, flagged text, accept|reject, why")
+            out[(cells[0], cells[1])] = (cells[2], cells[3])
+    return out

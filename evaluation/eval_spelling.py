@@ -46,7 +46,7 @@ from checks.flags import Flag  # noqa: E402
 from checks.pipeline import check_document  # noqa: E402
 from checks.spelling import reranking  # noqa: E402
 from checks.spelling.checker import _match_case, findings  # noqa: E402
-from evaluation.common import PLANTED, eval_dir, planted_sample, seed_dir  # noqa: E402
+from evaluation.common import PLANTED, eval_dir, planted_sample, read_verdicts, seed_dir  # noqa: E402
 
 EVAL = eval_dir()
 SEED = seed_dir()
@@ -535,21 +535,11 @@ DIALECTS: tuple[tuple[str, dict], ...] = (  # name, [spelling] table: how a news
 )
 
 
-def read_verdicts() -> dict[tuple[str, str], tuple[str, str]]:
-    """(file name, flagged text) -> (accept | reject, why), as judged by hand."""
-    out = {}
-    for line in VERDICTS.read_text("utf-8").splitlines():
-        if line and not line.startswith("#"):
-            name, text, verdict, why = line.split("\t")
-            out[(name, text)] = (verdict, why)
-    return out
-
-
 def onestopenglish_by_dialect(texts: list[tuple[str, str]]) -> None:
     """Every OneStopEnglish text (edited British news, Oxford -ize) under each dialect: flags per 1,000 words, the
     typo flags a fluent editor would accept (evaluation/spelling_ose_verdicts.tsv) and the dialect flags, which are
     right by the house style's choice of dialect; then each typo flag of the default with its verdict."""
-    verdicts = read_verdicts()
+    verdicts = read_verdicts(VERDICTS)
     words = sum(word_count(t) for _, t in texts)
     print(f"OneStopEnglish, all {len(texts)} texts ({words} words), judge off:")
     listed: list[tuple[str, Flag]] = []

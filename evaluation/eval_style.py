@@ -53,7 +53,7 @@ from checks.fixes import apply_fixes  # noqa: E402
 from checks.flags import Flag, spans_overlap  # noqa: E402
 from checks.inputs import decode_document  # noqa: E402
 from checks.pipeline import check_document  # noqa: E402
-from evaluation.common import eval_dir  # noqa: E402
+from evaluation.common import eval_dir, read_verdicts  # noqa: E402
 
 EVAL = eval_dir()
 SAMPLES = ROOT / "samples" / "style" / "labelled.tsv"
@@ -392,18 +392,6 @@ def evaluate_mlqe(show: bool) -> None:
 # ---- OneStopEnglish: edited news, every flag judged by hand ------------------------------------------------------
 
 
-def read_verdicts(path: Path = VERDICTS) -> dict[tuple[str, str], tuple[str, str]]:
-    """(file name, flagged text with the words it touches) -> (accept | reject, why), as judged by hand."""
-    out = {}
-    for number, line in enumerate(path.read_text("utf-8").splitlines(), 1):
-        if line and not line.startswith("#"):
-            cells = line.split("\t")
-            if len(cells) != 4 or cells[2] not in ("accept", "reject"):
-                raise ValueError(f"{path}:{number}: want file, flagged text, accept|reject, why")
-            out[(cells[0], cells[1])] = (cells[2], cells[3])
-    return out
-
-
 def verdict_key(text: str, flag: Flag) -> str:
     """What the verdicts file names a flag by: its characters with the words they touch, tabs written \\t."""
     return text[slice(*local_text(text, flag.start, flag.end))].replace("\t", "\\t")
@@ -421,7 +409,7 @@ def evaluate_onestopenglish() -> None:
     if not texts:
         print(f"\nOneStopEnglish: skipped ({EVAL / 'onestopenglish' / 'texts'} not found)")
         return
-    verdicts = read_verdicts() if VERDICTS.is_file() else {}
+    verdicts = read_verdicts(VERDICTS) if VERDICTS.is_file() else {}
     words = sum(len(Document(text).words) for _, text in texts)
     flags = [(name, text, flag) for name, text in texts for flag in style_flags(text)]
     print(f"\nOneStopEnglish, all {len(texts)} texts ({words} words; verdicts: {VERDICTS.relative_to(ROOT)}):")

@@ -4,14 +4,15 @@ the style family as users get it, and the labelled data and hand verdicts it rea
 from __future__ import annotations
 
 from checks import style
+from evaluation.common import read_verdicts
 from evaluation.eval_style import (
     PUNCTUATION,
+    VERDICTS,
     Row,
     Segment,
     inconsistent_marks,
     judge_by_post_edit,
     labelled_rows,
-    read_verdicts,
     score_labelled,
     score_mqm,
     style_flags,
@@ -78,7 +79,7 @@ def test_a_post_edit_that_removed_the_space_agrees_with_the_suggestion():
 
 
 def test_the_onestopenglish_verdicts_parse():
-    verdicts = read_verdicts()
+    verdicts = read_verdicts(VERDICTS)
     assert len(verdicts) >= 60
     assert {verdict for verdict, _ in verdicts.values()} <= {"accept", "reject"}
     assert all(why for _, why in verdicts.values())
